@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# layerfs: the single entry point. See README for the targets.
+#
+#   make                 layerfs.ko for every supported kernel + layermount
+#   make check           lint, host tests, guest suite on every kernel
+#   make check KVERS="6.12" TESTS="copy_up"
+#
+# The module is built once per kernel in build/<release>/, from a tree of
+# symbolic links to the sources, so kmod/ itself stays free of objects.
+
+SERIES		:= 6.1 6.12
+KVERS		?= $(SERIES)
+TESTS		?=
+BUILD		:= $(CURDIR)/build
+V		?= 0
+
+export KVERS TESTS BUILD
+
+CC		?= cc
+TOOL_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE
+
+TOOL_SRCS	:= $(wildcard tests/tools/*.c)
+TOOLS		:= $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+
+.PHONY: all deps modules helper tools lint check check-host check-guest \
+	demo shell bench stress check-debug clean FORCE
+
+all: modules helper tools
+
+deps:
+	@vm/deps.sh
+
+# One build directory per kernel release; $(1) is the series.
+define module_rule
+modules: module-$(1)
+.PHONY: module-$(1)
+module-$(1): deps
+	@rel=$$$$(vm/krel $(1)) && \
+	vm/linktree.sh $(CURDIR) $(BUILD)/$$$$rel && \
+	$(MAKE) -C /lib/modules/$$$$rel/build M=$(BUILD)/$$$$rel \
+		V=$(V) $(KBUILD_ARGS) modules
+endef
+$(foreach s,$(SERIES),$(eval $(call module_rule,$(s))))
+
+helper: deps
+	@$(MAKE) -C helper
+
+tools: $(TOOLS)
+
+$(BUILD)/tools/%: tests/tools/%.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_CFLAGS) -o $@ $< -lpthread
+
+lint: deps
+	@vm/lint.sh
+
+check: all
+	@tests/check.sh
+
+check-host: all
+	@tests/run-host.sh
+
+check-guest: all
+	@for s in $(KVERS); do vm/run.sh --kver $$s || exit 1; done
+
+demo: all
+	@vm/demo.sh
+
+shell: all
+	@vm/run.sh --kver $(firstword $(KVERS)) --shell
+
+clean:
+	rm -rf $(BUILD)
+	@$(MAKE) -C helper clean

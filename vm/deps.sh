@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install every build and test dependency of layerfs from Debian.
+# Idempotent: when everything is present it returns in well under a second.
+# Run as root (CI and the development machines are root); otherwise sudo.
+set -euo pipefail
+
+BACKPORTS=/etc/apt/sources.list.d/layerfs-backports.sources
+
+# Packages from the default suites (bookworm, bookworm-security).
+PKGS=(
+	# the two supported kernels, images and headers
+	linux-image-cloud-amd64 linux-headers-cloud-amd64
+	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
+	# module build and lint
+	build-essential bc kmod sparse linux-source-6.1 xz-utils
+	# helper libraries
+	pkg-config libarchive-dev libmount-dev zlib1g-dev libzstd-dev
+	libjson-c-dev libssl-dev
+	# guest image and tests
+	busybox-static cpio gzip zstd attr e2fsprogs stress-ng
+	# benchmarks
+	gnuplot-nox libarchive-tools
+)
+# From bookworm-backports: QEMU 10 (bookworm's 7.2 crashes 6.12 guests).
+BPO_PKGS=(qemu-system-x86)
+
+missing() {
+	local p st
+	for p in "$@"; do
+		st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+		[ "$st" = installed ] || echo "$p"
+	done
+}
+
+qemu_ok() {
+	command -v qemu-system-x86_64 >/dev/null || return 1
+	local v
+	v=$(qemu-system-x86_64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
+	[ "${v:-0}" -ge 10 ]
+}
+
+need=$(missing "${PKGS[@]}")
+if [ -z "$need" ] && qemu_ok && [ -f "$BACKPORTS" ]; then
+	exit 0
+fi
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+
+if [ ! -f "$BACKPORTS" ]; then
+	echo "deps: adding bookworm-backports for QEMU 10"
+	$SUDO tee "$BACKPORTS" >/dev/null <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+
+echo "deps: apt-get update"
+$SUDO apt-get update -qq
+if [ -n "$need" ]; then
+	echo "deps: installing" $need
+	$SUDO apt-get install -y -qq --no-install-recommends $need
+fi
+if ! qemu_ok; then
+	echo "deps: installing ${BPO_PKGS[*]} from bookworm-backports"
+	$SUDO apt-get install -y -qq --no-install-recommends \
+		-t bookworm-backports "${BPO_PKGS[@]}"
+fi
+qemu_ok || { echo "deps: qemu-system-x86_64 >= 10 not available" >&2; exit 1; }
