@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for in-guest tests (busybox sh). A test sources this file,
+# works in $T (a fresh tmpfs), and exits 0 (pass), 77 (skip) or anything
+# else (fail). vm/init reports the last "FAIL:" or "SKIP:" line as reason.
+
+log() {
+	echo "# $*"
+}
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+# assert_eq ACTUAL EXPECTED WHAT
+assert_eq() {
+	[ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
+}
+
+# must CMD...: run a command that has to succeed
+must() {
+	"$@" || fail "command failed ($?): $*"
+}
+
+# scratch_ext4 DIR: format the scratch disk /dev/vda as ext4, mount it on DIR
+scratch_ext4() {
+	[ -b /dev/vda ] || skip "no scratch disk /dev/vda"
+	mke2fs -q -F -t ext4 /dev/vda > /dev/null || fail "mke2fs /dev/vda"
+	mkdir -p "$1"
+	mount -t ext4 /dev/vda "$1" || fail "mount /dev/vda on $1"
+}

@@ -1,0 +1,223 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh --kver SERIES [options]: boot one guest with layerfs.ko under
+# qemu-system-x86_64 -accel tcg, run in-guest tests, print KTAP.
+#
+#   --kver 6.1|6.12        kernel series (mapped to the installed release)
+#   --tests "GLOBS"        test names to run (default: $TESTS, else all)
+#   --suite NAME           tests/NAME/*.sh (default: guest; stress)
+#   --suite-dir DIR        run DIR/*.sh instead (the harness self-test)
+#   --test-timeout S       default per-test timeout in the guest (120)
+#   --watchdog S           kill the guest after S s without progress
+#                          (default: the running test's timeout + 60)
+#   --boot-timeout S       time allowed until the guest reports in (120)
+#   --extra-ko FILE        also load this (test-only) module; repeatable
+#   --shell                interactive shell on the console instead of tests
+#   --out DIR              where logs go (default build/vm/RELEASE/SUITE)
+#   --mem MiB              guest memory (2048)
+#
+# Exit status: 0 when every test passed or was skipped and the guest shut
+# down cleanly (rmmod layerfs succeeded, no kernel log findings).
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$top/build}
+export BUILD
+
+kver= tests=${TESTS:-} suite=guest suite_dir= test_timeout=120 watchdog=
+boot_timeout=120 extra=() mode=test out= mem=2048
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kver)		kver=$2; shift ;;
+	--tests)	tests=$2; shift ;;
+	--suite)	suite=$2; shift ;;
+	--suite-dir)	suite_dir=$2; suite=suite; shift ;;
+	--test-timeout)	test_timeout=$2; shift ;;
+	--watchdog)	watchdog=$2; shift ;;
+	--boot-timeout)	boot_timeout=$2; shift ;;
+	--extra-ko)	extra+=("$2"); shift ;;
+	--shell)	mode=shell ;;
+	--out)		out=$2; shift ;;
+	--mem)		mem=$2; shift ;;
+	*)		echo "run.sh: unknown option $1" >&2; exit 1 ;;
+	esac
+	shift
+done
+[ -n "$kver" ] || { echo "run.sh: --kver is required" >&2; exit 1; }
+rel=$("$top/vm/krel" "$kver") || exit 1
+kernel=/boot/vmlinuz-$rel
+[ -r "$kernel" ] || { echo "run.sh: $kernel missing (make deps)" >&2; exit 1; }
+[ -f "$BUILD/$rel/kmod/layerfs.ko" ] || { echo "run.sh: no layerfs.ko for $rel (make)" >&2; exit 1; }
+
+dir=${suite_dir:-$top/tests/$suite}
+out=${out:-$BUILD/vm/$rel/$suite}
+rm -rf "$out"
+mkdir -p "$out"
+
+# The tests to run: every NAME.sh of the suite whose NAME matches a glob.
+names=()
+for f in "$dir"/*.sh; do
+	[ -e "$f" ] || continue
+	n=$(basename "$f" .sh)
+	[[ $n =~ ^[a-z0-9_]+$ ]] || continue
+	if [ -n "$tests" ]; then
+		hit=
+		for g in $tests; do
+			# shellcheck disable=SC2053
+			[[ $n == $g ]] && hit=1
+		done
+		[ -n "$hit" ] || continue
+	fi
+	names+=("$n")
+done
+if [ "$mode" = test ] && [ ${#names[@]} -eq 0 ]; then
+	echo "run.sh: no test in $dir matches '${tests:-*}'" >&2
+	exit 1
+fi
+
+# per-test timeouts, as the guest computes them
+declare -A tmo
+for n in "${names[@]}"; do
+	t=$(sed -n '1,5s/^# timeout: *\([0-9]*\).*/\1/p' "$dir/$n.sh")
+	tmo[$n]=${t:-$test_timeout}
+done
+
+mods=()
+for ko in "${extra[@]}"; do
+	m=$(basename "$ko" .ko)
+	mods+=("$m")
+done
+cat > "$out/lfs.conf" <<CONF
+MODE=$mode
+SUITE=$suite
+TESTS="${names[*]}"
+TEST_TIMEOUT=$test_timeout
+EXTRA_MODULES="${mods[*]}"
+CONF
+
+LFS_SUITE_DIR=$suite_dir "$top/vm/mkinitramfs.sh" "$rel" "$out/initramfs.cpio.gz" \
+	"$out/lfs.conf" "${extra[@]}" || { echo "run.sh: initramfs build failed" >&2; exit 1; }
+truncate -s 2G "$out/disk.img"
+
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" -nodefaults
+	-no-reboot -display none
+	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz"
+	-append "console=ttyS0 panic=-1 loglevel=5 watchdog_thresh=20 rcupdate.rcu_cpu_stall_timeout=60 $([ "$mode" = shell ] || echo quiet) loglevel=5"
+	-drive "file=$out/disk.img,if=virtio,format=raw,cache=unsafe")
+
+if [ "$mode" = shell ]; then
+	exec "${qemu[@]}" -serial mon:stdio -serial "file:$out/results.log"
+fi
+
+: > "$out/results.log"
+"${qemu[@]}" -serial "file:$out/console.log" -serial "file:$out/results.log" \
+	> "$out/qemu.log" 2>&1 &
+qpid=$!
+
+# Watchdog: progress is a new line on the result channel.
+hung=
+lines=0
+last=$SECONDS
+while kill -0 $qpid 2>/dev/null; do
+	sleep 1
+	cur=$(wc -l < "$out/results.log")
+	if [ "$cur" -ne "$lines" ]; then
+		lines=$cur
+		last=$SECONDS
+	fi
+	st=$(tr -d '\r' < "$out/results.log" | grep -E '^(START|RESULT [1-9])' | tail -n 1)
+	if [ "$lines" -eq 0 ]; then
+		limit=$boot_timeout
+	elif [[ $st == START* ]]; then
+		set -- $st
+		limit=$(( ${tmo[$3]:-$test_timeout} + 60 ))
+	else
+		limit=60
+	fi
+	[ -n "$watchdog" ] && [ "$watchdog" -lt "$limit" ] && limit=$watchdog
+	if [ $((SECONDS - last)) -gt "$limit" ]; then
+		hung="guest hung: no progress for ${limit}s"
+		kill -KILL $qpid 2>/dev/null
+		break
+	fi
+done
+wait $qpid 2>/dev/null
+
+# Turn the result channel into KTAP.
+res=$(tr -d '\r' < "$out/results.log")
+pass=0 failn=0 skipn=0 idx=0
+ktap=()
+emit() {	# emit ok|fail|skip NAME [REASON]
+	idx=$((idx + 1))
+	case "$1" in
+	ok)	pass=$((pass + 1)); ktap+=("ok $idx $2") ;;
+	skip)	skipn=$((skipn + 1)); ktap+=("ok $idx $2 # SKIP ${3:-}") ;;
+	*)	failn=$((failn + 1)); ktap+=("not ok $idx $2${3:+ # $3}") ;;
+	esac
+}
+diag() {	# diagnostics of test N, as KTAP comments
+	awk -v n="$1" '$1 == "START" { cur = $2 } $1 == "DIAG" && cur == n { sub(/^DIAG /, ""); print "#   " $0 }' <<< "$res"
+}
+
+grel=$(sed -n 's/^KERNEL //p' <<< "$res" | head -n 1)
+panic=$(grep -a -m 1 'Kernel panic' "$out/console.log" 2>/dev/null)
+if [ -n "$hung" ]; then
+	why=$hung
+elif [ -n "$panic" ]; then
+	why="guest panicked: ${panic#*] }"
+elif ! grep -q '^DONE' <<< "$res"; then
+	why="guest died without reporting (see console log)"
+else
+	why=
+fi
+
+if [ -n "$grel" ]; then emit ok guest_boot; else emit fail guest_boot "${why:-no report from the guest}"; fi
+line=$(sed -n 's/^RESULT 0 boot fail //p' <<< "$res")
+[ -n "$line" ] && emit fail boot_kernel_log "$line"
+diags=()
+i=0
+for n in "${names[@]}"; do
+	i=$((i + 1))
+	r=$(grep -m 1 "^RESULT $i $n " <<< "$res")
+	if [ -z "$r" ]; then
+		if grep -q "^START $i $n\$" <<< "$res"; then
+			emit fail "$n" "${why:-no result}"
+		else
+			emit fail "$n" "not run: ${why:-guest stopped}"
+		fi
+		continue
+	fi
+	set -- $r
+	st=$4
+	shift 4
+	emit "$st" "$n" "$*"
+	if [ "$st" = fail ]; then
+		d=$(diag "$i")
+		[ -n "$d" ] && ktap+=("$d")
+	fi
+done
+rm_line=$(grep -m 1 '^RMMOD' <<< "$res")
+case "$rm_line" in
+"RMMOD ok")	emit ok rmmod_layerfs ;;
+"")		emit fail rmmod_layerfs "not reached: ${why:-guest stopped}" ;;
+*)		emit fail rmmod_layerfs "${rm_line#RMMOD fail }" ;;
+esac
+line=$(sed -n 's/^RESULT 0 shutdown fail //p' <<< "$res")
+[ -n "$line" ] && emit fail shutdown_kernel_log "$line"
+# The host reads the whole console as well: nothing may slip through.
+line=$(grep -v '^#' "$top/vm/log-patterns" | grep -v '^$' |
+	grep -a -E -m 1 -f - "$out/console.log" 2>/dev/null)
+if [ -n "$line" ]; then emit fail kernel_log "${line#*] }"; else emit ok kernel_log; fi
+
+echo "KTAP version 1"
+echo "# layerfs $suite suite on $rel (qemu $(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p'), tcg, 2 vCPUs)"
+echo "1..$idx"
+printf '%s\n' "${ktap[@]}"
+echo "# $kver: $pass passed, $failn failed, $skipn skipped"
+echo "$pass $failn $skipn" > "$out/summary"
+if [ "$failn" -ne 0 ]; then
+	echo "# console log: $out/console.log"
+	exit 1
+fi
+exit 0
