@@ -23,10 +23,10 @@ TOOL_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE
 TOOL_SRCS	:= $(wildcard tests/tools/*.c)
 TOOLS		:= $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all deps modules helper tools lint check check-host check-guest \
+.PHONY: all deps modules helper tools testmods lint check check-host check-guest \
 	demo shell bench stress check-debug clean FORCE
 
-all: modules helper tools
+all: modules helper tools testmods
 
 deps:
 	@vm/deps.sh
@@ -40,6 +40,16 @@ module-$(1): deps
 	vm/linktree.sh $(CURDIR) $(BUILD)/$$$$rel && \
 	$(MAKE) -C /lib/modules/$$$$rel/build M=$(BUILD)/$$$$rel \
 		V=$(V) $(KBUILD_ARGS) modules
+
+# the harness self-test's module (tests/selftest/kmod), same scheme
+testmods: testmod-$(1)
+.PHONY: testmod-$(1)
+testmod-$(1): deps
+	@rel=$$$$(vm/krel $(1)) && d=$(BUILD)/$$$$rel/selftest && \
+	mkdir -p $$$$d && \
+	ln -sfn $(CURDIR)/tests/selftest/kmod/lfs_selftest.c $$$$d/ && \
+	ln -sfn $(CURDIR)/tests/selftest/kmod/Kbuild $$$$d/ && \
+	$(MAKE) -C /lib/modules/$$$$rel/build M=$$$$d V=$(V) modules
 endef
 $(foreach s,$(SERIES),$(eval $(call module_rule,$(s))))
 

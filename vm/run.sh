@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
 	--kver)		kver=$2; shift ;;
 	--tests)	tests=$2; shift ;;
 	--suite)	suite=$2; shift ;;
-	--suite-dir)	suite_dir=$2; suite=suite; shift ;;
+	--suite-dir)	suite_dir=$(cd "$2" && pwd) || exit 1; suite=suite; shift ;;
 	--test-timeout)	test_timeout=$2; shift ;;
 	--watchdog)	watchdog=$2; shift ;;
 	--boot-timeout)	boot_timeout=$2; shift ;;
@@ -63,10 +63,12 @@ for f in "$dir"/*.sh; do
 	[[ $n =~ ^[a-z0-9_]+$ ]] || continue
 	if [ -n "$tests" ]; then
 		hit=
+		set -f
 		for g in $tests; do
 			# shellcheck disable=SC2053
 			[[ $n == $g ]] && hit=1
 		done
+		set +f
 		[ -n "$hit" ] || continue
 	fi
 	names+=("$n")

@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The harness tests itself: it boots guests on deliberately broken cases
+# (tests/selftest/CASE) and asserts that vm/run.sh reports each one as a
+# failure, for the right reason. One kernel suffices (the first of KVERS).
+set -uo pipefail
+
+kver=${KVERS:-6.1}
+kver=${kver%% *}
+kver=${kver:-6.1}
+rel=$(vm/krel "$kver") || exit 1
+ko=$BUILD/$rel/selftest/lfs_selftest.ko
+[ -f "$ko" ] || { echo "FAIL: $ko not built"; exit 1; }
+
+failed=0
+# expect CASE STATUS REGEX [run.sh options]: run CASE, check status and output
+expect() {
+	local case=$1 want=$2 re=$3 rc
+	shift 3
+	if [ ! -f "$T/$case.rc" ]; then
+		vm/run.sh --kver "$kver" --suite-dir "tests/selftest/$case" \
+			--tests "*" --out "$T/$case" --extra-ko "$ko" "$@" > "$T/$case.out" 2>&1
+		echo $? > "$T/$case.rc"
+	fi
+	rc=$(cat "$T/$case.rc")
+	if [ "$rc" -ne "$want" ]; then
+		echo "FAIL: $case: exit status $rc, expected $want"
+		failed=1
+	elif ! grep -E -q -- "$re" "$T/$case.out"; then
+		echo "FAIL: $case: output lacks /$re/"
+		failed=1
+	else
+		echo "# $case: caught: $(grep -E -m 1 -- "$re" "$T/$case.out")"
+		return
+	fi
+	sed 's/^/#   /' "$T/$case.out"
+}
+
+expect good 0 '^# [0-9.]+: 4 passed, 0 failed, 1 skipped$'
+expect good 0 '^ok [0-9]+ skipped # SKIP deliberate skip$'
+expect fail 1 "^not ok 2 failing # deliberate failure: got '1', expected '2'$"
+expect panic 1 '^not ok 2 panic # guest panicked: '
+expect hang 1 '^not ok 2 hang # guest hung: no progress for 15s$' --watchdog 15
+expect warn 1 '^not ok 2 warn # kernel log: .*WARNING: .*lfs_selftest'
+expect unload 1 '^not ok 3 rmmod_layerfs # rmmod lfs_selftest: '
+exit $failed

@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lint.sh: checkpatch --strict on the kernel code, sparse and W=1 builds of
+# the module on every kernel of $KVERS, and a from-scratch warning-as-error
+# build of the helper and the test tools. Prints KTAP; zero findings pass.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+BUILD=${BUILD:-$top/build}
+KVERS=${KVERS:-6.1 6.12}
+out=$BUILD/lint
+mkdir -p "$out"
+
+# checkpatch.pl and its data files, from Debian's linux-source-6.1
+ks=$BUILD/linux-source-6.1
+if [ ! -x "$ks/scripts/checkpatch.pl" ]; then
+	mkdir -p "$BUILD"
+	tar -C "$BUILD" -xf /usr/src/linux-source-6.1.tar.xz \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch || exit 1
+fi
+
+results=()
+pass=0 failn=0
+# record NAME LOGFILE: the check passed when its log has no finding
+record() {
+	if [ -s "$2" ]; then
+		failn=$((failn + 1))
+		results+=("not ok $((pass + failn)) $1 # $(wc -l < "$2") findings")
+		results+=("$(head -n 40 "$2" | sed 's/^/#   /')")
+	else
+		pass=$((pass + 1))
+		results+=("ok $((pass + failn)) $1")
+	fi
+}
+
+kfiles=(kmod/*.c kmod/*.h tests/selftest/kmod/*.c)
+"$ks/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
+	--ignore FILE_PATH_CHANGES -f "${kfiles[@]}" \
+	> "$out/checkpatch.log" 2>&1
+grep -E '^(ERROR|WARNING|CHECK)|: (ERROR|WARNING|CHECK):' "$out/checkpatch.log" > "$out/checkpatch.findings"
+record checkpatch_strict "$out/checkpatch.findings"
+
+for s in $KVERS; do
+	rel=$(vm/krel "$s") || exit 1
+	d=$out/$rel
+	rm -rf "$d"
+	vm/linktree.sh "$top" "$d" || exit 1
+	make -C "/lib/modules/$rel/build" M="$d" C=2 W=1 modules \
+		> "$out/sparse-$s.log" 2>&1 || echo "build failed" >> "$out/sparse-$s.log"
+	grep -E 'warning:|error:|build failed' "$out/sparse-$s.log" > "$out/sparse-$s.findings"
+	record "sparse_w1_$s" "$out/sparse-$s.findings"
+done
+
+make -s -C helper clean > /dev/null
+make -s -C helper > "$out/helper.log" 2>&1 || echo "build failed" >> "$out/helper.log"
+grep -E 'warning:|error:|build failed' "$out/helper.log" > "$out/helper.findings"
+record helper_warnings "$out/helper.findings"
+
+: > "$out/tools.log"
+for c in tests/tools/*.c; do
+	[ -e "$c" ] || continue
+	cc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -fsyntax-only "$c" \
+		>> "$out/tools.log" 2>&1 || echo "$c: build failed" >> "$out/tools.log"
+done
+grep -E 'warning:|error:|build failed' "$out/tools.log" > "$out/tools.findings"
+record tools_warnings "$out/tools.findings"
+
+echo "KTAP version 1"
+echo "# layerfs lint"
+echo "1..$((pass + failn))"
+printf '%s\n' "${results[@]}"
+echo "# lint: $pass passed, $failn failed, 0 skipped"
+echo "$pass $failn 0" > "$out/summary"
+[ "$failn" -eq 0 ]
