@@ -14,6 +14,8 @@
 #   --boot-timeout S       time allowed until the guest reports in (120)
 #   --extra-ko FILE        also load this (test-only) module; repeatable
 #   --shell                interactive shell on the console instead of tests
+#   --verbose              print every test's output (make demo)
+#   --no-layerfs           do not load layerfs.ko before the tests
 #   --out DIR              where logs go (default build/vm/RELEASE/SUITE)
 #   --mem MiB              guest memory (2048)
 #
@@ -26,7 +28,7 @@ BUILD=${BUILD:-$top/build}
 export BUILD
 
 kver= tests=${TESTS:-} suite=guest suite_dir= test_timeout=120 watchdog=
-boot_timeout=120 extra=() mode=test out= mem=2048
+boot_timeout=120 extra=() mode=test out= mem=2048 verbose=0 load=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kver)		kver=$2; shift ;;
@@ -38,6 +40,8 @@ while [ $# -gt 0 ]; do
 	--boot-timeout)	boot_timeout=$2; shift ;;
 	--extra-ko)	extra+=("$2"); shift ;;
 	--shell)	mode=shell ;;
+	--verbose)	verbose=1 ;;
+	--no-layerfs)	load=0 ;;
 	--out)		out=$2; shift ;;
 	--mem)		mem=$2; shift ;;
 	*)		echo "run.sh: unknown option $1" >&2; exit 1 ;;
@@ -96,6 +100,8 @@ SUITE=$suite
 TESTS="${names[*]}"
 TEST_TIMEOUT=$test_timeout
 EXTRA_MODULES="${mods[*]}"
+LOAD_LAYERFS=$load
+VERBOSE=$verbose
 CONF
 
 LFS_SUITE_DIR=$suite_dir "$top/vm/mkinitramfs.sh" "$rel" "$out/initramfs.cpio.gz" \
@@ -212,6 +218,10 @@ line=$(grep -v '^#' "$top/vm/log-patterns" | grep -v '^$' |
 	grep -a -E -m 1 -f - "$out/console.log" 2>/dev/null)
 if [ -n "$line" ]; then emit fail kernel_log "${line#*] }"; else emit ok kernel_log; fi
 
+if [ "$verbose" = 1 ]; then
+	sed -n 's/^OUT //p' <<< "$res"
+	echo
+fi
 echo "KTAP version 1"
 echo "# layerfs $suite suite on $rel (qemu $(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p'), tcg, 2 vCPUs)"
 echo "1..$idx"
