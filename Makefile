@@ -83,3 +83,6 @@ shell: all
 clean:
 	rm -rf $(BUILD)
 	@$(MAKE) -C helper clean
+
+stress: all
+	@for s in $(KVERS); do vm/run.sh --kver $$s --suite stress || exit 1; done
