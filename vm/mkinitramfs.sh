@@ -49,7 +49,7 @@ ln -s mke2fs "$root/sbin/mkfs.ext4"
 # kernel modules, in dependency order, decompressed for busybox insmod
 : > "$root/etc/modules.load"
 for m in $GUEST_MODULES; do
-	modprobe -S "$rel" --show-depends "$m" 2>/dev/null |
+	modprobe ${LFS_MODDIR:+-d "$LFS_MODDIR"} -S "$rel" --show-depends "$m" 2>/dev/null |
 	while read -r kind path _; do
 		[ "$kind" = insmod ] || continue
 		name=$(basename "$path"); name=${name%.xz}; name=${name%.zst}

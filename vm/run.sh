@@ -18,6 +18,9 @@
 #   --no-layerfs           do not load layerfs.ko before the tests
 #   --out DIR              where logs go (default build/vm/RELEASE/SUITE)
 #   --mem MiB              guest memory (2048)
+#   --kernel-image FILE    boot FILE instead of /boot/vmlinuz-RELEASE, with
+#   --release REL          this release (layerfs.ko from build/REL/kmod) and
+#   --moddir DIR           its modules under DIR/lib/modules/REL (debug kernels)
 #
 # Exit status: 0 when every test passed or was skipped and the guest shut
 # down cleanly (rmmod layerfs succeeded, no kernel log findings).
@@ -29,6 +32,7 @@ export BUILD
 
 kver= tests=${TESTS:-} suite=guest suite_dir= test_timeout=120 watchdog=
 boot_timeout=120 extra=() mode=test out= mem=2048 verbose=0 load=1
+kimage= krel= moddir=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kver)		kver=$2; shift ;;
@@ -44,13 +48,21 @@ while [ $# -gt 0 ]; do
 	--no-layerfs)	load=0 ;;
 	--out)		out=$2; shift ;;
 	--mem)		mem=$2; shift ;;
+	--kernel-image)	kimage=$2; shift ;;
+	--release)	krel=$2; shift ;;
+	--moddir)	moddir=$2; shift ;;
 	*)		echo "run.sh: unknown option $1" >&2; exit 1 ;;
 	esac
 	shift
 done
 [ -n "$kver" ] || { echo "run.sh: --kver is required" >&2; exit 1; }
-rel=$("$top/vm/krel" "$kver") || exit 1
-kernel=/boot/vmlinuz-$rel
+if [ -n "$krel" ]; then
+	rel=$krel
+	kernel=$kimage
+else
+	rel=$("$top/vm/krel" "$kver") || exit 1
+	kernel=/boot/vmlinuz-$rel
+fi
 [ -r "$kernel" ] || { echo "run.sh: $kernel missing (make deps)" >&2; exit 1; }
 [ -f "$BUILD/$rel/kmod/layerfs.ko" ] || { echo "run.sh: no layerfs.ko for $rel (make)" >&2; exit 1; }
 
@@ -104,7 +116,7 @@ LOAD_LAYERFS=$load
 VERBOSE=$verbose
 CONF
 
-LFS_SUITE_DIR=$suite_dir "$top/vm/mkinitramfs.sh" "$rel" "$out/initramfs.cpio.gz" \
+LFS_MODDIR=$moddir LFS_SUITE_DIR=$suite_dir "$top/vm/mkinitramfs.sh" "$rel" "$out/initramfs.cpio.gz" \
 	"$out/lfs.conf" "${extra[@]}" || { echo "run.sh: initramfs build failed" >&2; exit 1; }
 truncate -s 2G "$out/disk.img"
 
@@ -211,6 +223,13 @@ case "$rm_line" in
 "")		emit fail rmmod_layerfs "not reached: ${why:-guest stopped}" ;;
 *)		emit fail rmmod_layerfs "${rm_line#RMMOD fail }" ;;
 esac
+line=$(sed -n 's/^RESULT 0 kmemleak fail //p' <<< "$res")
+if [ -n "$line" ]; then
+	emit fail kmemleak "$line"
+	ktap+=("$(sed -n 's/^DIAG /#   /p' <<< "$res" | tail -n 40)")
+elif grep -q '^KMEMLEAK ok' <<< "$res"; then
+	emit ok kmemleak
+fi
 line=$(sed -n 's/^RESULT 0 shutdown fail //p' <<< "$res")
 [ -n "$line" ] && emit fail shutdown_kernel_log "$line"
 # The host reads the whole console as well: nothing may slip through.
