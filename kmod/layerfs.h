@@ -12,10 +12,199 @@
 #define pr_fmt(fmt) "layerfs: " fmt
 
 #include <linux/fs.h>
+#include <linux/fs_context.h>
+#include <linux/mutex.h>
+#include <linux/path.h>
 
-#define LAYERFS_MAGIC 0x4c415946 /* "LAYF" */
+#include "compat.h"
+
+#define LAYERFS_MAGIC		0x4c415946	/* "LAYF" */
+
+/* Most lower layers one mount may stack (documented in layerfs.rst). */
+#define LAYERFS_MAX_LOWER	1024
+
+/* The overlayfs on-disk namespace for private metadata. */
+#define LAYERFS_XATTR_PREFIX	"trusted.overlay."
+#define LAYERFS_XATTR_OPAQUE	LAYERFS_XATTR_PREFIX "opaque"
+
+/**
+ * struct layerfs_layer - one layer of a mount
+ * @mnt:  private clone of the mount the layer directory lives on, rooted
+ *        at that directory; every real path of the layer uses it
+ * @idx:  0 for the upper layer, 1..n for the lowers from the top down
+ * @fsid: index of the layer's filesystem among the distinct filesystems
+ *        of the mount, in order of first appearance; goes into the high
+ *        bits of inode numbers (see inode.c)
+ */
+struct layerfs_layer {
+	struct vfsmount *mnt;
+	unsigned int idx;
+	unsigned int fsid;
+};
+
+/**
+ * struct layerfs_fs - per-mount state, sb->s_fs_info
+ * @layers:    layers[0] is the upper (mnt NULL without one), then the
+ *             lowers from the top down
+ * @mnts:      the same mounts as an array, for kern_unmount_array()
+ * @numlower:  number of lower layers
+ * @numfs:     number of distinct filesystems among the layers
+ * @xino_bits: high bits of st_ino that hold the fsid (0: single fs)
+ * @creds:     the mounter's credentials, used for every layer access
+ * @lowerdirs: the lower paths as given, for show_options
+ * @namelen:   shortest name length limit among the layers
+ */
+struct layerfs_fs {
+	struct layerfs_layer *layers;
+	struct vfsmount **mnts;
+	unsigned int numlower;
+	unsigned int numfs;
+	unsigned int xino_bits;
+	const struct cred *creds;
+	char **lowerdirs;
+	long namelen;
+};
+
+/**
+ * struct layerfs_path - a real dentry and the layer it belongs to
+ * @layer:  the layer
+ * @dentry: the real dentry (a reference is held)
+ */
+struct layerfs_path {
+	struct layerfs_layer *layer;
+	struct dentry *dentry;
+};
+
+/**
+ * struct layerfs_inode - a union inode
+ * @upper:    the real dentry in the upper layer, NULL while the object
+ *            lives only in the lowers
+ * @numlower: entries in @lower
+ * @lower:    the lower stack, topmost first; for a non-directory at most
+ *            one entry, for a directory every layer that contributes
+ * @nlink:    cached link count of a merged directory, 0 until counted
+ * @lock:     serialises changes of @upper (copy-up) and @nlink counting
+ * @vfs_inode: the VFS inode; i_private holds the real inode the union
+ *            inode is hashed by
+ *
+ * @lower and @numlower are set before the inode is unlocked and never
+ * change afterwards.
+ */
+struct layerfs_inode {
+	struct dentry *upper;
+	unsigned int numlower;
+	struct layerfs_path *lower;
+	unsigned int nlink;
+	struct mutex lock;	/* see @lock above */
+	struct inode vfs_inode;
+};
+
+static inline struct layerfs_fs *LAYERFS_FS(struct super_block *sb)
+{
+	return sb->s_fs_info;
+}
+
+static inline struct layerfs_inode *LAYERFS_I(struct inode *inode)
+{
+	return container_of(inode, struct layerfs_inode, vfs_inode);
+}
+
+/* A directory is merged when more than one layer contributes to it. */
+static inline bool layerfs_is_merged(struct inode *inode)
+{
+	struct layerfs_inode *li = LAYERFS_I(inode);
+
+	return li->numlower + (li->upper ? 1 : 0) > 1;
+}
 
 /* super.c */
 extern struct file_system_type layerfs_fs_type;
+int layerfs_get_tree(struct fs_context *fc);
+int layerfs_reconfigure(struct fs_context *fc);
+
+/* params.c */
+int layerfs_init_fs_context(struct fs_context *fc);
+
+/**
+ * struct layerfs_config - the parsed mount options, fc->fs_private
+ * @lower:     resolved lower paths, topmost first
+ * @lowername: the lower paths as given
+ * @numlower:  number of lower paths
+ * @upper:     resolved upperdir (dentry NULL if not given)
+ * @work:      resolved workdir (dentry NULL if not given)
+ */
+struct layerfs_config {
+	struct path *lower;
+	char **lowername;
+	unsigned int numlower;
+	struct path upper;
+	struct path work;
+};
+
+int layerfs_config_validate(struct fs_context *fc);
+
+/* namei.c */
+extern const struct dentry_operations layerfs_dentry_ops;
+struct dentry *layerfs_lookup(struct inode *dir, struct dentry *dentry,
+			      unsigned int flags);
+
+/* dir.c */
+extern const struct inode_operations layerfs_dir_iops;
+
+/* inode.c */
+struct inode *layerfs_get_inode(struct super_block *sb,
+				struct layerfs_path *stack,
+				unsigned int num);
+void layerfs_put_stack(struct layerfs_path *stack, unsigned int num);
+u64 layerfs_map_ino(struct layerfs_fs *ofs, const struct layerfs_layer *layer,
+		    u64 ino);
+void layerfs_real_path(struct inode *inode, struct path *path);
+struct dentry *layerfs_real_dentry(struct inode *inode);
+int layerfs_permission(struct layerfs_idmap *idmap, struct inode *inode,
+		       int mask);
+int layerfs_getattr(struct layerfs_idmap *idmap, const struct path *path,
+		    struct kstat *stat, u32 request_mask, unsigned int flags);
+ssize_t layerfs_listxattr(struct dentry *dentry, char *list, size_t size);
+extern const struct xattr_handler *layerfs_xattr_handlers[];
+
+/* file.c */
+extern const struct file_operations layerfs_file_fops;
+extern const struct address_space_operations layerfs_aops;
+
+/* readdir.c */
+extern const struct file_operations layerfs_dir_fops;
+unsigned int layerfs_dir_nlink(struct dentry *dentry);
+
+/* util.c */
+const struct cred *layerfs_override_creds(struct super_block *sb);
+void layerfs_revert_creds(const struct cred *old);
+bool layerfs_is_private_xattr(const char *name);
+struct dentry *layerfs_do_lookup(struct dentry *base, const char *name,
+				 int len);
+bool layerfs_do_is_opaque(struct layerfs_path *p);
+int layerfs_do_getattr(const struct path *path, struct kstat *stat,
+		       u32 mask, unsigned int flags);
+int layerfs_do_permission(struct layerfs_path *p, int mask);
+ssize_t layerfs_do_getxattr(struct layerfs_path *p, const char *name,
+			    void *value, size_t size);
+ssize_t layerfs_do_listxattr(struct dentry *dentry, char *list, size_t size);
+const char *layerfs_do_get_link(struct dentry *dentry,
+				struct delayed_call *done);
+struct file *layerfs_do_open_dir(const struct path *path,
+				 const struct cred *cred);
+int layerfs_do_iterate(struct file *dir, struct dir_context *ctx);
+struct file *layerfs_do_open_real(struct file *file,
+				  const struct path *realpath, int flags);
+int layerfs_do_statfs(const struct path *path, struct kstatfs *buf);
+ssize_t layerfs_do_read_iter(struct file *real, struct kiocb *iocb,
+			     struct iov_iter *iter);
+ssize_t layerfs_do_splice_read(struct file *file, struct file *real,
+			       loff_t *ppos, struct pipe_inode_info *pipe,
+			       size_t len, unsigned int flags);
+int layerfs_do_mmap(struct file *file, struct file *real,
+		    struct vm_area_struct *vma);
+loff_t layerfs_do_llseek(struct file *real, loff_t offset, int whence);
+int layerfs_do_fadvise(struct file *real, loff_t offset, loff_t len,
+		       int advice);
 
 #endif /* _LAYERFS_H */

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * layerfs: every difference between the supported kernels, in one place.
+ *
+ * The HAVE_* macros come from feature probes on the kernel headers in
+ * kmod/Kbuild; nothing here looks at the kernel version number. The rest
+ * of the module calls the layerfs_compat_*() helpers and the macros below
+ * and never tests a HAVE_* macro itself.
+ */
+#ifndef _LAYERFS_COMPAT_H
+#define _LAYERFS_COMPAT_H
+
+#include <linux/fs.h>
+#include <linux/cred.h>
+#include <linux/mount.h>
+#include <linux/uio.h>
+#include <linux/mm.h>
+#include <linux/splice.h>
+#ifdef HAVE_BACKING_FILE
+#include <linux/backing-file.h>
+#endif
+
+/*
+ * Idmapped mounts: the VFS passes a struct mnt_idmap where older kernels
+ * pass the mount's struct user_namespace. "struct layerfs_idmap" names
+ * whichever the running kernel uses.
+ */
+#ifdef HAVE_MNT_IDMAP
+#define layerfs_idmap			mnt_idmap
+#define LAYERFS_NOP_IDMAP		(&nop_mnt_idmap)
+#define layerfs_mnt_idmap(mnt)		mnt_idmap(mnt)
+#else
+#define layerfs_idmap			user_namespace
+#define LAYERFS_NOP_IDMAP		(&init_user_ns)
+#define layerfs_mnt_idmap(mnt)		mnt_user_ns(mnt)
+#endif
+
+/*
+ * ->d_real(): newer kernels ask for a kind of real dentry, older ones for
+ * the real dentry that owns a given inode (NULL: the topmost one).
+ */
+#ifdef HAVE_D_REAL_TYPE
+#define LAYERFS_D_REAL_ARG		enum d_real_type
+static inline bool layerfs_d_real_match(enum d_real_type type,
+					struct dentry *real)
+{
+	return true;
+}
+#else
+#define LAYERFS_D_REAL_ARG		const struct inode *
+static inline bool layerfs_d_real_match(const struct inode *inode,
+					struct dentry *real)
+{
+	return !inode || inode == d_inode(real);
+}
+#endif
+
+void layerfs_file_accessed(struct file *file);
+
+#ifdef HAVE_BACKING_FILE
+
+/* The user-visible side of a backing file: a file or, earlier, a path. */
+#ifdef HAVE_BACKING_FILE_USER_FILE
+#define layerfs_backing_user(file)	(file)
+#else
+#define layerfs_backing_user(file)	(&(file)->f_path)
+#endif
+
+static inline struct file *
+layerfs_compat_open_real(struct file *file, const struct path *realpath,
+			 int flags, const struct cred *cred)
+{
+	return backing_file_open(layerfs_backing_user(file), flags, realpath,
+				 cred);
+}
+
+static inline void layerfs_compat_ctx(struct backing_file_ctx *ctx,
+				      struct file *file,
+				      const struct cred *cred)
+{
+	ctx->cred = cred;
+	ctx->user_file = file;
+	ctx->accessed = layerfs_file_accessed;
+	ctx->end_write = NULL;
+}
+
+static inline ssize_t layerfs_compat_read_iter(struct file *real,
+					       struct kiocb *iocb,
+					       struct iov_iter *iter,
+					       const struct cred *cred)
+{
+	struct backing_file_ctx ctx;
+
+	layerfs_compat_ctx(&ctx, iocb->ki_filp, cred);
+	return backing_file_read_iter(real, iter, iocb, iocb->ki_flags, &ctx);
+}
+
+static inline ssize_t
+layerfs_compat_splice_read(struct file *file, struct file *real,
+			   loff_t *ppos, struct pipe_inode_info *pipe,
+			   size_t len, unsigned int flags,
+			   const struct cred *cred)
+{
+	struct backing_file_ctx ctx;
+
+	layerfs_compat_ctx(&ctx, file, cred);
+	return backing_file_splice_read(real, ppos, pipe, len, flags, &ctx);
+}
+
+static inline int layerfs_compat_mmap(struct file *file, struct file *real,
+				      struct vm_area_struct *vma,
+				      const struct cred *cred)
+{
+	struct backing_file_ctx ctx;
+
+	layerfs_compat_ctx(&ctx, file, cred);
+	return backing_file_mmap(real, vma, &ctx);
+}
+
+#else /* !HAVE_BACKING_FILE */
+
+/*
+ * Without backing files the real file carries the union path in f_path
+ * and the real inode in f_inode; ->d_real() maps the two back together.
+ */
+static inline struct file *
+layerfs_compat_open_real(struct file *file, const struct path *realpath,
+			 int flags, const struct cred *cred)
+{
+	return open_with_fake_path(&file->f_path, flags,
+				   d_inode(realpath->dentry), cred);
+}
+
+static inline rwf_t layerfs_iocb_to_rwf(int ifl)
+{
+	rwf_t flags = 0;
+
+	if (ifl & IOCB_NOWAIT)
+		flags |= RWF_NOWAIT;
+	if (ifl & IOCB_HIPRI)
+		flags |= RWF_HIPRI;
+	if (ifl & IOCB_DSYNC)
+		flags |= RWF_DSYNC;
+	if (ifl & IOCB_SYNC)
+		flags |= RWF_SYNC;
+	return flags;
+}
+
+static inline ssize_t layerfs_compat_read_iter(struct file *real,
+					       struct kiocb *iocb,
+					       struct iov_iter *iter,
+					       const struct cred *cred)
+{
+	const struct cred *old;
+	ssize_t ret;
+
+	if (!iov_iter_count(iter))
+		return 0;
+	if ((iocb->ki_flags & IOCB_DIRECT) &&
+	    !(real->f_mode & FMODE_CAN_ODIRECT))
+		return -EINVAL;
+	/* asynchronous requests complete synchronously here */
+	old = override_creds(cred);
+	ret = vfs_iter_read(real, iter, &iocb->ki_pos,
+			    layerfs_iocb_to_rwf(iocb->ki_flags));
+	revert_creds(old);
+	layerfs_file_accessed(iocb->ki_filp);
+	return ret;
+}
+
+static inline ssize_t
+layerfs_compat_splice_read(struct file *file, struct file *real,
+			   loff_t *ppos, struct pipe_inode_info *pipe,
+			   size_t len, unsigned int flags,
+			   const struct cred *cred)
+{
+	const struct cred *old;
+	ssize_t ret;
+
+	old = override_creds(cred);
+	ret = generic_file_splice_read(real, ppos, pipe, len, flags);
+	revert_creds(old);
+	layerfs_file_accessed(file);
+	return ret;
+}
+
+static inline int layerfs_compat_mmap(struct file *file, struct file *real,
+				      struct vm_area_struct *vma,
+				      const struct cred *cred)
+{
+	const struct cred *old;
+	int ret;
+
+	if (WARN_ON_ONCE(vma->vm_file != file))
+		return -EIO;
+	vma_set_file(vma, real);
+	old = override_creds(cred);
+	ret = call_mmap(vma->vm_file, vma);
+	revert_creds(old);
+	layerfs_file_accessed(file);
+	return ret;
+}
+
+#endif /* HAVE_BACKING_FILE */
+
+#endif /* _LAYERFS_COMPAT_H */

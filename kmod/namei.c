@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * layerfs: lookup, and the dentry operations of union dentries.
+ *
+ * Owns layerfs_lookup(), which builds the lower stack of a name by asking
+ * each layer of the parent's stack from the top down, and the dentry
+ * operations: ->d_revalidate() notices real dentries that were removed
+ * or renamed behind the union's back, ->d_real() maps a union dentry to
+ * the real one for the VFS.
+ *
+ * Rules: the first layer where the name is a non-directory ends the
+ * stack (the object is that file); a whiteout (character device 0:0)
+ * hides the name in every layer below it; a directory joins the stack
+ * and, when opaque (trusted.overlay.opaque = "y"), hides everything
+ * below it. Names found nowhere get a negative dentry, cached by the VFS.
+ *
+ * Locking: ->lookup() runs with the union parent's i_rwsem held shared;
+ * the parent's stack never changes, and each real parent is locked by
+ * the VFS helper that looks the name up in it.
+ */
+#include <linux/namei.h>
+#include <linux/slab.h>
+
+#include "layerfs.h"
+
+/*
+ * Build the stack of @name below the union directory @dir into @stack
+ * (room for as many entries as @dir's stack). Returns the number of
+ * entries, 0 when the name is absent or whited out, or a negative errno.
+ */
+static int layerfs_lookup_stack(struct inode *dir, const struct qstr *name,
+				struct layerfs_path *stack)
+{
+	struct layerfs_inode *parent = LAYERFS_I(dir);
+	struct dentry *this;
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < parent->numlower; i++) {
+		struct layerfs_path *p = &parent->lower[i];
+
+		this = layerfs_do_lookup(p->dentry, name->name, name->len);
+		if (IS_ERR(this)) {
+			layerfs_put_stack(stack, n);
+			return PTR_ERR(this);
+		}
+		if (d_is_negative(this)) {
+			dput(this);
+			continue;
+		}
+		/* a whiteout, or a non-directory under a directory, ends it */
+		if (d_is_whiteout(this) || (n && !d_is_dir(this))) {
+			dput(this);
+			break;
+		}
+		stack[n].layer = p->layer;
+		stack[n].dentry = this;
+		n++;
+		if (!d_is_dir(this) || layerfs_do_is_opaque(&stack[n - 1]))
+			break;
+	}
+	return n;
+}
+
+/**
+ * layerfs_lookup() - look a name up in a union directory
+ * @dir:    the union parent directory
+ * @dentry: the union dentry to fill in
+ * @flags:  LOOKUP_* flags
+ *
+ * Context: @dir's i_rwsem held shared.
+ * Return: NULL, an alias to use instead of @dentry, or an ERR_PTR().
+ */
+struct dentry *layerfs_lookup(struct inode *dir, struct dentry *dentry,
+			      unsigned int flags)
+{
+	struct layerfs_inode *parent = LAYERFS_I(dir);
+	struct inode *inode = NULL;
+	struct layerfs_path *stack;
+	const struct cred *old;
+	int n;
+
+	if (dentry->d_name.len > LAYERFS_FS(dir->i_sb)->namelen)
+		return ERR_PTR(-ENAMETOOLONG);
+
+	stack = kcalloc(parent->numlower, sizeof(*stack), GFP_KERNEL);
+	if (!stack)
+		return ERR_PTR(-ENOMEM);
+
+	old = layerfs_override_creds(dir->i_sb);
+	n = layerfs_lookup_stack(dir, &dentry->d_name, stack);
+	layerfs_revert_creds(old);
+
+	if (n > 0) {
+		/* drop the unused tail of the array; failure keeps it all */
+		struct layerfs_path *shrunk;
+
+		shrunk = krealloc_array(stack, n, sizeof(*stack), GFP_KERNEL);
+		if (shrunk)
+			stack = shrunk;
+		inode = layerfs_get_inode(dir->i_sb, stack, n);
+		if (IS_ERR(inode))
+			return ERR_CAST(inode);
+	} else {
+		kfree(stack);
+		if (n < 0)
+			return ERR_PTR(n);
+	}
+	return d_splice_alias(inode, dentry);
+}
+
+/*
+ * A real dentry that went away (unlinked, renamed over, or moved) makes
+ * the union dentry stale. A hard-linked real file may be reached through
+ * another name than the one on the stack, so only its inode is checked.
+ */
+static bool layerfs_real_stale(struct dentry *real)
+{
+	struct inode *inode = d_inode_rcu(real);
+
+	if (!inode)
+		return true;
+	if (IS_ROOT(real))
+		return false;
+	if (!d_is_dir(real) && inode->i_nlink > 1)
+		return false;
+	return d_unhashed(real);
+}
+
+static int layerfs_revalidate_real(struct dentry *real, unsigned int flags)
+{
+	if (layerfs_real_stale(real))
+		return 0;
+	if (real->d_flags & DCACHE_OP_REVALIDATE)
+		return real->d_op->d_revalidate(real, flags);
+	return 1;
+}
+
+static int layerfs_d_revalidate(struct dentry *dentry, unsigned int flags)
+{
+	struct inode *inode = d_inode_rcu(dentry);
+	struct layerfs_inode *li;
+	unsigned int i;
+	int ret = 1;
+
+	/* negative dentries stay until the union itself changes */
+	if (!inode)
+		return 1;
+	li = LAYERFS_I(inode);
+	if (li->upper) {
+		ret = layerfs_revalidate_real(li->upper, flags);
+		if (ret <= 0)
+			return ret;
+	}
+	for (i = 0; i < li->numlower; i++) {
+		ret = layerfs_revalidate_real(li->lower[i].dentry, flags);
+		if (ret <= 0)
+			return ret;
+	}
+	return ret;
+}
+
+static struct dentry *layerfs_d_real(struct dentry *dentry,
+				     LAYERFS_D_REAL_ARG arg)
+{
+	struct dentry *real;
+
+	/* only regular files have a real file behind them */
+	if (!d_is_reg(dentry))
+		return dentry;
+	real = layerfs_real_dentry(d_inode(dentry));
+	if (!real)
+		return dentry;
+	if (layerfs_d_real_match(arg, real))
+		return real;
+	/* the real file may itself be on a stacked filesystem */
+	real = d_real(real, arg);
+	if (layerfs_d_real_match(arg, real))
+		return real;
+	WARN_ONCE(1, "layerfs: no real dentry for %pd4\n", dentry);
+	return dentry;
+}
+
+const struct dentry_operations layerfs_dentry_ops = {
+	.d_revalidate	= layerfs_d_revalidate,
+	.d_real		= layerfs_d_real,
+};

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * layerfs: merged directory listings.
+ *
+ * Owns the file_operations of union directories. An open directory
+ * reads every real directory of its stack once, from the top down, into
+ * a cache of its own: each name is kept the first time it is seen, so a
+ * higher layer's entry (and its type and inode number) wins; whiteouts
+ * enter the cache to hide the names below them but are never listed.
+ * Entries reported as character devices or of unknown type are looked up
+ * to tell whiteouts apart and learn their type.
+ *
+ * Positions: 0 is ".", 1 is "..", 2 + i is the i-th listed entry of the
+ * cache, so telldir()/seekdir() positions stay valid for the life of the
+ * open directory. Seeking to 0 (rewinddir()) drops the cache and the next
+ * read builds a fresh one. d_ino is mapped exactly like st_ino.
+ *
+ * The link count of a merged directory is counted with the same merge
+ * and cached in the union inode (layerfs_dir_nlink()).
+ *
+ * Locking: the cache belongs to one open file, whose f_pos_lock the VFS
+ * holds for getdents and lseek; the union inode's lock guards the cached
+ * link count. Real directories are read with their own i_rwsem held by
+ * iterate_dir(), and whiteout checks run after it is released.
+ */
+#include <linux/slab.h>
+#include <linux/rbtree.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+
+#include "layerfs.h"
+
+/**
+ * struct layerfs_dirent - one name of a merged directory
+ * @node:       in the cache's name tree
+ * @list:       in the cache's list, in the order names were first seen
+ * @next_check: next entry of the current layer to look up
+ * @ino:        d_ino, already mapped
+ * @len:        length of @name
+ * @type:       DT_* type
+ * @whiteout:   hides the name below, never listed
+ * @name:       the name, not NUL-terminated
+ */
+struct layerfs_dirent {
+	struct rb_node node;
+	struct list_head list;
+	struct layerfs_dirent *next_check;
+	u64 ino;
+	unsigned int len;
+	unsigned char type;
+	bool whiteout;
+	char name[];
+};
+
+/**
+ * struct layerfs_dir_cache - the merged listing of one open directory
+ * @names: every name seen, by name
+ * @list:  every name seen, in order
+ * @ents:  the listed entries (no whiteouts), indexed by position - 2
+ * @count: number of entries in @ents
+ */
+struct layerfs_dir_cache {
+	struct rb_root names;
+	struct list_head list;
+	struct layerfs_dirent **ents;
+	unsigned int count;
+};
+
+/* private_data of an open union directory */
+struct layerfs_dir_file {
+	struct layerfs_dir_cache *cache;
+};
+
+/* the context handed to a real directory's iterator */
+struct layerfs_merge_ctx {
+	struct dir_context ctx;
+	struct layerfs_dir_cache *cache;
+	struct layerfs_fs *ofs;
+	const struct layerfs_layer *layer;
+	struct layerfs_dirent *checks;
+	unsigned int added;
+	int err;
+};
+
+static int layerfs_name_cmp(const char *a, unsigned int alen,
+			    const struct layerfs_dirent *e)
+{
+	int c = memcmp(a, e->name, min(alen, e->len));
+
+	if (c)
+		return c;
+	return alen < e->len ? -1 : alen > e->len;
+}
+
+static void layerfs_free_cache(struct layerfs_dir_cache *cache)
+{
+	struct layerfs_dirent *e, *next;
+
+	if (!cache)
+		return;
+	list_for_each_entry_safe(e, next, &cache->list, list)
+		kfree(e);
+	kvfree(cache->ents);
+	kfree(cache);
+}
+
+static bool layerfs_merge_actor(struct dir_context *ctx, const char *name,
+				int len, loff_t offset, u64 ino,
+				unsigned int d_type)
+{
+	struct layerfs_merge_ctx *mc =
+		container_of(ctx, struct layerfs_merge_ctx, ctx);
+	struct rb_node **link = &mc->cache->names.rb_node;
+	struct rb_node *parent = NULL;
+	struct layerfs_dirent *e;
+	int c;
+
+	if (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.')))
+		return true;
+
+	while (*link) {
+		parent = *link;
+		e = rb_entry(parent, struct layerfs_dirent, node);
+		c = layerfs_name_cmp(name, len, e);
+		if (!c)
+			return true;	/* a higher layer has it */
+		link = c < 0 ? &parent->rb_left : &parent->rb_right;
+	}
+
+	e = kmalloc(struct_size(e, name, len), GFP_KERNEL);
+	if (!e) {
+		mc->err = -ENOMEM;
+		return false;
+	}
+	memcpy(e->name, name, len);
+	e->len = len;
+	e->type = d_type;
+	e->ino = layerfs_map_ino(mc->ofs, mc->layer, ino);
+	e->whiteout = false;
+	e->next_check = NULL;
+	if (d_type == DT_CHR || d_type == DT_UNKNOWN) {
+		e->next_check = mc->checks;
+		mc->checks = e;
+	}
+	rb_link_node(&e->node, parent, link);
+	rb_insert_color(&e->node, &mc->cache->names);
+	list_add_tail(&e->list, &mc->cache->list);
+	mc->added++;
+	return true;
+}
+
+/* Look up the entries the iterator could not classify. */
+static int layerfs_check_entries(struct layerfs_merge_ctx *mc,
+				 struct dentry *realdir)
+{
+	struct layerfs_dirent *e;
+	struct dentry *this;
+
+	for (e = mc->checks; e; e = e->next_check) {
+		this = layerfs_do_lookup(realdir, e->name, e->len);
+		if (IS_ERR(this))
+			return PTR_ERR(this);
+		/* gone since it was listed: treat like a whiteout */
+		if (d_is_negative(this) || d_is_whiteout(this))
+			e->whiteout = true;
+		else
+			e->type = S_DT(d_inode(this)->i_mode);
+		dput(this);
+	}
+	return 0;
+}
+
+/* Add the names of one real directory to @cache. */
+static int layerfs_merge_layer(struct layerfs_dir_cache *cache,
+			       struct layerfs_fs *ofs,
+			       const struct layerfs_path *p)
+{
+	struct layerfs_merge_ctx mc = {
+		.ctx.actor = layerfs_merge_actor,
+		.cache = cache,
+		.ofs = ofs,
+		.layer = p->layer,
+	};
+	struct path path = { .mnt = p->layer->mnt, .dentry = p->dentry };
+	struct file *realdir;
+	int err;
+
+	realdir = layerfs_do_open_dir(&path, ofs->creds);
+	if (IS_ERR(realdir))
+		return PTR_ERR(realdir);
+	do {
+		mc.added = 0;
+		err = layerfs_do_iterate(realdir, &mc.ctx);
+	} while (!err && !mc.err && mc.added);
+	fput(realdir);
+	if (!err)
+		err = mc.err;
+	if (!err)
+		err = layerfs_check_entries(&mc, p->dentry);
+	return err;
+}
+
+/* Make the array of listed entries. */
+static int layerfs_index_cache(struct layerfs_dir_cache *cache)
+{
+	struct layerfs_dirent *e;
+	unsigned int n = 0;
+
+	list_for_each_entry(e, &cache->list, list)
+		n += !e->whiteout;
+	cache->ents = kvmalloc_array(max(n, 1U), sizeof(*cache->ents),
+				     GFP_KERNEL);
+	if (!cache->ents)
+		return -ENOMEM;
+	list_for_each_entry(e, &cache->list, list)
+		if (!e->whiteout)
+			cache->ents[cache->count++] = e;
+	return 0;
+}
+
+static struct layerfs_dir_cache *layerfs_build_cache(struct inode *inode)
+{
+	struct layerfs_fs *ofs = LAYERFS_FS(inode->i_sb);
+	struct layerfs_inode *li = LAYERFS_I(inode);
+	struct layerfs_dir_cache *cache;
+	const struct cred *old;
+	unsigned int i;
+	int err = 0;
+
+	cache = kzalloc(sizeof(*cache), GFP_KERNEL);
+	if (!cache)
+		return ERR_PTR(-ENOMEM);
+	cache->names = RB_ROOT;
+	INIT_LIST_HEAD(&cache->list);
+
+	old = layerfs_override_creds(inode->i_sb);
+	if (li->upper) {
+		struct layerfs_path up = {
+			.layer = &ofs->layers[0],
+			.dentry = li->upper,
+		};
+
+		err = layerfs_merge_layer(cache, ofs, &up);
+	}
+	for (i = 0; !err && i < li->numlower; i++)
+		err = layerfs_merge_layer(cache, ofs, &li->lower[i]);
+	layerfs_revert_creds(old);
+
+	if (!err)
+		err = layerfs_index_cache(cache);
+	if (err) {
+		layerfs_free_cache(cache);
+		return ERR_PTR(err);
+	}
+	return cache;
+}
+
+/**
+ * layerfs_dir_nlink() - the link count of a merged directory
+ * @dentry: the union directory
+ *
+ * Two plus the number of subdirectories in the merged view, counted once
+ * and cached in the union inode.
+ *
+ * Return: the link count; 1 (as for a directory whose count is unknown)
+ * if the directory cannot be read.
+ */
+unsigned int layerfs_dir_nlink(struct dentry *dentry)
+{
+	struct inode *inode = d_inode(dentry);
+	struct layerfs_inode *li = LAYERFS_I(inode);
+	struct layerfs_dir_cache *cache;
+	unsigned int i, nlink;
+
+	mutex_lock(&li->lock);
+	nlink = li->nlink;
+	if (nlink)
+		goto out_unlock;
+	cache = layerfs_build_cache(inode);
+	if (IS_ERR(cache)) {
+		nlink = 1;
+		goto out_unlock;
+	}
+	nlink = 2;
+	for (i = 0; i < cache->count; i++)
+		nlink += cache->ents[i]->type == DT_DIR;
+	layerfs_free_cache(cache);
+	li->nlink = nlink;
+out_unlock:
+	mutex_unlock(&li->lock);
+	return nlink;
+}
+
+static int layerfs_dir_open(struct inode *inode, struct file *file)
+{
+	struct layerfs_dir_file *od;
+
+	od = kzalloc(sizeof(*od), GFP_KERNEL);
+	if (!od)
+		return -ENOMEM;
+	file->private_data = od;
+	return 0;
+}
+
+static int layerfs_dir_release(struct inode *inode, struct file *file)
+{
+	struct layerfs_dir_file *od = file->private_data;
+
+	layerfs_free_cache(od->cache);
+	kfree(od);
+	return 0;
+}
+
+static int layerfs_iterate(struct file *file, struct dir_context *ctx)
+{
+	struct layerfs_dir_file *od = file->private_data;
+	struct layerfs_dirent *e;
+	loff_t i;
+
+	if (!dir_emit_dots(file, ctx))
+		return 0;
+	if (!od->cache) {
+		struct layerfs_dir_cache *cache;
+
+		cache = layerfs_build_cache(file_inode(file));
+		if (IS_ERR(cache))
+			return PTR_ERR(cache);
+		od->cache = cache;
+	}
+	for (i = ctx->pos - 2; i < od->cache->count; i++) {
+		e = od->cache->ents[i];
+		if (!dir_emit(ctx, e->name, e->len, e->ino, e->type))
+			break;
+		ctx->pos++;
+	}
+	return 0;
+}
+
+static loff_t layerfs_dir_llseek(struct file *file, loff_t offset, int whence)
+{
+	struct layerfs_dir_file *od = file->private_data;
+	loff_t pos;
+
+	switch (whence) {
+	case SEEK_SET:
+		pos = offset;
+		break;
+	case SEEK_CUR:
+		pos = file->f_pos + offset;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (pos < 0)
+		return -EINVAL;
+	if (pos == 0 && file->f_pos != 0) {
+		/* rewinddir(): the next read sees the current contents */
+		layerfs_free_cache(od->cache);
+		od->cache = NULL;
+	}
+	file->f_pos = pos;
+	return pos;
+}
+
+const struct file_operations layerfs_dir_fops = {
+	.open		= layerfs_dir_open,
+	.release	= layerfs_dir_release,
+	.read		= generic_read_dir,
+	.iterate_shared	= layerfs_iterate,
+	.llseek		= layerfs_dir_llseek,
+	.fsync		= noop_fsync,
+};
