@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * layermount: private header shared by every file of the helper.
+ *
+ * Conventions: functions return 0 on success or one of the LM_EXIT_* codes
+ * below after printing "layermount: <object>: <problem>" themselves, so the
+ * caller only propagates the code.  Helpers that do not print return -errno.
+ */
+#ifndef LAYERMOUNT_H
+#define LAYERMOUNT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct stat;
+struct archive;
+
+#define LM_VERSION	"0.2"
+#define LM_DEFAULT_STORE "/var/lib/layermount"
+
+/* Exit status, documented in layermount.8. */
+enum {
+	LM_EXIT_OK	= 0,
+	LM_EXIT_USAGE	= 1,	/* bad command line */
+	LM_EXIT_IMAGE	= 2,	/* bad or hostile image; nothing published */
+	LM_EXIT_SELECT	= 3,	/* --ref/--platform matches no or several images */
+	LM_EXIT_SYSTEM	= 4,	/* I/O, store or resource error */
+	LM_EXIT_MOUNT	= 32,	/* mount or umount failure */
+};
+
+struct lm_caps {
+	uint64_t bytes;		/* uncompressed bytes per layer */
+	uint64_t entries;	/* tar entries per layer */
+	uint64_t depth;		/* path components */
+	uint64_t json;		/* bytes of one JSON document */
+};
+
+struct lm_opts {
+	const char *store;
+	const char *ref;
+	const char *platform;	/* os/arch[/variant]; NULL: the host's */
+	const char *type;	/* layerfs or overlay */
+	const char *upper;	/* persistent upper; NULL: ephemeral */
+	bool read_only;
+	bool dev;
+	bool quiet;
+	struct lm_caps caps;
+};
+
+/* util.c */
+extern bool lm_quiet;
+void lm_err(const char *obj, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void lm_warn(const char *obj, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void *lm_xmalloc(size_t n);
+void *lm_xrealloc(void *p, size_t n);
+char *lm_xstrdup(const char *s);
+char *lm_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int lm_rm_rf_at(int dirfd, const char *name);
+int lm_write_all(int fd, const void *buf, size_t len);
+int lm_mkdir_p(const char *path, mode_t mode);
+void lm_dir_each(int dirfd, const char *sub,
+		 void (*fn)(int fd, const char *name, void *arg), void *arg);
+int lm_random_hex(char *buf, size_t nhex);
+int lm_parse_size(const char *s, uint64_t *out);
+void lm_fmt_bytes(char *buf, size_t len, double n);
+
+struct lm_progress {
+	bool tty;
+	unsigned int index, count;
+	const char *what;
+	uint64_t bytes;
+	double start, last;
+};
+void lm_progress_start(struct lm_progress *p, unsigned int index,
+		       unsigned int count, const char *what);
+void lm_progress_update(struct lm_progress *p, uint64_t bytes);
+void lm_progress_end(struct lm_progress *p);
+
+/* path.c: tar and manifest paths, normalised and checked */
+#define LM_NAME_MAX	255
+#define LM_PATH_MAX	4096
+struct lm_path {
+	char buf[LM_PATH_MAX + 1];	/* components joined by '/' */
+	char *comp[LM_PATH_MAX / 2 + 1];
+	size_t n;
+};
+/* Returns NULL or a static description of why @in is refused. */
+const char *lm_path_parse(struct lm_path *p, const char *in, uint64_t max_depth);
+const char *lm_path_join(struct lm_path *p, char *buf, size_t len);
+
+/* digest.c */
+#define LM_HEX	64
+struct lm_digest {
+	char hex[LM_HEX + 1];
+};
+int lm_digest_parse(const char *s, struct lm_digest *d);
+struct lm_hash;
+struct lm_hash *lm_hash_new(void);
+void lm_hash_update(struct lm_hash *h, const void *buf, size_t len);
+void lm_hash_final(struct lm_hash *h, struct lm_digest *d);
+void lm_hash_free(struct lm_hash *h);
+int lm_digest_check(const char *obj, const struct lm_digest *want,
+		    const struct lm_digest *got);
+
+/* source.c: the files of an image directory or docker-save tar */
+struct lm_member;
+struct lm_source {
+	const char *path;
+	int dirfd;		/* extracted directory, or -1 */
+	int tarfd;		/* tar file, or -1 */
+	struct lm_member *members;
+	size_t nmembers;
+};
+struct lm_reader {
+	int fd;
+	bool own;
+	uint64_t off, end;
+};
+int lm_source_open(struct lm_source *src, const char *path,
+		   const struct lm_caps *caps);
+void lm_source_close(struct lm_source *src);
+int lm_source_check_name(struct lm_source *src, const char *name);
+bool lm_source_exists(struct lm_source *src, const char *name);
+int lm_source_open_file(struct lm_source *src, const char *name,
+			struct lm_reader *rd);
+int lm_source_read_file(struct lm_source *src, const char *name,
+			uint64_t max, char **buf, size_t *len);
+ssize_t lm_reader_read(struct lm_reader *rd, void *buf, size_t len);
+void lm_reader_close(struct lm_reader *rd);
+
+/* image.c: OCI layouts and docker-save manifests */
+struct lm_layer {
+	char *path;		/* file in the source */
+	bool has_blob;		/* blob digest known (OCI descriptor) */
+	struct lm_digest blob;
+	int64_t size;		/* -1 if unknown */
+	struct lm_digest diff;
+};
+struct lm_image {
+	struct lm_layer *layers;	/* bottom first */
+	size_t nlayers;
+	struct lm_digest config;
+};
+int lm_image_load(const struct lm_opts *o, struct lm_source *src,
+		  struct lm_image *img);
+void lm_image_free(struct lm_image *img);
+
+/* stream.c: decompression and the three checks on one layer blob */
+struct lm_stream;
+int lm_stream_open(struct lm_stream **sp, struct lm_reader *rd,
+		   const char *obj, const struct lm_caps *caps,
+		   struct lm_progress *prog);
+struct archive *lm_stream_archive(struct lm_stream *s);
+bool lm_stream_truncated(struct lm_stream *s, uint64_t end);
+uint64_t lm_stream_pos(struct lm_stream *s);
+const char *lm_stream_error(struct lm_stream *s);
+int lm_stream_finish(struct lm_stream *s, const struct lm_layer *l);
+void lm_stream_free(struct lm_stream *s);
+
+/* unpack.c: tar entries into a directory, refusing anything hostile */
+struct lm_unpack_stats {
+	uint64_t entries;
+	bool root_seen;
+};
+int lm_unpack(struct archive *a, struct lm_stream *s, int rootfd,
+	      const char *obj, const struct lm_caps *caps,
+	      struct lm_unpack_stats *st);
+
+/* whiteout.c: OCI whiteouts to the overlayfs format */
+enum lm_wh_kind { LM_WH_NONE, LM_WH_FILE, LM_WH_OPAQUE, LM_WH_META };
+enum lm_wh_kind lm_whiteout_kind(const char *name);
+int lm_whiteout_make(int parentfd, const char *name);
+int lm_opaque_set(int dirfd);
+bool lm_xattr_reserved(const char *name);
+
+/* store.c */
+struct lm_store {
+	char *path;
+	int fd;
+};
+int lm_store_open(struct lm_store *st, const char *path);
+void lm_store_close(struct lm_store *st);
+bool lm_store_has_layer(struct lm_store *st, const struct lm_digest *d);
+int lm_store_fetch(struct lm_store *st, const struct lm_opts *o,
+		   struct lm_source *src, const struct lm_image *img);
+int lm_store_root_meta(struct lm_store *st, const struct lm_image *img,
+		       struct stat *meta);
+
+/* mount.c */
+int lm_mount(const struct lm_opts *o, struct lm_store *st,
+	     const struct lm_image *img, const char *target);
+int lm_umount(struct lm_store *st, const char *target);
+
+#endif

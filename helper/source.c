@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * source.c: the files of an image, from a directory or a docker-save tar.
+ *
+ * A directory is read with openat2(RESOLVE_BENEATH): symbolic links inside
+ * the image are followed (docker save links shared layers), but no name or
+ * link can lead outside it.  A tar file is indexed once (name, offset, size)
+ * and members are then read in place with pread(); member symlinks are
+ * resolved lexically and must stay inside the archive too.  Names given by
+ * manifests are refused when absolute or containing "..".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "layermount.h"
+
+enum { M_FILE, M_SYMLINK, M_HARDLINK, M_OTHER };
+
+struct lm_member {
+	char *name;
+	char *link;
+	int type;
+	uint64_t off, size;
+};
+
+static int member_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct lm_member *)a)->name,
+		      ((const struct lm_member *)b)->name);
+}
+
+/* Normalise @in (relative to directory @dir, may be "") into @out. */
+static const char *normalise(const char *dir, const char *in, char *out,
+			     size_t len)
+{
+	struct lm_path *p = lm_xmalloc(sizeof(*p));
+	char *joined = lm_xasprintf("%s/%s", dir, in);
+	const char *why = NULL;
+	size_t i, n = 0, off = 0;
+	char *save = NULL, *c, *s;
+	char **stack = lm_xmalloc(sizeof(char *) * (strlen(joined) + 1));
+
+	for (s = joined; (c = strtok_r(s, "/", &save)); s = NULL) {
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			if (!n) {
+				why = "path leaves the image";
+				goto out;
+			}
+			n--;
+			continue;
+		}
+		stack[n++] = c;
+	}
+	out[0] = '\0';
+	for (i = 0; i < n && off < len; i++)
+		off += snprintf(out + off, len - off, "%s%s", i ? "/" : "",
+				stack[i]);
+	if (off >= len)
+		why = "path too long";
+out:
+	free(stack);
+	free(joined);
+	free(p);
+	return why;
+}
+
+static int index_tar(struct lm_source *src, const struct lm_caps *caps)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	size_t cap = 0;
+	char name[LM_PATH_MAX + 1];
+	int r, ret = LM_EXIT_IMAGE;
+
+	archive_read_support_format_tar(a);
+	if (archive_read_open_fd(a, src->tarfd, 65536) != ARCHIVE_OK) {
+		lm_err(src->path, "not a tar archive: %s", archive_error_string(a));
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
+	       r == ARCHIVE_WARN) {
+		struct lm_member *m;
+		const char *why, *raw = archive_entry_pathname(e);
+
+		if (src->nmembers >= caps->entries) {
+			lm_err(src->path, "more entries than the entry cap");
+			goto out;
+		}
+		why = raw ? normalise("", raw, name, sizeof(name)) : "empty name";
+		if (why) {
+			lm_err(src->path, "%s: %s", raw ? raw : "", why);
+			goto out;
+		}
+		if (src->nmembers == cap) {
+			cap = cap ? 2 * cap : 64;
+			src->members = lm_xrealloc(src->members, cap * sizeof(*m));
+		}
+		m = &src->members[src->nmembers++];
+		memset(m, 0, sizeof(*m));
+		m->name = lm_xstrdup(name);
+		m->off = archive_filter_bytes(a, 0);
+		m->size = archive_entry_size(e);
+		if (archive_entry_hardlink(e)) {
+			m->type = M_HARDLINK;
+			m->link = lm_xstrdup(archive_entry_hardlink(e));
+		} else if (archive_entry_filetype(e) == AE_IFLNK) {
+			m->type = M_SYMLINK;
+			m->link = lm_xstrdup(archive_entry_symlink(e));
+		} else if (archive_entry_filetype(e) == AE_IFREG &&
+			   !archive_entry_sparse_count(e)) {
+			m->type = M_FILE;
+		} else {
+			m->type = M_OTHER;
+		}
+		archive_read_data_skip(a);
+	}
+	if (r != ARCHIVE_EOF) {
+		lm_err(src->path, "damaged tar archive: %s", archive_error_string(a));
+		goto out;
+	}
+	qsort(src->members, src->nmembers, sizeof(*src->members), member_cmp);
+	ret = 0;
+out:
+	archive_read_free(a);
+	return ret;
+}
+
+int lm_source_open(struct lm_source *src, const char *path,
+		   const struct lm_caps *caps)
+{
+	struct stat st;
+	int fd;
+
+	memset(src, 0, sizeof(*src));
+	src->path = path;
+	src->dirfd = src->tarfd = -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st)) {
+		lm_err(path, "%s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return errno == ENOENT ? LM_EXIT_USAGE : LM_EXIT_SYSTEM;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		src->dirfd = fd;
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		lm_err(path, "not a directory or a tar file");
+		return LM_EXIT_IMAGE;
+	}
+	src->tarfd = fd;
+	return index_tar(src, caps);
+}
+
+void lm_source_close(struct lm_source *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->nmembers; i++) {
+		free(src->members[i].name);
+		free(src->members[i].link);
+	}
+	free(src->members);
+	if (src->dirfd >= 0)
+		close(src->dirfd);
+	if (src->tarfd >= 0)
+		close(src->tarfd);
+}
+
+static struct lm_member *find(struct lm_source *src, const char *name)
+{
+	struct lm_member key = { .name = (char *)name };
+
+	return bsearch(&key, src->members, src->nmembers,
+		       sizeof(key), member_cmp);
+}
+
+/* Follow member links; -ENOENT, -ELOOP, -EXDEV (leaves the image). */
+static int tar_lookup(struct lm_source *src, const char *name,
+		      struct lm_member **out)
+{
+	char cur[LM_PATH_MAX + 1], next[LM_PATH_MAX + 1];
+	int hops;
+
+	snprintf(cur, sizeof(cur), "%s", name);
+	for (hops = 0; hops < 16; hops++) {
+		struct lm_member *m = find(src, cur);
+		char *slash;
+
+		if (!m)
+			return -ENOENT;
+		if (m->type == M_FILE) {
+			*out = m;
+			return 0;
+		}
+		if (m->type == M_OTHER)
+			return -EINVAL;
+		if (m->type == M_HARDLINK) {
+			if (normalise("", m->link, next, sizeof(next)))
+				return -EXDEV;
+		} else {
+			if (m->link[0] == '/')
+				return -EXDEV;
+			slash = strrchr(cur, '/');
+			if (slash)
+				*slash = '\0';
+			else
+				cur[0] = '\0';
+			if (normalise(cur, m->link, next, sizeof(next)))
+				return -EXDEV;
+		}
+		memcpy(cur, next, sizeof(cur));
+	}
+	return -ELOOP;
+}
+
+int lm_source_check_name(struct lm_source *src, const char *name)
+{
+	struct lm_path *p = lm_xmalloc(sizeof(*p));
+	const char *why = name[0] == '/' ? "absolute path" :
+			  lm_path_parse(p, name, LM_PATH_MAX);
+
+	free(p);
+	if (!why)
+		return 0;
+	lm_err(src->path, "%s: path leaves the image (%s)", name, why);
+	return LM_EXIT_IMAGE;
+}
+
+static int dir_open(struct lm_source *src, const char *name)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return syscall(SYS_openat2, src->dirfd, name, &how, sizeof(how));
+}
+
+bool lm_source_exists(struct lm_source *src, const char *name)
+{
+	struct lm_member *m;
+	int fd;
+
+	if (src->tarfd >= 0)
+		return !tar_lookup(src, name, &m);
+	fd = dir_open(src, name);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+int lm_source_open_file(struct lm_source *src, const char *name,
+			struct lm_reader *rd)
+{
+	struct lm_member *m;
+	struct stat st;
+	int err, fd;
+
+	err = lm_source_check_name(src, name);
+	if (err)
+		return err;
+	if (src->tarfd >= 0) {
+		err = tar_lookup(src, name, &m);
+		if (!err) {
+			rd->fd = src->tarfd;
+			rd->own = false;
+			rd->off = m->off;
+			rd->end = m->off + m->size;
+			return 0;
+		}
+	} else {
+		fd = dir_open(src, name);
+		err = fd < 0 ? -errno : 0;
+		if (!err && (fstat(fd, &st) || !S_ISREG(st.st_mode))) {
+			close(fd);
+			err = -EINVAL;
+		}
+		if (!err) {
+			posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+			rd->fd = fd;
+			rd->own = true;
+			rd->off = 0;
+			rd->end = st.st_size;
+			return 0;
+		}
+	}
+	if (err == -EXDEV)
+		lm_err(src->path, "%s: path leaves the image", name);
+	else if (err == -EINVAL)
+		lm_err(src->path, "%s: not a regular file", name);
+	else
+		lm_err(src->path, "%s: %s", name, strerror(-err));
+	return LM_EXIT_IMAGE;
+}
+
+int lm_source_read_file(struct lm_source *src, const char *name,
+			uint64_t max, char **buf, size_t *len)
+{
+	struct lm_reader rd;
+	ssize_t n;
+	int err;
+
+	err = lm_source_open_file(src, name, &rd);
+	if (err)
+		return err;
+	if (rd.end - rd.off > max) {
+		lm_err(src->path, "%s: larger than the JSON size cap (%llu bytes)",
+		       name, (unsigned long long)max);
+		lm_reader_close(&rd);
+		return LM_EXIT_IMAGE;
+	}
+	*len = rd.end - rd.off;
+	*buf = lm_xmalloc(*len + 1);
+	n = lm_reader_read(&rd, *buf, *len);
+	lm_reader_close(&rd);
+	if (n != (ssize_t)*len) {
+		lm_err(src->path, "%s: short read", name);
+		free(*buf);
+		return LM_EXIT_SYSTEM;
+	}
+	(*buf)[*len] = '\0';
+	return 0;
+}
+
+/* Reads up to @len bytes; returns 0 at the end, -errno on error. */
+ssize_t lm_reader_read(struct lm_reader *rd, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len && rd->off < rd->end) {
+		size_t want = len - done;
+		ssize_t n;
+
+		if (want > rd->end - rd->off)
+			want = rd->end - rd->off;
+		n = pread(rd->fd, (char *)buf + done, want, rd->off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!n)
+			break;
+		rd->off += n;
+		done += n;
+	}
+	return done;
+}
+
+void lm_reader_close(struct lm_reader *rd)
+{
+	if (rd->own && rd->fd >= 0)
+		close(rd->fd);
+	rd->fd = -1;
+}

@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
+# Hostile layer: a whiteout of a 256-byte name; refused, nothing changed.
+. tests/host/lib.sh
+hostile h_long_whiteout 'name component longer than 255 bytes'

@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0
+# lib.sh: shared helpers of the layermount host tests (tests/host/*.sh).
+#
+# The runner gives T (fresh scratch dir), LAYERMOUNT and BUILD and runs each
+# test from the repository root as root.  Failure is the default: a test
+# calls fail() or dies on set -e; skip() explains itself (exit 77).
+set -euo pipefail
+
+FIXTURES=tests/host/fixtures
+STORE=$T/store
+RUN=$T/run		# outputs of the last run_lm (excluded from snapshots)
+mkdir -p "$RUN"
+
+fail() { echo "FAIL: $*"; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+note() { echo "# $*"; }
+
+[ -x "${LAYERMOUNT:-}" ] || fail "LAYERMOUNT ($LAYERMOUNT) is not built"
+command -v python3 >/dev/null || skip "python3 is needed to build fixtures"
+[ "$(id -u)" -eq 0 ] || skip "host tests run as root"
+
+# mkimage SCENARIO OUT [ARGS]: build a fixture image (fixtures/mkimage.py).
+mkimage() {
+	python3 "$FIXTURES/mkimage.py" "$1" "$2" --outside "$T/outside" "${@:3}"
+}
+
+# lm ARGS: layermount with the test store, failing the test on error.
+lm() { "$LAYERMOUNT" --store "$STORE" "$@"; }
+
+# run_lm ARGS: layermount; status in $rc, output in $RUN/out and $RUN/err.
+run_lm() {
+	set +e
+	"$LAYERMOUNT" --store "$STORE" "$@" >"$RUN/out" 2>"$RUN/err"
+	rc=$?
+	set -e
+}
+
+expect_rc() {
+	[ "$rc" -eq "$1" ] || {
+		cat "$RUN/err"
+		fail "exit status $rc, expected $1"
+	}
+}
+
+# expect_err ERE: stderr of the last run matches.
+expect_err() {
+	grep -Eq -- "$1" "$RUN/err" || {
+		cat "$RUN/err"
+		fail "stderr does not match: $1"
+	}
+}
+
+# The sha256 hex of what the file holds.
+hexof() { sha256sum "$1" | cut -d' ' -f1; }
+
+# diff_ids of the image built by mkimage (OCI layout), bottom first.
+diff_ids() {
+	python3 - "$1" <<'PY'
+import json, os, sys
+img = sys.argv[1]
+def blob(d):
+    return json.load(open(os.path.join(img, "blobs/sha256", d[7:])))
+idx = json.load(open(os.path.join(img, "index.json")))
+man = blob(idx["manifests"][0]["digest"])
+for d in blob(man["config"]["digest"])["rootfs"]["diff_ids"]:
+    print(d[7:])
+PY
+}
+
+# layer N (1 = bottom) of image IMG in the store.
+layer() { echo "$STORE/layers/$(diff_ids "$1" | sed -n "${2}p")"; }
+
+# snapshot DIR [PRUNE...]: every object with type, mode, owner, size,
+# content hash, link target and xattrs (directory times left out).
+snapshot() {
+	local dir=$1 p args=()
+	shift
+	for p in "$@"; do args+=(-path "$p" -prune -o); done
+	find "$dir" "${args[@]}" -printf '%p %y %m %U:%G %s %l\n' | sort
+	find "$dir" "${args[@]}" -type f -print0 | sort -z | xargs -0r sha256sum
+	getfattr -R -h -d -m- --absolute-names "$dir" 2>/dev/null | sort || true
+}
+
+# hostile SCENARIO ERE: a bad image is refused with exit status 2 and a
+# message matching ERE; the store and everything else stay as they were.
+hostile() {
+	local scenario=$1 msg=$2
+	mkdir -p "$T/outside"
+	echo canary >"$T/outside/file"
+	mkimage basic "$T/good"
+	lm -q unpack "$T/good"
+	mkimage "$scenario" "$T/img"
+	snapshot "$STORE" >"$RUN/store.before"
+	snapshot "$T" "$STORE" "$RUN" >"$RUN/rest.before"
+	run_lm unpack "$T/img"
+	expect_rc 2
+	expect_err "^layermount: .*$msg"
+	snapshot "$STORE" >"$RUN/store.after"
+	snapshot "$T" "$STORE" "$RUN" >"$RUN/rest.after"
+	diff -u "$RUN/store.before" "$RUN/store.after" ||
+		fail "the store changed"
+	diff -u "$RUN/rest.before" "$RUN/rest.after" ||
+		fail "something outside the store changed"
+	[ -z "$(find "$STORE/tmp" "$STORE/locks" -mindepth 1)" ] ||
+		fail "leftovers in tmp/ or locks/"
+	[ ! -e "$T/escape" ] && [ ! -e /escape ] || fail "escape file created"
+	note "$(head -n 1 "$RUN/err")"
+}
