@@ -55,6 +55,29 @@ static inline bool layerfs_d_real_match(const struct inode *inode,
 }
 #endif
 
+/*
+ * getattr of a real object: newer kernels pass AT_GETATTR_NOSEC down a
+ * stack when the security check was already made, and vfs_getattr()
+ * refuses that flag.
+ */
+#ifdef AT_GETATTR_NOSEC
+static inline int layerfs_compat_getattr(const struct path *path,
+					 struct kstat *stat, u32 mask,
+					 unsigned int flags)
+{
+	if (flags & AT_GETATTR_NOSEC)
+		return vfs_getattr_nosec(path, stat, mask, flags);
+	return vfs_getattr(path, stat, mask, flags);
+}
+#else
+static inline int layerfs_compat_getattr(const struct path *path,
+					 struct kstat *stat, u32 mask,
+					 unsigned int flags)
+{
+	return vfs_getattr(path, stat, mask, flags);
+}
+#endif
+
 void layerfs_file_accessed(struct file *file);
 
 #ifdef HAVE_BACKING_FILE

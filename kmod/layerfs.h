@@ -109,6 +109,14 @@ static inline struct layerfs_inode *LAYERFS_I(struct inode *inode)
 	return container_of(inode, struct layerfs_inode, vfs_inode);
 }
 
+/* A whiteout: a character device 0:0 in a layer. */
+static inline bool layerfs_is_whiteout(struct dentry *dentry)
+{
+	struct inode *inode = d_inode(dentry);
+
+	return inode && IS_WHITEOUT(inode);
+}
+
 /* A directory is merged when more than one layer contributes to it. */
 static inline bool layerfs_is_merged(struct inode *inode)
 {

@@ -49,7 +49,7 @@ static int layerfs_lookup_stack(struct inode *dir, const struct qstr *name,
 			continue;
 		}
 		/* a whiteout, or a non-directory under a directory, ends it */
-		if (d_is_whiteout(this) || (n && !d_is_dir(this))) {
+		if (layerfs_is_whiteout(this) || (n && !d_is_dir(this))) {
 			dput(this);
 			break;
 		}

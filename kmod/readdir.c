@@ -161,7 +161,7 @@ static int layerfs_check_entries(struct layerfs_merge_ctx *mc,
 		if (IS_ERR(this))
 			return PTR_ERR(this);
 		/* gone since it was listed: treat like a whiteout */
-		if (d_is_negative(this) || d_is_whiteout(this))
+		if (d_is_negative(this) || layerfs_is_whiteout(this))
 			e->whiteout = true;
 		else
 			e->type = S_DT(d_inode(this)->i_mode);

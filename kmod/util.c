@@ -105,7 +105,7 @@ bool layerfs_do_is_opaque(struct layerfs_path *p)
 int layerfs_do_getattr(const struct path *path, struct kstat *stat,
 		       u32 mask, unsigned int flags)
 {
-	int err = vfs_getattr(path, stat, mask, flags);
+	int err = layerfs_compat_getattr(path, stat, mask, flags);
 
 	pr_debug("getattr(%pd2, %#x) = %d\n", path->dentry, mask, err);
 	return err;

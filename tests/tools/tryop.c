@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tryop: run one system call and print OK or the errno name.
+ *
+ *   tryop OP PATH [ARG]
+ *
+ * OP: openr openw openrw creat trunc append excl tmpfile mkdir rmdir
+ *     unlink rename link symlink mknod mkfifo chmod chown truncate utimes
+ *     setxattr removexattr getxattr listxattr fallocate mmapw readlink
+ *     opendir
+ * ARG: second path (rename, link: new name; symlink: link name) or
+ *      xattr name (setxattr, removexattr, getxattr).
+ * getxattr prints the value, listxattr the names one per line, readlink
+ * the target, after "OK". Exit status 0 on OK, 1 on an error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <sys/xattr.h>
+
+static int res(int r)
+{
+	if (r < 0) {
+		printf("%s\n", strerrorname_np(errno));
+		return 1;
+	}
+	printf("OK\n");
+	return 0;
+}
+
+static int openf(const char *p, int flags)
+{
+	int fd = open(p, flags, 0644);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	const char *op, *p, *a;
+	char buf[65536];
+	ssize_t n;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: tryop OP PATH [ARG]\n");
+		return 2;
+	}
+	op = argv[1];
+	p = argv[2];
+	a = argc > 3 ? argv[3] : "";
+
+	if (!strcmp(op, "openr"))
+		return res(openf(p, O_RDONLY));
+	if (!strcmp(op, "openw"))
+		return res(openf(p, O_WRONLY));
+	if (!strcmp(op, "openrw"))
+		return res(openf(p, O_RDWR));
+	if (!strcmp(op, "creat"))
+		return res(openf(p, O_WRONLY | O_CREAT));
+	if (!strcmp(op, "trunc"))
+		return res(openf(p, O_WRONLY | O_TRUNC));
+	if (!strcmp(op, "append"))
+		return res(openf(p, O_WRONLY | O_APPEND));
+	if (!strcmp(op, "excl"))
+		return res(openf(p, O_WRONLY | O_CREAT | O_EXCL));
+	if (!strcmp(op, "tmpfile"))
+		return res(openf(p, O_RDWR | O_TMPFILE));
+	if (!strcmp(op, "opendir"))
+		return res(openf(p, O_RDONLY | O_DIRECTORY));
+	if (!strcmp(op, "mkdir"))
+		return res(mkdir(p, 0755));
+	if (!strcmp(op, "rmdir"))
+		return res(rmdir(p));
+	if (!strcmp(op, "unlink"))
+		return res(unlink(p));
+	if (!strcmp(op, "rename"))
+		return res(rename(p, a));
+	if (!strcmp(op, "link"))
+		return res(link(p, a));
+	if (!strcmp(op, "symlink"))
+		return res(symlink(p, a));
+	if (!strcmp(op, "mknod"))
+		return res(mknod(p, S_IFCHR | 0644, makedev(1, 3)));
+	if (!strcmp(op, "mkfifo"))
+		return res(mkfifo(p, 0644));
+	if (!strcmp(op, "chmod"))
+		return res(chmod(p, 0600));
+	if (!strcmp(op, "chown"))
+		return res(chown(p, 1, 1));
+	if (!strcmp(op, "truncate"))
+		return res(truncate(p, 1));
+	if (!strcmp(op, "utimes"))
+		return res(utimes(p, NULL));
+	if (!strcmp(op, "setxattr"))
+		return res(setxattr(p, a, "v", 1, 0));
+	if (!strcmp(op, "removexattr"))
+		return res(removexattr(p, a));
+	if (!strcmp(op, "fallocate")) {
+		int fd = open(p, O_RDONLY);
+
+		if (fd < 0)
+			return res(fd);
+		return res(fallocate(fd, 0, 0, 4096));
+	}
+	if (!strcmp(op, "mmapw")) {
+		int fd = open(p, O_RDONLY);
+		void *m;
+
+		if (fd < 0)
+			return res(fd);
+		m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		return res(m == MAP_FAILED ? -1 : 0);
+	}
+	if (!strcmp(op, "getxattr")) {
+		n = getxattr(p, a, buf, sizeof(buf) - 1);
+		if (res(n))
+			return 1;
+		buf[n] = '\0';
+		printf("%s\n", buf);
+		return 0;
+	}
+	if (!strcmp(op, "listxattr")) {
+		char *s;
+
+		n = listxattr(p, buf, sizeof(buf));
+		if (res(n))
+			return 1;
+		for (s = buf; s < buf + n; s += strlen(s) + 1)
+			printf("%s\n", s);
+		return 0;
+	}
+	if (!strcmp(op, "readlink")) {
+		n = readlink(p, buf, sizeof(buf) - 1);
+		if (res(n))
+			return 1;
+		buf[n] = '\0';
+		printf("%s\n", buf);
+		return 0;
+	}
+	fprintf(stderr, "tryop: unknown operation %s\n", op);
+	return 2;
+}
