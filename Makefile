@@ -86,3 +86,11 @@ clean:
 
 stress: all
 	@for s in $(KVERS); do vm/run.sh --kver $$s --suite stress || exit 1; done
+
+# debug kernels (KASAN, lockdep, kmemleak, ...): built once, cached in
+# /var/cache/layerfs/debug; not part of check or CI
+check-debug: helper tools
+	@vm/check-debug.sh
+
+bench: all
+	@vm/bench.sh

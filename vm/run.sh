@@ -9,6 +9,8 @@
 #   --suite NAME           tests/NAME/*.sh (default: guest; stress)
 #   --suite-dir DIR        run DIR/*.sh instead (the harness self-test)
 #   --test-timeout S       default per-test timeout in the guest (120)
+#   --timeout-scale N      multiply every per-test timeout, and the allowance
+#                          between tests, by N (slow debug kernels; 1)
 #   --watchdog S           kill the guest after S s without progress
 #                          (default: the running test's timeout + 60)
 #   --boot-timeout S       time allowed until the guest reports in (120)
@@ -18,6 +20,8 @@
 #   --no-layerfs           do not load layerfs.ko before the tests
 #   --out DIR              where logs go (default build/vm/RELEASE/SUITE)
 #   --mem MiB              guest memory (2048)
+#   --disk SIZE            size of the scratch disk /dev/vda (2G)
+#   --env VAR=VALUE        set VAR in the guest's tests; repeatable
 #   --kernel-image FILE    boot FILE instead of /boot/vmlinuz-RELEASE, with
 #   --release REL          this release (layerfs.ko from build/REL/kmod) and
 #   --moddir DIR           its modules under DIR/lib/modules/REL (debug kernels)
@@ -31,8 +35,8 @@ BUILD=${BUILD:-$top/build}
 export BUILD
 
 kver= tests=${TESTS:-} suite=guest suite_dir= test_timeout=120 watchdog=
-boot_timeout=120 extra=() mode=test out= mem=2048 verbose=0 load=1
-kimage= krel= moddir=
+boot_timeout=120 scale=1 extra=() mode=test out= mem=2048 verbose=0 load=1
+kimage= krel= moddir= disk=2G envs=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kver)		kver=$2; shift ;;
@@ -40,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--suite)	suite=$2; shift ;;
 	--suite-dir)	suite_dir=$(cd "$2" && pwd) || exit 1; suite=suite; shift ;;
 	--test-timeout)	test_timeout=$2; shift ;;
+	--timeout-scale) scale=$2; shift ;;
 	--watchdog)	watchdog=$2; shift ;;
 	--boot-timeout)	boot_timeout=$2; shift ;;
 	--extra-ko)	extra+=("$2"); shift ;;
@@ -48,6 +53,8 @@ while [ $# -gt 0 ]; do
 	--no-layerfs)	load=0 ;;
 	--out)		out=$2; shift ;;
 	--mem)		mem=$2; shift ;;
+	--disk)		disk=$2; shift ;;
+	--env)		envs+=("$2"); shift ;;
 	--kernel-image)	kimage=$2; shift ;;
 	--release)	krel=$2; shift ;;
 	--moddir)	moddir=$2; shift ;;
@@ -98,7 +105,7 @@ fi
 declare -A tmo
 for n in "${names[@]}"; do
 	t=$(sed -n '1,5s/^# timeout: *\([0-9]*\).*/\1/p' "$dir/$n.sh")
-	tmo[$n]=${t:-$test_timeout}
+	tmo[$n]=$(( ${t:-$test_timeout} * scale ))
 done
 
 mods=()
@@ -111,14 +118,18 @@ MODE=$mode
 SUITE=$suite
 TESTS="${names[*]}"
 TEST_TIMEOUT=$test_timeout
+TIMEOUT_SCALE=$scale
 EXTRA_MODULES="${mods[*]}"
 LOAD_LAYERFS=$load
 VERBOSE=$verbose
 CONF
+for e in "${envs[@]}"; do
+	printf "export %s='%s'\n" "${e%%=*}" "${e#*=}" >> "$out/lfs.conf"
+done
 
 LFS_MODDIR=$moddir LFS_SUITE_DIR=$suite_dir "$top/vm/mkinitramfs.sh" "$rel" "$out/initramfs.cpio.gz" \
 	"$out/lfs.conf" "${extra[@]}" || { echo "run.sh: initramfs build failed" >&2; exit 1; }
-truncate -s 2G "$out/disk.img"
+truncate -s "$disk" "$out/disk.img"
 
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" -nodefaults
 	-no-reboot -display none
@@ -153,7 +164,7 @@ while kill -0 $qpid 2>/dev/null; do
 		set -- $st
 		limit=$(( ${tmo[$3]:-$test_timeout} + 60 ))
 	else
-		limit=60
+		limit=$((60 * scale))
 	fi
 	[ -n "$watchdog" ] && [ "$watchdog" -lt "$limit" ] && limit=$watchdog
 	if [ $((SECONDS - last)) -gt "$limit" ]; then

@@ -1,0 +1,169 @@
+#!/bin/sh
+# timeout: 5400
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, in the guest: every workload against three targets built from
+# the same data in the same boot: layerfs, overlayfs (redirect_dir=off,
+# index=off, xino=off, metacopy=off) and the backing filesystem directly
+# (a flattened copy of the layers). Runs of the three targets interleave.
+# Prints "BENCH <fs> <workload> <target> <run> <seconds>" lines, read by
+# vm/bench.sh. BENCH_SIZE=smoke shrinks everything (make check).
+. /tests/lib.sh
+
+RUNS=${BENCH_RUNS:-5}
+FSES=${BENCH_FS:-tmpfs ext4}
+TARGETS="layerfs overlay direct"
+if [ "${BENCH_SIZE:-full}" = smoke ]; then
+	NTREE=500 NBIG=1000 NLOOK=200 STACKS="10 20" SEQMIB=8 CUMIB=4 NSMALL=100 NRAND=200
+else
+	NTREE=10000 NBIG=20000 NLOOK=5000 STACKS="100 500" SEQMIB=1024 CUMIB=256 NSMALL=10000 NRAND=20000
+fi
+OVL_OPTS=redirect_dir=off,index=off,xino=off,metacopy=off
+modprobe overlay 2>/dev/null
+
+out() {	# out FS WORKLOAD TARGET RUN SECONDS
+	echo "BENCH $*"
+}
+
+# mnt TARGET BASE LOWERS DIR [rw]: mount TARGET at DIR, lowers relative to
+# BASE (the option string stays short for 500 layers); rw adds an upper.
+mnt() {
+	tgt=$1 base=$2 lowers=$3 dir=$4 rw=${5:-}
+	mkdir -p "$dir"
+	opts=lowerdir=$lowers
+	if [ -n "$rw" ]; then
+		rm -rf "$base/.u-$tgt" "$base/.w-$tgt"
+		mkdir -p "$base/.u-$tgt" "$base/.w-$tgt"
+		opts=$opts,upperdir=.u-$tgt,workdir=.w-$tgt
+	fi
+	case $tgt in
+	layerfs) (cd "$base" && mount -t layerfs layerfs "$dir" -o "$opts") ;;
+	overlay) (cd "$base" && mount -t overlay overlay "$dir" -o "$opts,$OVL_OPTS") ;;
+	esac
+}
+
+# flat BASE LOWERS DIR: the direct target, a flattened copy made through
+# overlayfs (so it holds exactly the merged view)
+flat() {
+	mnt overlay "$1" "$2" "$3.m" || fail "overlay mount of $1 for the flat copy"
+	mkdir -p "$3"
+	cp -a "$3.m/." "$3/"
+	umount "$3.m"
+}
+
+# measure FS WORKLOAD RUN TARGET PATH CMD...: run a timed lfsbench command
+# whose path argument is PATH (the mount point or the flat directory)
+measure() {
+	fs=$1 wl=$2 run=$3 tgt=$4
+	shift 4
+	if v=$(lfsbench "$@" 2>/tmp/bench.err); then
+		out "$fs" "$wl" "$tgt" "$run" "$v"
+	else
+		out "$fs" "$wl" "$tgt" "$run" NA
+		log "$wl $tgt: $(cat /tmp/bench.err)"
+	fi
+}
+
+bench_reads() {
+	lfsbench stat-tree "$1" > /dev/null
+	measure "$fs" stat_warm_50k "$r" "$tgt" stat-tree "$1"
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	measure "$fs" stat_cold_50k "$r" "$tgt" stat-tree "$1"
+	measure "$fs" readdir_100k "$r" "$tgt" readdir "$1/merged"
+	measure "$fs" seqread "$r" "$tgt" seqread "$1/seq"
+	measure "$fs" randread_4k "$r" "$tgt" randread "$1/seq" "$NRAND"
+	measure "$fs" mmapread "$r" "$tgt" mmapread "$1/seq"
+	measure "$fs" tar_c "$r" "$tgt" run tar -cf /dev/null -C "$1" .
+	measure "$fs" find_sha256 "$r" "$tgt" run sh -c "find '$1' -type f | xargs sha256sum > /dev/null"
+}
+
+bench_writes() {
+	measure "$fs" copyup_first_write "$r" "$tgt" first-write "$1/cu"
+	measure "$fs" chmod_small "$r" "$tgt" chmod "$1/c" "$NSMALL" 'f%06ld'
+	measure "$fs" create_write_unlink "$r" "$tgt" create-unlink "$1/new" "$NSMALL" 4096
+}
+
+bench_fs() {
+	fs=$1 B=$2
+	log "building data sets on $fs"
+	# 1, 7: a 5-layer tree; 2: a merged directory; 4: big files in the
+	# bottom layer; 5: small files to chmod; 6: an upper directory
+	for l in 1 2 3 4 5; do
+		mkdir -p "$B/t/$l"
+		lfsbench mktree "$B/t/$l" "$NTREE" 1000 64
+		lfsbench mkflat "$B/t/$l/merged" "$NBIG" "l$l." 0
+	done
+	lfsbench mkfile "$B/t/5/seq" "$SEQMIB"
+	lfsbench mkfile "$B/t/5/cu" "$CUMIB"
+	lfsbench mkflat "$B/t/5/c" "$NSMALL" f 16
+	mkdir -p "$B/t/1/new"
+	TL=1:2:3:4:5
+	flat "$B/t" "$TL" "$B/flat-t"
+	# 3: stacks of many layers; the bottom one holds the hits
+	for n in $STACKS; do
+		i=1
+		while [ $i -le "$n" ]; do
+			mkdir -p "$B/s$n/$i/d"
+			: > "$B/s$n/$i/d/only$i"
+			i=$((i + 1))
+		done
+		lfsbench mkflat "$B/s$n/$n/d" "$NLOOK" hit 0
+		eval "SL$n=\$(seq -s: 1 $n)"
+		eval "flat \"$B/s$n\" \"\$SL$n\" \"$B/flat-s$n\""
+	done
+	sync
+
+	r=1
+	while [ $r -le "$RUNS" ]; do
+		for tgt in $TARGETS; do
+			M=$B/mnt-$tgt
+			if [ "$tgt" = direct ]; then
+				bench_reads "$B/flat-t"
+			elif mnt "$tgt" "$B/t" "$TL" "$M"; then
+				bench_reads "$M"
+				umount "$M"
+			else
+				log "$tgt: mount failed"
+			fi
+
+			# writes: a fresh upper every run
+			if [ "$tgt" = direct ]; then
+				rm -rf "$B/w"
+				mkdir -p "$B/w/new"
+				cp -a "$B/flat-t/c" "$B/flat-t/cu" "$B/w/"
+				bench_writes "$B/w"
+			elif mnt "$tgt" "$B/t" "$TL" "$M" rw; then
+				bench_writes "$M"
+				umount "$M"
+			else
+				log "$tgt: rw mount failed"
+			fi
+
+			for n in $STACKS; do
+				if [ "$tgt" = direct ]; then
+					P=$B/flat-s$n
+				else
+					eval "mnt $tgt \"$B/s$n\" \"\$SL$n\" \"$M\"" || { log "$tgt: $n-layer mount failed"; continue; }
+					P=$M
+				fi
+				measure "$fs" "lookup_miss_$n" "$r" "$tgt" lookup "$P/d" "$NLOOK" "miss${r}_%ld"
+				measure "$fs" "lookup_hit_bottom_$n" "$r" "$tgt" lookup "$P/d" "$NLOOK" 'hit%06ld'
+				[ "$tgt" = direct ] || umount "$M"
+			done
+		done
+		r=$((r + 1))
+	done
+}
+
+for fs in $FSES; do
+	case $fs in
+	tmpfs)	mkdir -p "$T/tmpfs"; mount -t tmpfs -o size=90% tmpfs "$T/tmpfs"
+		bench_fs tmpfs "$T/tmpfs"
+		umount "$T/tmpfs" ;;
+	ext4)	scratch_ext4 "$T/ext4"
+		mount -o remount,noatime "$T/ext4"
+		bench_fs ext4 "$T/ext4"
+		umount "$T/ext4" ;;
+	esac
+done
