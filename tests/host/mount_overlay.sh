@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+# Mount with --type overlay on the host: merged view (deletion, opaque
+# directory), image root metadata, copy-up into an ephemeral upper under the
+# store that umount removes, nodev by default, --dev, --read-only and a
+# persistent --upper.
+. tests/host/lib.sh
+
+mkdir "$T/probe" "$T/mnt"
+mount -t overlay overlay -o "lowerdir=$T/probe:$T/mnt" "$T/mnt" 2>/dev/null ||
+	skip "cannot mount overlay here"
+umount "$T/mnt"
+
+mkimage basic "$T/img"
+m=$T/mnt
+lm -q --type overlay "$T/img" "$m"
+trap 'umount "$m" 2>/dev/null || true' EXIT
+[ "$(cat "$m/top")" = "top layer" ] || fail "top layer file"
+[ "$(cat "$m/etc/os-release")" = ID=test ] || fail "bottom layer file"
+[ ! -e "$m/gone" ] || fail "whiteout did not hide gone"
+[ "$(ls "$m/data")" = new ] || fail "opaque data/ shows: $(ls "$m/data")"
+[ "$(stat -c %a "$m")" = 750 ] || fail "root mode is not the image's"
+grep " $m " /proc/self/mountinfo | grep -q nodev || fail "not nodev"
+
+echo changed >"$m/etc/os-release"
+upper=$(ls -d "$STORE"/mounts/*/upper)
+[ "$(cat "$upper/etc/os-release")" = changed ] || fail "no copy-up to upper"
+[ "$(cat "$(layer "$T/img" 1)/etc/os-release")" = ID=test ] ||
+	fail "lower layer modified"
+lm umount "$m"
+grep -q " $m " /proc/self/mountinfo && fail "still mounted"
+[ -z "$(ls "$STORE/mounts")" ] || fail "ephemeral upper not removed"
+[ "$(ls "$STORE/layers" | wc -l)" -eq 3 ] || fail "umount touched the store"
+
+lm -q --type overlay --dev "$T/img" "$m"
+grep " $m " /proc/self/mountinfo | grep -q nodev && fail "--dev still nodev"
+lm umount "$m"
+
+lm -q --type overlay --read-only "$T/img" "$m"
+touch "$m/x" 2>/dev/null && fail "read-only mount is writable"
+[ "$(stat -c %a "$m")" = 750 ] || fail "read-only root mode"
+lm umount "$m"
+
+lm -q --type overlay --upper "$T/keep" "$T/img" "$m"
+echo kept >"$m/newfile"
+lm umount "$m"
+lm -q --type overlay --upper "$T/keep" "$T/img" "$m"
+[ "$(cat "$m/newfile")" = kept ] || fail "--upper did not keep changes"
+lm umount "$m"
+[ -z "$(ls "$STORE/mounts")" ] || fail "mount state left in the store"
