@@ -110,26 +110,53 @@ struct dentry *layerfs_lookup(struct inode *dir, struct dentry *dentry,
 }
 
 /*
- * A real dentry that went away (unlinked, renamed over, or moved) makes
- * the union dentry stale. A hard-linked real file may be reached through
+ * Is @p, entry of the stack of union dentry @dentry, still where lookup
+ * found it: hashed, with the same name, under the parent's real directory
+ * of the same layer? A hard-linked real file may be reached through
  * another name than the one on the stack, so only its inode is checked.
  */
-static bool layerfs_real_stale(struct dentry *real)
+static bool layerfs_real_in_place(struct dentry *dentry,
+				  const struct layerfs_path *p)
 {
+	struct dentry *real = p->dentry;
 	struct inode *inode = d_inode_rcu(real);
+	struct layerfs_inode *parent;
+	struct inode *dir;
+	bool same_name;
+	unsigned int i;
 
 	if (!inode)
+		return false;
+	if (IS_ROOT(real) || (!d_is_dir(real) && inode->i_nlink > 1))
 		return true;
-	if (IS_ROOT(real))
+	if (d_unhashed(real))
 		return false;
-	if (!d_is_dir(real) && inode->i_nlink > 1)
+
+	spin_lock(&real->d_lock);
+	same_name = real->d_name.len == dentry->d_name.len &&
+		    !memcmp(real->d_name.name, dentry->d_name.name,
+			    dentry->d_name.len);
+	spin_unlock(&real->d_lock);
+	if (!same_name)
 		return false;
-	return d_unhashed(real);
+
+	dir = d_inode_rcu(READ_ONCE(dentry->d_parent));
+	if (!dir)
+		return false;
+	parent = LAYERFS_I(dir);
+	for (i = 0; i < parent->numlower; i++)
+		if (parent->lower[i].layer == p->layer)
+			return parent->lower[i].dentry == READ_ONCE(real->d_parent);
+	return false;
 }
 
-static int layerfs_revalidate_real(struct dentry *real, unsigned int flags)
+static int layerfs_revalidate_real(struct dentry *dentry,
+				   const struct layerfs_path *p,
+				   unsigned int flags)
 {
-	if (layerfs_real_stale(real))
+	struct dentry *real = p->dentry;
+
+	if (!layerfs_real_in_place(dentry, p))
 		return 0;
 	if (real->d_flags & DCACHE_OP_REVALIDATE)
 		return real->d_op->d_revalidate(real, flags);
@@ -147,13 +174,8 @@ static int layerfs_d_revalidate(struct dentry *dentry, unsigned int flags)
 	if (!inode)
 		return 1;
 	li = LAYERFS_I(inode);
-	if (li->upper) {
-		ret = layerfs_revalidate_real(li->upper, flags);
-		if (ret <= 0)
-			return ret;
-	}
 	for (i = 0; i < li->numlower; i++) {
-		ret = layerfs_revalidate_real(li->lower[i].dentry, flags);
+		ret = layerfs_revalidate_real(dentry, &li->lower[i], flags);
 		if (ret <= 0)
 			return ret;
 	}

@@ -12,6 +12,16 @@ opaque() {
 	setfattr -n trusted.overlay.opaque -v y "$1" || fail "opaque $1"
 }
 
+# scratch_disk DIR: an ext2/ext4 filesystem on the scratch disk, mounted on
+# DIR (lib.sh's scratch_ext4 needs e2fsprogs; busybox mke2fs makes ext2)
+scratch_disk() {
+	[ -b /dev/vda ] || skip "no scratch disk /dev/vda"
+	mke2fs -F /dev/vda > /dev/null 2>&1 || fail "mke2fs /dev/vda"
+	mkdir -p "$1"
+	mount -t ext4 /dev/vda "$1" 2>/dev/null ||
+		mount -t ext2 /dev/vda "$1" || fail "mount /dev/vda on $1"
+}
+
 # lmount MNT OPTIONS: mount layerfs read-only from lowers, or fail
 lmount() {
 	mkdir -p "$1"
@@ -75,4 +85,38 @@ std_layers() {
 	# directory only in l3 (passed through)
 	mkdir -p "$T/l3/deep/er"
 	echo deep > "$T/l3/deep/er/file"
+}
+
+# many_layers N DIR: N lowers DIR/1 (top) .. DIR/N, each with its own file
+# "own", a file "common" (content = layer number; layer 1 wins), a merged
+# directory "d" with entry e<i>, and in every fifth layer a whiteout that
+# hides the next layer's entry d/e<i+1>. Prints the lowerdir= value
+# (relative to DIR).
+many_layers() {
+	n=$1 dir=$2
+	mkdir -p "$dir"
+	(cd "$dir" && mkdir $(seq 1 "$n")) || fail "mkdir layers"
+	opt=
+	for i in $(seq 1 "$n"); do
+		mkdir "$dir/$i/d" "$dir/$i/own$i"
+		echo "$i" > "$dir/$i/common"
+		echo "$i" > "$dir/$i/d/e$i"
+		[ $((i % 5)) -eq 0 ] && [ "$i" -lt "$n" ] &&
+			mknod "$dir/$i/d/e$((i + 1))" c 0 0
+		opt="$opt${opt:+:}$i"
+	done
+	echo "$opt"
+}
+
+# check_many N MNT: what many_layers promises, seen through MNT
+check_many() {
+	n=$1 m=$2
+	assert_eq "$(content "$m/common")" 1 "topmost of $n layers wins"
+	assert_eq "$(ls "$m" | grep -c '^own')" "$n" "own dirs of $n layers"
+	hidden=$(( (n - 1) / 5 ))
+	assert_eq "$(ls "$m/d" | wc -l)" $((n - hidden)) "merged entries of $n layers"
+	assert_eq "$(content "$m/d/e$n")" "$n" "entry of the bottom layer"
+	[ -e "$m/d/e6" ] && fail "whiteout in layer 5 ignored"
+	assert_eq "$(stat -c %h "$m/d")" 2 "merged dir without subdirs"
+	assert_eq "$(stat -c %h "$m")" $((n + 3)) "root nlink: own dirs + d + 2"
 }

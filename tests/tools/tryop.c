@@ -7,7 +7,7 @@
  * OP: openr openw openrw creat trunc append excl tmpfile mkdir rmdir
  *     unlink rename link symlink mknod mkfifo chmod chown truncate utimes
  *     setxattr removexattr getxattr listxattr fallocate mmapw readlink
- *     opendir
+ *     opendir mksock (bind a unix socket at PATH) connect (connect to one)
  * ARG: second path (rename, link: new name; symlink: link name) or
  *      xattr name (setxattr, removexattr, getxattr).
  * getxattr prints the value, listxattr the names one per line, readlink
@@ -20,7 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
@@ -119,6 +121,15 @@ int main(int argc, char **argv)
 			return res(fd);
 		m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		return res(m == MAP_FAILED ? -1 : 0);
+	}
+	if (!strcmp(op, "mksock") || !strcmp(op, "connect")) {
+		struct sockaddr_un sun = { .sun_family = AF_UNIX };
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", p);
+		if (op[0] == 'm')
+			return res(bind(fd, (struct sockaddr *)&sun, sizeof(sun)));
+		return res(connect(fd, (struct sockaddr *)&sun, sizeof(sun)));
 	}
 	if (!strcmp(op, "getxattr")) {
 		n = getxattr(p, a, buf, sizeof(buf) - 1);

@@ -1,0 +1,66 @@
+#!/bin/sh
+# st_ino: the real inode number on a single-filesystem union, stable across
+# lookups, cache drops and remounts, unique within the mount; st_dev is the
+# union's for every object; d_ino equals st_ino in every directory.
+. /tests/lib.sh
+. /tests/guest/union-lib.sh
+
+std_layers
+echo linked > "$T/l2/hl"
+ln "$T/l2/hl" "$T/l2/hl2"
+M=$T/m
+lmount "$M" "lowerdir=$T/l1:$T/l2:$T/l3"
+
+# record "PATH INO" for every object
+snapshot() {
+	(cd "$M" && find . | sort | while read -r p; do
+		echo "$p $(stat -c %i "$p")"
+	done)
+}
+snapshot > "$T/ino.1"
+snapshot > "$T/ino.2"
+cmp -s "$T/ino.1" "$T/ino.2" || fail "st_ino changed between lookups"
+echo 3 > /proc/sys/vm/drop_caches
+snapshot > "$T/ino.3"
+cmp -s "$T/ino.1" "$T/ino.3" || fail "st_ino changed after drop_caches"
+lumount "$M"
+lmount "$M" "lowerdir=$T/l1:$T/l2:$T/l3"
+snapshot > "$T/ino.4"
+cmp -s "$T/ino.1" "$T/ino.4" || fail "st_ino changed across a remount"
+
+# unique: one number per object (the two hard links are one object)
+n=$(wc -l < "$T/ino.1")
+u=$(awk '{print $2}' "$T/ino.1" | sort -u | wc -l)
+assert_eq "$u" $((n - 1)) "distinct st_ino among $n paths with one hard link"
+
+# single filesystem: the topmost real object's number
+assert_eq "$(stat -c %i "$M/f")" "$(stat -c %i "$T/l1/f")" "file from l1"
+assert_eq "$(stat -c %i "$M/only2")" "$(stat -c %i "$T/l2/only2")" "file from l2"
+assert_eq "$(stat -c %i "$M/d")" "$(stat -c %i "$T/l1/d")" "merged dir"
+assert_eq "$(stat -c %i "$M/deep/er")" "$(stat -c %i "$T/l3/deep/er")" "one-layer dir"
+assert_eq "$(stat -c %i "$M")" "$(stat -c %i "$T/l1")" "root"
+
+# st_dev: the union's own device, for every object
+dev=$(stat -c %d "$M")
+[ "$dev" = "$(stat -c %d "$T/l1")" ] && fail "st_dev is the lower's"
+(cd "$M" && find . | while read -r p; do stat -c %d "$p"; done) |
+	sort -u > "$T/devs"
+assert_eq "$(cat "$T/devs")" "$dev" "st_dev of every object"
+
+# d_ino == st_ino in every directory, "." and ".." included
+(cd "$M" && find . -type d) | while read -r d; do
+	dirents "$M/$d" | while read -r name ino type; do
+		# at the mount root ".." leaves the union
+		[ "$d/$name" = "./.." ] && continue
+		st=$(stat -c %i "$M/$d/$name")
+		[ "$ino" = "$st" ] ||
+			fail "d_ino $ino != st_ino $st for $d/$name"
+	done || exit 1
+done || fail "d_ino mismatch"
+
+# merged directories count their subdirectories in the link count
+mkdir -p "$T/l1/d/s1" "$T/l2/d/s2" "$T/l3/d/s1"
+lumount "$M"
+lmount "$M" "lowerdir=$T/l1:$T/l2:$T/l3"
+assert_eq "$(stat -c %h "$M/d")" 4 "nlink of a merged dir with 2 subdirs"
+lumount "$M"
