@@ -18,12 +18,7 @@ echo bottom > "$E/e2/both"
 
 M=$T/m
 lmount "$M" "lowerdir=$T/t1:$E/e2"
-snapshot() {
-	(cd "$M" && find . | sort | while read -r p; do
-		echo "$p $(stat -c %i "$p")"
-	done)
-}
-snapshot > "$T/ino.1"
+ino_snapshot "$M" > "$T/ino.1"
 n=$(wc -l < "$T/ino.1")
 u=$(awk '{print $2}' "$T/ino.1" | sort -u | wc -l)
 assert_eq "$u" "$n" "distinct st_ino across tmpfs and ext4"
@@ -39,21 +34,14 @@ assert_eq "$(stat -c %i "$M/d/e1")" "922337203685$(printf %07d $((4775808 + ext)
 
 # stable across cache drops and remounts
 echo 3 > /proc/sys/vm/drop_caches
-snapshot > "$T/ino.2"
+ino_snapshot "$M" > "$T/ino.2"
 cmp -s "$T/ino.1" "$T/ino.2" || fail "st_ino changed after drop_caches"
 lumount "$M"
 lmount "$M" "lowerdir=$T/t1:$E/e2"
-snapshot > "$T/ino.3"
+ino_snapshot "$M" > "$T/ino.3"
 cmp -s "$T/ino.1" "$T/ino.3" || fail "st_ino changed across a remount"
 
 # d_ino == st_ino
-for d in . d; do
-	dirents "$M/$d" | while read -r name ino type; do
-		# at the mount root ".." leaves the union
-		[ "$d/$name" = "./.." ] && continue
-		st=$(stat -c %i "$M/$d/$name")
-		[ "$ino" = "$st" ] || fail "d_ino $ino != st_ino $st: $d/$name"
-	done || exit 1
-done || fail "d_ino mismatch"
+check_dino "$M" . d || fail "d_ino mismatch"
 lumount "$M"
 umount "$E"

@@ -120,3 +120,25 @@ check_many() {
 	assert_eq "$(stat -c %h "$m/d")" 2 "merged dir without subdirs"
 	assert_eq "$(stat -c %h "$m")" $((n + 3)) "root nlink: own dirs + d + 2"
 }
+
+# ino_snapshot MNT: "PATH INO" for every object under MNT, sorted
+ino_snapshot() {
+	(cd "$1" && find . | sort | while read -r p; do
+		echo "$p $(stat -c %i "$p")"
+	done)
+}
+
+# check_dino MNT DIR...: d_ino equals st_ino for every entry of each DIR
+# (relative to MNT), "." and ".." included except ".." of the root
+check_dino() {
+	cm=$1
+	shift
+	for cd in "$@"; do
+		dirents "$cm/$cd" | while read -r name ino type; do
+			[ "$cd/$name" = "./.." ] && continue
+			st=$(stat -c %i "$cm/$cd/$name")
+			[ "$ino" = "$st" ] ||
+				fail "d_ino $ino != st_ino $st for $cd/$name"
+		done || exit 1
+	done
+}
