@@ -18,7 +18,7 @@ mkdir -p "$out"
 names=()
 for f in tests/host/*.sh; do
 	n=$(basename "$f" .sh)
-	[[ $n =~ ^[a-z0-9_]+$ ]] || continue
+	[[ $n =~ ^[a-z0-9_]+$ ]] && [ "$n" != lib ] || continue
 	if [ -n "${TESTS:-}" ]; then
 		hit=
 		set -f

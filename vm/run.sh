@@ -83,7 +83,7 @@ names=()
 for f in "$dir"/*.sh; do
 	[ -e "$f" ] || continue
 	n=$(basename "$f" .sh)
-	[[ $n =~ ^[a-z0-9_]+$ ]] || continue
+	[[ $n =~ ^[a-z0-9_]+$ ]] && [ "$n" != lib ] || continue
 	if [ -n "$tests" ]; then
 		hit=
 		set -f

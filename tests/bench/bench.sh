@@ -71,15 +71,17 @@ bench_reads() {
 	echo 3 > /proc/sys/vm/drop_caches
 	measure "$fs" stat_cold_50k "$r" "$tgt" stat-tree "$1"
 	measure "$fs" readdir_100k "$r" "$tgt" readdir "$1/merged"
-	measure "$fs" seqread "$r" "$tgt" seqread "$1/seq"
-	measure "$fs" randread_4k "$r" "$tgt" randread "$1/seq" "$NRAND"
-	measure "$fs" mmapread "$r" "$tgt" mmapread "$1/seq"
 	measure "$fs" tar_c "$r" "$tgt" run tar -cf /dev/null -C "$1" .
 	measure "$fs" find_sha256 "$r" "$tgt" run sh -c "find '$1' -type f | xargs sha256sum > /dev/null"
 }
 
+bench_big() {
+	measure "$fs" seqread "$r" "$tgt" seqread "$1/seq"
+	measure "$fs" randread_4k "$r" "$tgt" randread "$1/seq" "$NRAND"
+	measure "$fs" mmapread "$r" "$tgt" mmapread "$1/seq"
+}
+
 bench_writes() {
-	measure "$fs" copyup_first_write "$r" "$tgt" first-write "$1/cu"
 	measure "$fs" chmod_small "$r" "$tgt" chmod "$1/c" "$NSMALL" 'f%06ld'
 	measure "$fs" create_write_unlink "$r" "$tgt" create-unlink "$1/new" "$NSMALL" 4096
 }
@@ -94,12 +96,17 @@ bench_fs() {
 		lfsbench mktree "$B/t/$l" "$NTREE" 1000 64
 		lfsbench mkflat "$B/t/$l/merged" "$NBIG" "l$l." 0
 	done
-	lfsbench mkfile "$B/t/5/seq" "$SEQMIB"
-	lfsbench mkfile "$B/t/5/cu" "$CUMIB"
+	# big files live in their own 5-layer set, b
+	for l in 1 2 3 4 5; do
+		mkdir -p "$B/b/$l/l$l"
+	done
+	lfsbench mkfile "$B/b/5/seq" "$SEQMIB"
+	lfsbench mkfile "$B/b/5/cu" "$CUMIB"
 	lfsbench mkflat "$B/t/5/c" "$NSMALL" f 16
 	mkdir -p "$B/t/1/new"
 	TL=1:2:3:4:5
 	flat "$B/t" "$TL" "$B/flat-t"
+	flat "$B/b" "$TL" "$B/flat-b"
 	# 3: stacks of many layers; the bottom one holds the hits
 	for n in $STACKS; do
 		i=1
@@ -127,17 +134,29 @@ bench_fs() {
 				log "$tgt: mount failed"
 			fi
 
+			if [ "$tgt" = direct ]; then
+				bench_big "$B/flat-b"
+			elif mnt "$tgt" "$B/b" "$TL" "$M"; then
+				bench_big "$M"
+				umount "$M"
+			fi
+
 			# writes: a fresh upper every run
 			if [ "$tgt" = direct ]; then
 				rm -rf "$B/w"
 				mkdir -p "$B/w/new"
-				cp -a "$B/flat-t/c" "$B/flat-t/cu" "$B/w/"
+				cp -a "$B/flat-t/c" "$B/flat-b/cu" "$B/w/"
+				measure "$fs" copyup_first_write "$r" "$tgt" first-write "$B/w/cu"
 				bench_writes "$B/w"
-			elif mnt "$tgt" "$B/t" "$TL" "$M" rw; then
-				bench_writes "$M"
-				umount "$M"
 			else
-				log "$tgt: rw mount failed"
+				if mnt "$tgt" "$B/b" "$TL" "$M" rw; then
+					measure "$fs" copyup_first_write "$r" "$tgt" first-write "$M/cu"
+					umount "$M"
+				fi
+				if mnt "$tgt" "$B/t" "$TL" "$M" rw; then
+					bench_writes "$M"
+					umount "$M"
+				fi
 			fi
 
 			for n in $STACKS; do
