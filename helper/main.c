@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "layermount.h"
@@ -68,6 +69,17 @@ static void size_opt(const char *name, const char *arg, uint64_t *out)
 {
 	if (lm_parse_size(arg, out) || !*out)
 		bad_usage("invalid %s value", name);
+}
+
+/* One lock fd per missing layer: allow images of thousands of layers. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 static int run(struct lm_opts *o, const char *cmd, char **args, int nargs)
@@ -190,5 +202,6 @@ int main(int argc, char **argv)
 	if (!o.store || !*o.store)
 		o.store = LM_DEFAULT_STORE;
 	umask(0);
+	raise_fd_limit();
 	return run(&o, cmd, args, nargs);
 }

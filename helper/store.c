@@ -11,10 +11,12 @@
  *   STORE/locks/HEX   held (flock) while HEX is unpacked, then removed
  *   STORE/mounts/ID   per-mount state (see mount.c)
  *
- * A layer is unpacked into tmp/, verified (lm_stream_finish), synced and
- * renamed to layers/HEX: readers see a whole verified layer or none.
- * Unpackers of the same layer serialise on its lock file; the second one
- * finds the layer present and reads no blob.  Stale tmp/HEX.* directories
+ * Each missing layer is unpacked into tmp/ and verified (lm_stream_finish);
+ * when all of an image's missing layers are, they are synced and renamed to
+ * layers/HEX: readers see whole verified layers, and a bad layer publishes
+ * nothing.  Unpackers take the locks of the layers they miss in digest
+ * order and keep them until they publish; a second unpacker then finds the
+ * layers present and reads no blob.  Stale tmp/HEX.* directories
  * (a crash) are removed by the next unpacker of HEX, under the lock.
  */
 #include <errno.h>
@@ -141,100 +143,177 @@ static int publish(struct lm_store *st, const char *tmp,
 	return 0;
 }
 
-static int fetch_layer(struct lm_store *st, const struct lm_opts *o,
-		       struct lm_source *src, const struct lm_layer *l,
-		       const char *obj, struct lm_progress *prog)
-{
+/* One layer missing from the store. */
+struct job {
+	const struct lm_layer *l;
+	unsigned int index;		/* 1-based, in the image */
+	char *obj;
+	char lock[LM_HEX + 16];
+	int lockfd;
+	char tmp[LM_HEX + 32];		/* "" until made */
+	bool skip;			/* present once locked */
 	struct lm_unpack_stats ust;
+	uint64_t read;
+};
+
+static int job_cmp(const void *a, const void *b)
+{
+	const struct job *x = *(struct job *const *)a;
+	const struct job *y = *(struct job *const *)b;
+
+	return strcmp(x->l->diff.hex, y->l->diff.hex);
+}
+
+/* Unpack and verify one layer into tmp/HEX.RND; not published yet. */
+static int unpack_job(struct lm_store *st, const struct lm_opts *o,
+		      struct lm_source *src, struct job *j, unsigned int count)
+{
+	const struct lm_layer *l = j->l;
 	struct lm_stream *s = NULL;
 	struct lm_reader rd = { .fd = -1 };
-	char tmp[LM_HEX + 32], rnd[17], size[32];
+	struct lm_progress prog;
+	char rnd[17];
 	int fd = -1, err;
 
+	lm_dir_each(st->fd, "tmp", stale_one, (void *)l->diff.hex);
 	if (lm_random_hex(rnd, 16)) {
-		lm_err(obj, "no random numbers");
+		lm_err(j->obj, "no random numbers");
 		return LM_EXIT_SYSTEM;
 	}
-	snprintf(tmp, sizeof(tmp), "tmp/%s.%s", l->diff.hex, rnd);
-	if (mkdirat(st->fd, tmp, 0700) ||
-	    (fd = openat(st->fd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		lm_err(st->path, "%s: %s", tmp, strerror(errno));
+	snprintf(j->tmp, sizeof(j->tmp), "tmp/%s.%s", l->diff.hex, rnd);
+	if (mkdirat(st->fd, j->tmp, 0700) ||
+	    (fd = openat(st->fd, j->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		lm_err(st->path, "%s: %s", j->tmp, strerror(errno));
 		return LM_EXIT_SYSTEM;
 	}
+	lm_progress_start(&prog, j->index, count, j->obj + 6);
 	err = lm_source_open_file(src, l->path, &rd);
 	if (!err && l->size >= 0 && rd.end - rd.off != (uint64_t)l->size) {
-		lm_err(obj, "blob sha256:%s: size %llu does not match its "
+		lm_err(j->obj, "blob sha256:%s: size %llu does not match its "
 		       "descriptor (%lld)", l->blob.hex,
 		       (unsigned long long)(rd.end - rd.off), (long long)l->size);
 		err = LM_EXIT_IMAGE;
 	}
 	if (!err)
-		err = lm_stream_open(&s, &rd, obj, &o->caps, prog);
+		err = lm_stream_open(&s, &rd, j->obj, &o->caps, &prog);
 	if (!err)
-		err = lm_unpack(lm_stream_archive(s), s, fd, obj, &o->caps, &ust);
+		err = lm_unpack(lm_stream_archive(s), s, fd, j->obj, &o->caps,
+				&j->ust);
 	if (!err)
 		err = lm_stream_finish(s, l);
-	lm_progress_end(prog);
-	if (!err && syncfs(fd)) {
-		lm_err(st->path, "syncfs: %s", strerror(errno));
-		err = LM_EXIT_SYSTEM;
-	}
-	if (!err) {
-		err = publish(st, tmp, l, ust.root_seen);
-		if (err == -EEXIST || err == -ENOTEMPTY)
-			err = 0;	/* published by someone else */
-		if (err) {
-			lm_err(st->path, "publish %s: %s", obj, strerror(-err));
-			err = LM_EXIT_SYSTEM;
-		}
-	}
-	if (!err && !o->quiet) {
-		lm_fmt_bytes(size, sizeof(size), prog->bytes);
-		printf("%s: unpacked (%llu entries, %s read)\n", obj,
-		       (unsigned long long)ust.entries, size);
-	}
+	lm_progress_end(&prog);
+	j->read = prog.bytes;
 	lm_stream_free(s);
 	lm_reader_close(&rd);
 	close(fd);
-	lm_rm_rf_at(st->fd, tmp);
 	return err;
 }
 
+static void print_job(const struct lm_opts *o, struct job *j, bool present)
+{
+	char size[32];
+
+	if (o->quiet)
+		return;
+	if (present) {
+		printf("%s: present\n", j->obj);
+		return;
+	}
+	lm_fmt_bytes(size, sizeof(size), j->read);
+	printf("%s: unpacked (%llu entries, %s read)\n", j->obj,
+	       (unsigned long long)j->ust.entries, size);
+}
+
+/* Lock every missing layer, in digest order (no deadlock between images). */
+static int lock_jobs(struct lm_store *st, const struct lm_opts *o,
+		     struct job *jobs, size_t n)
+{
+	struct job **order = lm_xmalloc(n * sizeof(*order));
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < n; i++)
+		order[i] = &jobs[i];
+	qsort(order, n, sizeof(*order), job_cmp);
+	for (i = 0; i < n && !err; i++) {
+		struct job *j = order[i];
+
+		j->lockfd = lock_layer(st, j->l->diff.hex, j->lock,
+				       sizeof(j->lock));
+		if (j->lockfd < 0) {
+			lm_err(st->path, "lock %s: %s", j->obj,
+			       strerror(-j->lockfd));
+			err = LM_EXIT_SYSTEM;
+		} else if (lm_store_has_layer(st, &j->l->diff)) {
+			j->skip = true;
+			print_job(o, j, true);
+		}
+	}
+	free(order);
+	return err;
+}
+
+/*
+ * Unpack every missing layer, then publish them all: a bad layer anywhere
+ * in the image leaves the store as it was.  One syncfs() makes the new
+ * layers durable before the first rename.
+ */
 int lm_store_fetch(struct lm_store *st, const struct lm_opts *o,
 		   struct lm_source *src, const struct lm_image *img)
 {
-	struct lm_progress prog;
-	char lock[LM_HEX + 16], *obj;
-	size_t i;
-	int fd, err = 0;
+	struct job *jobs = lm_xmalloc((img->nlayers + 1) * sizeof(*jobs));
+	size_t i, k, n = 0;
+	int err = 0;
 
-	for (i = 0; i < img->nlayers && !err; i++) {
+	for (i = 0; i < img->nlayers; i++) {
 		const struct lm_layer *l = &img->layers[i];
+		struct job *j = &jobs[n];
 
-		obj = lm_xasprintf("layer sha256:%s", l->diff.hex);
-		if (lm_store_has_layer(st, &l->diff))
-			goto present;
-		fd = lock_layer(st, l->diff.hex, lock, sizeof(lock));
-		if (fd < 0) {
-			lm_err(st->path, "lock %s: %s", obj, strerror(-fd));
-			err = LM_EXIT_SYSTEM;
-			goto next;
+		for (k = 0; k < n && strcmp(jobs[k].l->diff.hex, l->diff.hex); k++)
+			;
+		if (k < n)
+			continue;	/* the same layer twice */
+		memset(j, 0, sizeof(*j));
+		j->l = l;
+		j->index = i + 1;
+		j->lockfd = -1;
+		j->obj = lm_xasprintf("layer sha256:%s", l->diff.hex);
+		if (!lm_store_has_layer(st, &l->diff)) {
+			n++;
+			continue;
 		}
-		if (lm_store_has_layer(st, &l->diff)) {
-			unlock_layer(st, lock, fd);
-			goto present;
-		}
-		lm_dir_each(st->fd, "tmp", stale_one, (void *)l->diff.hex);
-		lm_progress_start(&prog, i + 1, img->nlayers, obj + 6);
-		err = fetch_layer(st, o, src, l, obj, &prog);
-		unlock_layer(st, lock, fd);
-		goto next;
-present:
-		if (!o->quiet)
-			printf("%s: present\n", obj);
-next:
-		free(obj);
+		print_job(o, j, true);
+		free(j->obj);
 	}
+	err = lock_jobs(st, o, jobs, n);
+	for (i = 0; i < n && !err; i++)
+		if (!jobs[i].skip)
+			err = unpack_job(st, o, src, &jobs[i], img->nlayers);
+	if (!err && n && syncfs(st->fd)) {
+		lm_err(st->path, "syncfs: %s", strerror(errno));
+		err = LM_EXIT_SYSTEM;
+	}
+	for (i = 0; i < n && !err; i++) {
+		if (jobs[i].skip)
+			continue;
+		err = publish(st, jobs[i].tmp, jobs[i].l, jobs[i].ust.root_seen);
+		if (err) {
+			lm_err(st->path, "publish %s: %s", jobs[i].obj,
+			       strerror(-err));
+			err = LM_EXIT_SYSTEM;
+			break;
+		}
+		jobs[i].tmp[0] = '\0';
+		print_job(o, &jobs[i], false);
+	}
+	for (i = 0; i < n; i++) {
+		if (jobs[i].tmp[0])
+			lm_rm_rf_at(st->fd, jobs[i].tmp);
+		if (jobs[i].lockfd >= 0)
+			unlock_layer(st, jobs[i].lock, jobs[i].lockfd);
+		free(jobs[i].obj);
+	}
+	free(jobs);
 	fflush(stdout);
 	return err;
 }

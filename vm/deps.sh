@@ -15,11 +15,13 @@ PKGS=(
 	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
 	# module build and lint
 	build-essential bc kmod sparse linux-source-6.1 xz-utils
+	# debug kernels (make check-debug)
+	linux-source-6.12 flex bison libelf-dev
 	# helper libraries
 	pkg-config libarchive-dev libmount-dev zlib1g-dev libzstd-dev
 	libjson-c-dev libssl-dev
 	# guest image and tests
-	busybox-static cpio gzip zstd attr e2fsprogs stress-ng
+	busybox-static cpio gzip zstd attr e2fsprogs stress-ng python3
 	# benchmarks
 	gnuplot-nox libarchive-tools
 )
