@@ -7,12 +7,11 @@
 
 mkdir -p "$T/l1/d" "$T/l2/d" "$T/l3/d"
 # 40,000 per layer, 10,000 names in two layers, 10,000 whited out
-(cd "$T/l1/d" && seq -f 'a%06g' 1 40000 | xargs touch) || fail "l1"
-(cd "$T/l2/d" && seq -f 'b%06g' 1 40000 | xargs touch) || fail "l2"
-(cd "$T/l3/d" && seq -f 'c%06g' 1 40000 | xargs touch) || fail "l3"
-(cd "$T/l2/d" && seq -f 'a%06g' 30001 40000 | xargs touch) || fail "dups"
-(cd "$T/l1/d" && for i in $(seq -f 'c%06g' 30001 40000); do mknod "$i" c 0 0; done) ||
-	fail "whiteouts"
+must mkents "$T/l1/d" a 1 40000 f
+must mkents "$T/l2/d" b 1 40000 f
+must mkents "$T/l3/d" c 1 40000 f
+must mkents "$T/l2/d" a 30001 40000 f
+must mkents "$T/l1/d" c 30001 40000 w
 lmount "$T/m" "lowerdir=$T/l1:$T/l2:$T/l3"
 assert_eq "$(ls "$T/m/d" | wc -l)" 110000 "merged entries"
 assert_eq "$(ls "$T/m/d" | sort -u | wc -l)" 110000 "distinct entries"
