@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+# layermount-lib.sh: build OCI images in the guest with busybox (tar, gzip,
+# sha256sum) for the layermount_* tests.  Sourced after /tests/lib.sh.
+
+LM=${LM:-/usr/bin/layermount}
+[ -x "$LM" ] || skip "no /usr/bin/layermount in the guest"
+
+# put FILE DIR: move FILE to DIR/blobs/sha256/<hex>; prints "sha256:<hex> size"
+put() {
+	h=$(sha256sum "$1" | cut -d' ' -f1)
+	s=$(stat -c %s "$1")
+	mv "$1" "$2/blobs/sha256/$h"
+	echo "sha256:$h $s"
+}
+
+# mkoci OUT LAYERDIR...: an OCI layout of gzip layers, bottom first.
+mkoci() {
+	out=$1
+	shift
+	mkdir -p "$out/blobs/sha256"
+	echo '{"imageLayoutVersion": "1.0.0"}' > "$out/oci-layout"
+	diffs=
+	layers=
+	for dir in "$@"; do
+		tar -cf "$out/l.tar" -C "$dir" . || fail "tar $dir"
+		diff=$(sha256sum "$out/l.tar" | cut -d' ' -f1)
+		gzip -c "$out/l.tar" > "$out/l.tgz"
+		rm "$out/l.tar"
+		set -- $(put "$out/l.tgz" "$out")
+		diffs="$diffs${diffs:+,}\"sha256:$diff\""
+		layers="$layers${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"$1\",\"size\":$2}"
+	done
+	printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[%s]}}' \
+		"$diffs" > "$out/c"
+	set -- $(put "$out/c" "$out")
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[%s]}' \
+		"$1" "$2" "$layers" > "$out/m"
+	set -- $(put "$out/m" "$out")
+	printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%s}]}' \
+		"$1" "$2" > "$out/index.json"
+}
+
+# sample_image OUT: three layers with a deletion and an opaque directory.
+sample_image() {
+	s=$T/src
+	mkdir -p "$s/1/etc" "$s/1/data" "$s/1/bin" "$s/2/data" "$s/3"
+	echo ID=test > "$s/1/etc/os-release"
+	echo old1 > "$s/1/data/old1"
+	echo gone > "$s/1/gone"
+	printf '#!/bin/sh\necho hi\n' > "$s/1/bin/tool"
+	chmod 755 "$s/1/bin/tool"
+	ln -s tool "$s/1/bin/sh"
+	ln "$s/1/bin/tool" "$s/1/bin/tool2"
+	mknod "$s/1/null" c 1 3
+	: > "$s/2/.wh.gone"
+	: > "$s/2/data/.wh..wh..opq"
+	echo new > "$s/2/data/new"
+	echo top > "$s/3/top"
+	chmod 750 "$s/3"
+	mkoci "$1" "$s/1" "$s/2" "$s/3"
+}
+
+# tree DIR: what a mount shows, one line per object (type, mode, owner,
+# size, content hash, link target, device numbers).
+tree() {
+	(cd "$1" && find . | sort | while read -r p; do
+		st=$(stat -c '%F %a %u:%g %t:%T' "$p")
+		case $st in
+		"regular file"*) st="$st $(stat -c %s "$p") $(sha256sum < "$p" | cut -d' ' -f1)" ;;
+		"symbolic link"*) st="$st $(readlink "$p")" ;;
+		esac
+		echo "$p $st"
+	done)
+}
