@@ -9,9 +9,10 @@
  *
  * Lower directories are named relative to STORE/layers (the helper chdirs
  * there), 65 bytes a layer.  When the option string would not fit in a
- * page, layerfs gets one fsconfig(2) "lowerdir+" per layer; overlay gets
- * short names: l/<base36 index> symlinks, about 4 bytes a layer, enough for
- * its 500-layer limit.  Mounts are nodev unless --dev.
+ * page, the filesystem gets one fsconfig(2) "lowerdir+" per layer; overlay
+ * before 6.8 lacks "lowerdir+" and gets short names instead: l/<base36
+ * index> symlinks, about 4 bytes a layer, enough for its 500-layer limit.
+ * Mounts are nodev unless --dev.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -253,7 +254,11 @@ static void fs_log(int fd, const char *target)
 	}
 }
 
-/* The new mount API: one "lowerdir+" per layer, no page limit. */
+/*
+ * The new mount API: one "lowerdir+" per layer, no page limit.  Returns 1,
+ * silently, when the filesystem does not know "lowerdir+" (overlayfs before
+ * Linux 6.8).
+ */
 static int do_fsconfig(struct plan *p, const char *target)
 {
 	int fs, mnt = -1, err = 0;
@@ -270,6 +275,10 @@ static int do_fsconfig(struct plan *p, const char *target)
 		if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+",
 			     p->lowers[i], 0))
 			err = -errno;
+	if (err == -EINVAL && i == 1 && strcmp(p->o->type, "layerfs")) {
+		close(fs);
+		return 1;
+	}
 	if (!err && p->upper &&
 	    (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", p->upper, 0) ||
 	     fsconfig(fs, FSCONFIG_SET_STRING, "workdir", p->work, 0)))
@@ -313,25 +322,26 @@ static int mount_plan(struct plan *p, const char *target)
 	char *opts = options(p);
 	int cwd, err;
 
-	if (strlen(opts) > OPTS_MAX && strcmp(p->o->type, "layerfs")) {
-		err = shorten(p);
-		if (err) {
-			lm_err(p->st->path, "%s/l: %s", p->mdir, strerror(-err));
-			free(opts);
-			return LM_EXIT_SYSTEM;
-		}
-		free(opts);
-		opts = options(p);
-	}
 	cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cwd < 0 || fchdir(p->st->fd) || chdir(p->cwd)) {
 		lm_err(p->st->path, "chdir: %s", strerror(errno));
 		free(opts);
 		return LM_EXIT_SYSTEM;
 	}
-	if (strlen(opts) > OPTS_MAX)
-		err = do_fsconfig(p, target);
-	else
+	err = strlen(opts) > OPTS_MAX ? do_fsconfig(p, target) : 2;
+	if (err == 1) {		/* no lowerdir+: short names in one page */
+		err = shorten(p);
+		if (!err && chdir(p->st->path) == 0 && chdir(p->cwd) == 0) {
+			free(opts);
+			opts = options(p);
+			err = 2;
+		} else {
+			lm_err(p->st->path, "%s/l: %s", p->mdir,
+			       strerror(err ? -err : errno));
+			err = -EIO;
+		}
+	}
+	if (err == 2)
 		err = do_libmount(p, target, opts);
 	if (fchdir(cwd))
 		err = err ? err : -errno;

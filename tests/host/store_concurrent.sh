@@ -16,7 +16,7 @@ for p in "${pids[@]}"; do
 	wait "$p" || { cat "$RUN"/*.log; fail "a concurrent unpack failed"; }
 done
 [ "$(ls "$STORE/layers" | wc -l)" -eq 4 ] || fail "not 4 layers"
-[ "$(ls "$STORE/layers/$(diff_ids "$T/img")/big" | wc -l)" -eq 400 ] ||
+[ "$(find "$STORE/layers/$(diff_ids "$T/img")/big" -type f | wc -l)" -eq 400 ] ||
 	fail "big layer incomplete"
 [ -z "$(find "$STORE/tmp" "$STORE/locks" -mindepth 1)" ] ||
 	fail "leftovers in tmp/ or locks/"
