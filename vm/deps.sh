@@ -22,6 +22,8 @@ PKGS=(
 	libjson-c-dev libssl-dev
 	# guest image and tests
 	busybox-static cpio gzip zstd attr e2fsprogs stress-ng python3
+	# layermount host tests: images made by real tools
+	umoci skopeo
 	# benchmarks
 	gnuplot-nox libarchive-tools
 )

@@ -106,3 +106,23 @@ hostile() {
 	[ ! -e "$T/escape" ] && [ ! -e /escape ] || fail "escape file created"
 	note "$(head -n 1 "$RUN/err")"
 }
+
+# tree DIR: what a tree shows, for comparisons: names, types, modes,
+# owners, sizes (not of directories), link targets, device numbers and
+# content hashes; no times.
+tree() {
+	(cd "$1" &&
+	 find . -printf '%p %y %m %U:%G %s %l\n' |
+		sed 's/^\(.* d [0-7]* [0-9]*:[0-9]*\) [0-9]* $/\1 -/' | sort &&
+	 find . -type f -print0 | sort -z | xargs -0r sha256sum &&
+	 find . \( -type c -o -type b \) -exec stat -c '%n %t:%T' {} + | sort)
+}
+
+# can_mount_overlay: skip unless overlayfs mounts here.
+can_mount_overlay() {
+	mkdir -p "$T/probe/l" "$T/probe/m"
+	mount -t overlay overlay -o "lowerdir=$T/probe/l:$T/probe/m" \
+		"$T/probe/m" 2>/dev/null || skip "cannot mount overlay here"
+	umount "$T/probe/m"
+	rm -rf "$T/probe"
+}
