@@ -101,8 +101,7 @@ static ssize_t gunzip(struct lm_stream *s)
 			inflateReset(&s->z);
 			s->member_end = false;
 		}
-		if (s->in_pos == s->in_len)
-			return fail(s, "gzip stream truncated%s", NULL);
+		/* With no input left, inflate may still flush output. */
 		s->z.next_in = s->in + s->in_pos;
 		s->z.avail_in = s->in_len - s->in_pos;
 		ret = inflate(&s->z, Z_NO_FLUSH);
@@ -127,11 +126,8 @@ static ssize_t unzstd(struct lm_stream *s)
 
 		if (fill(s, 1))
 			return -1;
-		if (s->in_pos == s->in_len) {
-			if (s->zret)
-				return fail(s, "zstd stream truncated%s", NULL);
-			return 0;
-		}
+		if (s->in_pos == s->in_len && !s->zret)
+			return 0;	/* every frame complete and flushed */
 		ib.src = s->in;
 		ib.size = s->in_len;
 		ib.pos = s->in_pos;
@@ -140,6 +136,8 @@ static ssize_t unzstd(struct lm_stream *s)
 		if (ZSTD_isError(s->zret))
 			return fail(s, "corrupt zstd stream: %s",
 				    ZSTD_getErrorName(s->zret));
+		if (!ob.pos && s->in_pos == s->in_len && s->in_eof)
+			return fail(s, "zstd stream truncated%s", NULL);
 	}
 	return ob.pos;
 }
