@@ -35,3 +35,18 @@ scratch_ext4() {
 	mkdir -p "$1"
 	mount -t ext4 /dev/vda "$1" || fail "mount /dev/vda on $1"
 }
+
+# klog_mark; ...; klog_since: the kernel log lines logged after the mark
+# (the log is not consumed: the harness still checks it after the test)
+klog_mark() {
+	KLOG_MARK=$((${KLOG_MARK:-0} + 1))
+	echo "lfs-test-mark-$KLOG_MARK" > /dev/kmsg
+}
+
+klog_since() {
+	# a record cut at the printk size limit loses its newline and stays
+	# open until the next message: write one
+	echo "lfs-test-mark-$KLOG_MARK-end" > /dev/kmsg
+	dmesg | sed -n "/lfs-test-mark-$KLOG_MARK\$/,/lfs-test-mark-$KLOG_MARK-end/p" |
+		sed '1d;$d'
+}
