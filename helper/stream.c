@@ -282,7 +282,11 @@ uint64_t lm_stream_pos(struct lm_stream *s)
 	return archive_filter_bytes(s->a, 0);
 }
 
-/* Does stream offset @end lie past the real end of the stream? */
+/*
+ * Does stream offset @end lie past the real end of the stream?  With
+ * UINT64_MAX: has the reader gone past it at all (then a tar error means
+ * the layer was cut short)?
+ */
 bool lm_stream_truncated(struct lm_stream *s, uint64_t end)
 {
 	return s->zeros && end > s->diff_bytes;

@@ -311,6 +311,9 @@ static int write_data(struct ctx *c, int fd)
 		lm_err(c->obj, "%s", lm_stream_error(c->s));
 		return LM_EXIT_IMAGE;
 	}
+	if (lm_stream_truncated(c->s, UINT64_MAX))
+		return bad(c, "data ends before the size in its header "
+			   "(truncated layer)");
 	return bad(c, "%s", archive_error_string(c->a));
 }
 
@@ -570,7 +573,7 @@ int lm_unpack(struct archive *a, struct lm_stream *s, int rootfd,
 		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
 			if (lm_stream_error(s))
 				lm_err(obj, "%s", lm_stream_error(s));
-			else if (lm_stream_truncated(s, lm_stream_pos(s)))
+			else if (lm_stream_truncated(s, UINT64_MAX))
 				lm_err(obj, "stream ends inside a tar header "
 				       "(truncated layer)");
 			else
