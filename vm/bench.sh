@@ -22,22 +22,12 @@ else
 		--env BENCH_RUNS=$runs --mem 6144 --disk 8G)
 fi
 
-echo "kernel,fs,workload,target,median_s,min_s,max_s,runs" > "$out/bench.csv"
-status=0
-for s in ${KVERS:-6.1 6.12}; do
-	rel=$("$top/vm/krel" "$s") || exit 1
-	echo "# bench on $s ($rel), $size"
-	"$top/vm/run.sh" --kver "$s" --suite bench --tests bench --verbose \
-		--out "$out/vm-$s" "${args[@]}" > "$out/run-$s.log" 2>&1 || {
-		status=1
-		echo "bench: the guest run on $s failed:"
-		grep -E '^(not ok|#)' "$out/run-$s.log" | head -n 20
-	}
-	grep '^BENCH ' "$out/run-$s.log" > "$out/raw-$s.txt"
-	# median, min and max of every (fs, workload, target)
-	awk '$6 != "NA" { print $2, $3, $4, $6 }' "$out/raw-$s.txt" |
+# summarize KERNEL RAWFILE: median, min and max of every (fs, workload,
+# target) of the raw "BENCH fs workload target run seconds" lines -> CSV
+summarize() {
+	awk '$6 != "NA" { print $2, $3, $4, $6 }' "$2" |
 	sort -k1,1 -k2,2 -k3,3 -k4,4g |
-	awk -v k="$s" '
+	awk -v k="$1" '
 	function flush() {
 		if (key == "") return
 		m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
@@ -46,21 +36,76 @@ for s in ${KVERS:-6.1 6.12}; do
 	{ cur = $1 " " $2 " " $3
 	  if (cur != key) { flush(); key = cur; f = $1; w = $2; t = $3; n = 0 }
 	  v[++n] = $4 }
-	END { flush() }' >> "$out/bench.csv"
+	END { flush() }'
+}
 
-	# the table: medians, spread as (max-min)/median, and the two ratios
-	awk -F, -v k="$s" '
-	$1 == k { med[$2 " " $3, $4] = $5; spr[$2 " " $3, $4] = ($5 > 0) ? 100 * ($7 - $6) / $5 : 0
-		  if (!(($2 " " $3) in seen)) { seen[$2 " " $3] = 1; order[++nw] = $2 " " $3 } }
+# table KERNEL A B C LABEL-A LABEL-B LABEL-C: medians with their spread
+# ((max - min) / median) and the ratios A/B and A/C, from bench.csv
+table() {
+	awk -F, -v k="$1" -v a="$2" -v b="$3" -v c="$4" -v la="$5" -v lb="$6" -v lc="$7" '
+	$1 == k && ($4 == a || $4 == b || $4 == c) {
+		med[$2 " " $3, $4] = $5; spr[$2 " " $3, $4] = ($5 > 0) ? 100 * ($7 - $6) / $5 : 0
+		if (!(($2 " " $3) in seen)) { seen[$2 " " $3] = 1; order[++nw] = $2 " " $3 } }
 	function cell(w, t) { return ((w, t) in med) ? sprintf("%9.4f ±%3.0f%%", med[w, t], spr[w, t]) : sprintf("%15s", "n/a") }
-	function ratio(w, a, b) { return (((w, a) in med) && ((w, b) in med) && med[w, b] > 0) ? sprintf("%8.2f", med[w, a] / med[w, b]) : sprintf("%8s", "n/a") }
+	function ratio(w, x, y) { return (((w, x) in med) && ((w, y) in med) && med[w, y] > 0) ? sprintf("%9.2f", med[w, x] / med[w, y]) : sprintf("%9s", "n/a") }
 	END {
-		printf "%-32s %15s %15s %15s %8s %8s\n", "workload (seconds, median ±spread)", "layerfs", "overlayfs", "direct", "lfs/ovl", "lfs/dir"
+		printf "%-30s %15s %15s %15s %9s %9s\n", "workload (s, median ±spread)", la, lb, lc, substr(la, 1, 3) "/" substr(lb, 1, 3), substr(la, 1, 3) "/" substr(lc, 1, 3)
 		for (i = 1; i <= nw; i++) {
 			w = order[i]
-			printf "%-32s %s %s %s %s %s\n", w, cell(w, "layerfs"), cell(w, "overlay"), cell(w, "direct"), ratio(w, "layerfs", "overlay"), ratio(w, "layerfs", "direct")
+			printf "%-30s %s %s %s %s %s\n", w, cell(w, a), cell(w, b), cell(w, c), ratio(w, a, b), ratio(w, a, c)
 		}
-	}' "$out/bench.csv" > "$out/table-$s.txt"
+	}' "$out/bench.csv"
+}
+
+echo "kernel,fs,workload,target,median_s,min_s,max_s,runs" > "$out/bench.csv"
+status=0
+
+# the images of the layermount workloads
+img=$BUILD/bench-image-$size
+"$top/vm/bench-image.sh" "$img" "$size" || exit 1
+
+# 8a: unpacking, on the host (user space; QEMU's emulation would only
+# blur it): layermount unpack with every check against tar and bsdtar of
+# the same blob into the same filesystem
+lfsbench=$BUILD/tools/lfsbench
+dst=$BUILD/bench-unpack
+: > "$out/raw-host.txt"
+for r in $(seq 1 "$runs"); do
+	for comp in gzip zstd; do
+		for tool in layermount tar bsdtar; do
+			rm -rf "$dst"
+			mkdir -p "$dst"
+			sync
+			case $tool-$comp in
+			layermount-*)	v=$("$lfsbench" run "$top/helper/layermount" unpack -q --store "$dst/store" "$img/big-$comp") ;;
+			tar-gzip)	v=$("$lfsbench" run tar -xzf "$img/big.tar.gz" -C "$dst") ;;
+			tar-zstd)	v=$("$lfsbench" run sh -c "zstd -qdc '$img/big.tar.zst' | tar -x -C '$dst'") ;;
+			bsdtar-gzip)	v=$("$lfsbench" run bsdtar -xf "$img/big.tar.gz" -C "$dst") ;;
+			bsdtar-zstd)	v=$("$lfsbench" run bsdtar -xf "$img/big.tar.zst" -C "$dst") ;;
+			esac
+			echo "BENCH host unpack_$comp $tool $r ${v:-NA}" >> "$out/raw-host.txt"
+		done
+	done
+done
+rm -rf "$dst"
+summarize host "$out/raw-host.txt" >> "$out/bench.csv"
+table host layermount tar bsdtar layermount tar bsdtar > "$out/table-host.txt"
+echo "# host: layermount unpack ($(df -T "$BUILD" | awk 'NR == 2 { print $2 }') under $BUILD)"
+cat "$out/table-host.txt"
+echo
+
+for s in ${KVERS:-6.1 6.12}; do
+	rel=$("$top/vm/krel" "$s") || exit 1
+	echo "# bench on $s ($rel), $size"
+	"$top/vm/run.sh" --kver "$s" --suite bench --tests bench --verbose \
+		--out "$out/vm-$s" --data "$img" "${args[@]}" > "$out/run-$s.log" 2>&1 || {
+		status=1
+		echo "bench: the guest run on $s failed:"
+		grep -E '^(not ok|#)' "$out/run-$s.log" | head -n 20
+	}
+	grep '^BENCH ' "$out/run-$s.log" > "$out/raw-$s.txt"
+	summarize "$s" "$out/raw-$s.txt" >> "$out/bench.csv"
+	table "$s" layerfs overlay direct layerfs overlayfs direct > "$out/table-$s.txt"
 	echo "# $s: $rel"
 	cat "$out/table-$s.txt"
 	echo
@@ -68,8 +113,10 @@ done
 
 # the chart: layerfs/overlayfs and layerfs/direct per workload and kernel
 awk -F, 'NR > 1 { med[$1 "|" $2 " " $3, $4] = $5; if (!(($1 "|" $2 " " $3) in s)) { s[$1 "|" $2 " " $3] = 1; o[++n] = $1 "|" $2 " " $3 } }
-END { for (i = 1; i <= n; i++) { w = o[i]; lo = ((w, "layerfs") in med && med[w, "overlay"] > 0) ? med[w, "layerfs"] / med[w, "overlay"] : "NaN"
-	ld = ((w, "layerfs") in med && med[w, "direct"] > 0) ? med[w, "layerfs"] / med[w, "direct"] : "NaN"
+function r(w, x, y) { return ((w, x) in med && (w, y) in med && med[w, y] > 0) ? med[w, x] / med[w, y] : "NaN" }
+END { for (i = 1; i <= n; i++) { w = o[i]
+	if (w ~ /^host/) { lo = r(w, "layermount", "tar"); ld = r(w, "layermount", "bsdtar") }
+	else { lo = r(w, "layerfs", "overlay"); ld = r(w, "layerfs", "direct") }
 	gsub(/ /, ":", w); print w, lo, ld } }' "$out/bench.csv" > "$out/ratios.dat"
 if command -v gnuplot > /dev/null && [ -s "$out/ratios.dat" ]; then
 	gnuplot <<GP 2> "$out/gnuplot.log" || echo "bench: gnuplot failed (see $out/gnuplot.log)"
@@ -83,7 +130,7 @@ set xtics rotate by -60 font ",8"
 set ylabel "ratio of median times"
 set yrange [0:*]
 set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2
-plot "$out/ratios.dat" using 2:xtic(1) title "layerfs/overlayfs", "" using 3 title "layerfs/direct"
+plot "$out/ratios.dat" using 2:xtic(1) title "layerfs/overlayfs (host rows: layermount/tar)", "" using 3 title "layerfs/direct (host rows: layermount/bsdtar; mount rows: layermount/bare mount)"
 GP
 fi
 echo "# data: $out/bench.csv  chart: $out/ratios.png"

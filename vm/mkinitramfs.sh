@@ -83,6 +83,7 @@ if [ -n "${LFS_SUITE_DIR:-}" ]; then
 	rm -rf "$root/tests/suite"
 	cp -a "$LFS_SUITE_DIR" "$root/tests/suite"
 fi
+[ -n "${LFS_DATA_DIR:-}" ] && cp -a "$LFS_DATA_DIR" "$root/tests/data"
 mkdir -p "$root/tests/tools"
 if [ -d "$build/tools" ]; then
 	for t in "$build"/tools/*; do

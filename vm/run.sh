@@ -22,6 +22,7 @@
 #   --mem MiB              guest memory (2048)
 #   --disk SIZE            size of the scratch disk /dev/vda (2G)
 #   --env VAR=VALUE        set VAR in the guest's tests; repeatable
+#   --data DIR             copy DIR into the guest as /tests/data
 #   --kernel-image FILE    boot FILE instead of /boot/vmlinuz-RELEASE, with
 #   --release REL          this release (layerfs.ko from build/REL/kmod) and
 #   --moddir DIR           its modules under DIR/lib/modules/REL (debug kernels)
@@ -30,13 +31,17 @@
 # down cleanly (rmmod layerfs succeeded, no kernel log findings).
 set -uo pipefail
 
+# All of the script is one compound command, read whole before it runs: a
+# run (an hour on a debug kernel) survives edits to this file meanwhile.
+{
+
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$top/build}
 export BUILD
 
 kver= tests=${TESTS:-} suite=guest suite_dir= test_timeout=120 watchdog=
 boot_timeout=120 scale=1 extra=() mode=test out= mem=2048 verbose=0 load=1
-kimage= krel= moddir= disk=2G envs=()
+kimage= krel= moddir= disk=2G envs=() data=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kver)		kver=$2; shift ;;
@@ -55,6 +60,7 @@ while [ $# -gt 0 ]; do
 	--mem)		mem=$2; shift ;;
 	--disk)		disk=$2; shift ;;
 	--env)		envs+=("$2"); shift ;;
+	--data)		data=$(cd "$2" && pwd) || exit 1; shift ;;
 	--kernel-image)	kimage=$2; shift ;;
 	--release)	krel=$2; shift ;;
 	--moddir)	moddir=$2; shift ;;
@@ -127,7 +133,7 @@ for e in "${envs[@]}"; do
 	printf "export %s='%s'\n" "${e%%=*}" "${e#*=}" >> "$out/lfs.conf"
 done
 
-LFS_MODDIR=$moddir LFS_SUITE_DIR=$suite_dir "$top/vm/mkinitramfs.sh" "$rel" "$out/initramfs.cpio.gz" \
+LFS_DATA_DIR=$data LFS_MODDIR=$moddir LFS_SUITE_DIR=$suite_dir "$top/vm/mkinitramfs.sh" "$rel" "$out/initramfs.cpio.gz" \
 	"$out/lfs.conf" "${extra[@]}" || { echo "run.sh: initramfs build failed" >&2; exit 1; }
 truncate -s "$disk" "$out/disk.img"
 
@@ -263,3 +269,4 @@ if [ "$failn" -ne 0 ]; then
 	exit 1
 fi
 exit 0
+}

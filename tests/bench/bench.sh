@@ -175,6 +175,38 @@ bench_fs() {
 	done
 }
 
+# 8: mount time of a many-layer image, cold and warm store, with layermount
+# on layerfs and on overlayfs, against a bare mount -t overlay of the same
+# layer directories (the "direct" column); data from vm/bench-image.sh
+bench_mount() {
+	img=/tests/data/many S=$T/store M=$T/lm
+	n=$(awk -F: '{ print NF }' /tests/data/many.lowers)
+	mkdir -p "$M"
+	r=1
+	while [ $r -le "$RUNS" ]; do
+		for tgt in $TARGETS; do
+			case $tgt in
+			layerfs) ty=layerfs ;;
+			overlay) ty=overlay ;;
+			direct)	continue ;;
+			esac
+			rm -rf "$S"
+			measure tmpfs "mount_${n}_cold" "$r" "$tgt" run layermount -q --store "$S" --type $ty --read-only "$img" "$M"
+			layermount umount "$M" || log "umount $M"
+			measure tmpfs "mount_${n}_warm" "$r" "$tgt" run layermount -q --store "$S" --type $ty --read-only "$img" "$M"
+			layermount umount "$M" || log "umount $M"
+		done
+		for w in cold warm; do
+			v=$(cd "$S/layers" && lfsbench run mount -t overlay overlay "$M" -o "lowerdir=$(cat /tests/data/many.lowers),$OVL_OPTS")
+			out tmpfs "mount_${n}_$w" direct "$r" "$v"
+			umount "$M"
+		done
+		r=$((r + 1))
+	done
+}
+
+[ -d /tests/data/many ] && bench_mount
+
 for fs in $FSES; do
 	case $fs in
 	tmpfs)	mkdir -p "$T/tmpfs"; mount -t tmpfs -o size=90% tmpfs "$T/tmpfs"

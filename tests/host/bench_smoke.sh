@@ -19,7 +19,7 @@ sed 's/^/# /' "$T/bench.out" | grep -v '^# # data'
 workloads="stat_warm_50k stat_cold_50k readdir_100k seqread randread_4k
 	mmapread tar_c find_sha256 copyup_first_write chmod_small
 	create_write_unlink lookup_miss_10 lookup_miss_20 lookup_hit_bottom_10
-	lookup_hit_bottom_20"
+	lookup_hit_bottom_20 mount_10_cold mount_10_warm"
 # workloads that need the writable upper (issue 4) may lack layerfs figures
 needs_upper="copyup_first_write chmod_small create_write_unlink"
 for w in $workloads; do
@@ -34,6 +34,13 @@ for w in $workloads; do
 		fi
 	done
 done
+for w in unpack_gzip unpack_zstd; do
+	for t in layermount tar bsdtar; do
+		grep -q "^host,host,$w,$t,[0-9.]*,[0-9.]*,[0-9.]*,2\$" "$out/bench.csv" ||
+			{ echo "FAIL: no figure for $w by $t in bench.csv"; exit 1; }
+	done
+done
 [ -s "$out/table-$kver.txt" ] || { echo "FAIL: no table"; exit 1; }
+[ -s "$out/table-host.txt" ] || { echo "FAIL: no host table"; exit 1; }
 file "$out/ratios.png" 2>/dev/null | grep -q PNG || [ "$(head -c 4 "$out/ratios.png" | tail -c 3)" = PNG ] ||
 	{ echo "FAIL: no PNG chart"; exit 1; }
