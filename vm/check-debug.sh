@@ -165,8 +165,10 @@ run_guest() {
 		--boot-timeout 600 "$@"
 }
 
-# selftest SERIES: the debug kernel catches a deliberate WARNING, and its
-# detectors (KASAN, lockdep, kmemleak, fault injection) are on
+# selftest SERIES: the detectors (KASAN, lockdep, kmemleak, fault injection)
+# are on in the debug kernel, and a lock inversion, a slab-out-of-bounds read
+# and an out-of-bounds shift in a module, and a WARNING, each fail their test
+# (tests/selftest/debug with lfs_selftest.ko)
 selftest() {
 	local s=$1 out=$BUILD/vm/$rel/debug-selftest rc ok=1 re
 	mkdir -p "$out"
@@ -175,13 +177,19 @@ selftest() {
 		> "$out.txt" 2>&1
 	rc=$?
 	for re in '^ok [0-9]+ detectors$' \
+		'^not ok [0-9]+ lockdep # kernel log: .*possible circular locking dependency' \
+		'^not ok [0-9]+ slab_oob # kernel log: .*BUG: KASAN: slab-out-of-bounds' \
+		'^not ok [0-9]+ ubsan_shift # kernel log: .*UBSAN: shift-out-of-bounds' \
 		'^not ok [0-9]+ warn # kernel log: .*WARNING: .*lfs_selftest' \
-		'^not ok [0-9]+ kernel_log # .*WARNING: .*lfs_selftest'; do
+		'^not ok [0-9]+ kernel_log # '; do
 		grep -E -q -- "$re" "$out.txt" || { ok=0; echo "check-debug: self-test output lacks /$re/" >&2; }
 	done
 	[ $rc -ne 0 ] || { ok=0; echo "check-debug: self-test run passed, expected a failure" >&2; }
 	if [ $ok = 1 ]; then
-		echo "# $s: self-test: detectors on; caught: $(grep -E -m 1 '^not ok [0-9]+ warn' "$out.txt")"
+		echo "# $s: self-test: detectors on; caught:"
+		grep -E '^not ok [0-9]+ (lockdep|slab_oob|ubsan_shift|warn) ' "$out.txt" |
+			sed 's/^/#   /'
+
 		return 0
 	fi
 	sed 's/^/#   /' "$out.txt"
