@@ -255,9 +255,10 @@ static void fs_log(int fd, const char *target)
 }
 
 /*
- * The new mount API: one "lowerdir+" per layer, no page limit.  Returns 1,
- * silently, when the filesystem does not know "lowerdir+" (overlayfs before
- * Linux 6.8).
+ * The new mount API: one "lowerdir+" per layer, no page limit.  Overlayfs
+ * before Linux 6.8 does not know "lowerdir+" (its legacy option string then
+ * overflows, or the option is refused at create): for overlay any failure
+ * returns 1, silently, and the caller retries with short names.
  */
 static int do_fsconfig(struct plan *p, const char *target)
 {
@@ -275,10 +276,7 @@ static int do_fsconfig(struct plan *p, const char *target)
 		if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+",
 			     p->lowers[i], 0))
 			err = -errno;
-	if (err == -EINVAL && i == 1 && strcmp(p->o->type, "layerfs")) {
-		close(fs);
-		return 1;
-	}
+
 	if (!err && p->upper &&
 	    (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", p->upper, 0) ||
 	     fsconfig(fs, FSCONFIG_SET_STRING, "workdir", p->work, 0)))
@@ -291,7 +289,9 @@ static int do_fsconfig(struct plan *p, const char *target)
 	if (!err && move_mount(mnt, "", AT_FDCWD, target,
 			       MOVE_MOUNT_F_EMPTY_PATH))
 		err = -errno;
-	if (err) {
+	if (err && strcmp(p->o->type, "layerfs")) {
+		err = 1;	/* overlay without "lowerdir+": try short names */
+	} else if (err) {
 		fs_log(fs, target);
 		lm_err(target, "mount -t %s (fsconfig) failed: %s", p->o->type,
 		       strerror(-err));
