@@ -3,7 +3,8 @@
  * image.c: from an image (OCI layout or docker save) to its list of layers.
  *
  * OCI: index.json, nested indexes (depth <= 8), --ref by the annotation
- * org.opencontainers.image.ref.name, --platform among platform descriptors.
+ * org.opencontainers.image.ref.name (or docker 25's io.containerd.image.name),
+ * --platform among platform descriptors.
  * Every blob read here (index, manifest, config) is checked against its
  * descriptor's size and digest before it is parsed.  docker save: the
  * classic manifest.json ("Config", "RepoTags", "Layers"), used when there is
@@ -26,6 +27,7 @@
 #define MT_DOCKER_LIST	"application/vnd.docker.distribution.manifest.list.v2+json"
 #define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
 #define REF_ANNOTATION	"org.opencontainers.image.ref.name"
+#define CONTAINERD_ANNOTATION "io.containerd.image.name"	/* docker 25 */
 #define MAX_NESTING	8
 #define JSON_DEPTH	64
 
@@ -211,8 +213,9 @@ static int consider(struct resolve *r, json_object *d, int depth,
 		    bool matched)
 {
 	const char *mt = jstr(d, "mediaType");
-	const char *ref = jstr(jget(d, "annotations", json_type_object),
-			       REF_ANNOTATION);
+	json_object *ann = jget(d, "annotations", json_type_object);
+	const char *ref = jstr(ann, REF_ANNOTATION);
+	const char *cname = jstr(ann, CONTAINERD_ANNOTATION);
 	char *plat = platform_of(d);
 	struct lm_digest dg;
 	json_object *child, *list;
@@ -223,9 +226,10 @@ static int consider(struct resolve *r, json_object *d, int depth,
 	err = descriptor("index.json", d, &dg, &size);
 	if (err)
 		goto out;
-	if (r->o->ref && !matched && ref) {
-		if (strcmp(ref, r->o->ref)) {
-			note_seen(r, ref);
+	if (r->o->ref && !matched && (ref || cname)) {
+		if ((!ref || strcmp(ref, r->o->ref)) &&
+		    (!cname || strcmp(cname, r->o->ref))) {
+			note_seen(r, ref ? ref : cname);
 			goto out;
 		}
 		matched = true;

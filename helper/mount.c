@@ -401,9 +401,15 @@ int lm_mount(const struct lm_opts *o, struct lm_store *st,
 	return err;
 }
 
+struct forget {
+	const char *target;
+	bool found;
+};
+
 /* Remove mounts/ID if it belongs to the mount point @target. */
-static void forget_one(int fd, const char *id, void *target)
+static void forget_one(int fd, const char *id, void *arg)
 {
+	struct forget *f = arg;
 	char buf[PATH_MAX + 1], name[300];
 	ssize_t n;
 	int tfd;
@@ -415,8 +421,10 @@ static void forget_one(int fd, const char *id, void *target)
 	n = read(tfd, buf, sizeof(buf) - 1);
 	close(tfd);
 	buf[n > 0 ? n : 0] = '\0';
-	if (n > 0 && !strcmp(buf, target))
+	if (n > 0 && !strcmp(buf, f->target)) {
 		lm_rm_rf_at(fd, id);
+		f->found = true;
+	}
 }
 
 /* Why libmount failed, in words. */
@@ -454,7 +462,12 @@ int lm_umount(struct lm_store *st, const char *target)
 		mnt_error(cxt, rc, buf, sizeof(buf));
 		lm_err(target, "umount failed: %s", buf);
 	} else {
-		lm_dir_each(st->fd, "mounts", forget_one, rtarget);
+		struct forget f = { .target = rtarget };
+
+		lm_dir_each(st->fd, "mounts", forget_one, &f);
+		if (!f.found)
+			lm_warn(target, "no mount state in the store %s "
+				"(mounted with another --store?)", st->path);
 	}
 	mnt_free_context(cxt);
 	free(rtarget);

@@ -27,3 +27,7 @@ lm -q unpack "$T/oci.tar"
 for i in 1 2 3; do
 	[ -d "$(layer "$T/basic" $i)" ] || fail "OCI-in-tar layer $i missing"
 done
+rm -rf "$STORE"
+lm -q unpack --ref docker.io/library/test:latest "$T/oci.tar"
+lm -q unpack --ref latest "$T/oci.tar"
+[ "$(ls "$STORE/layers" | wc -l)" -eq 3 ] || fail "--ref on docker 25 names"
