@@ -31,7 +31,8 @@ must() {
 # scratch_ext4 DIR: format the scratch disk /dev/vda as ext4, mount it on DIR
 scratch_ext4() {
 	[ -b /dev/vda ] || skip "no scratch disk /dev/vda"
-	mke2fs -q -F -t ext4 /dev/vda > /dev/null || fail "mke2fs /dev/vda"
+	# the full path: busybox sh would run its own (ext2-only) applet
+	/sbin/mke2fs -q -F -t ext4 /dev/vda > /dev/null || fail "mke2fs /dev/vda"
 	mkdir -p "$1"
 	mount -t ext4 /dev/vda "$1" || fail "mount /dev/vda on $1"
 }
@@ -49,4 +50,18 @@ klog_since() {
 	echo "lfs-test-mark-$KLOG_MARK-end" > /dev/kmsg
 	dmesg | sed -n "/lfs-test-mark-$KLOG_MARK\$/,/lfs-test-mark-$KLOG_MARK-end/p" |
 		sed '1d;$d'
+}
+
+# request_kill: have the host kill this guest now, as a crash would (only
+# in runs with a persistent disk, vm/run.sh --disk-image)
+request_kill() {
+	echo KILL > /dev/ttyS1
+	sleep 600
+	fail "the host did not kill the guest"
+}
+
+# disk_mount DIR: mount the (persistent) disk /dev/vda as it is on DIR
+disk_mount() {
+	mkdir -p "$1"
+	mount -t ext4 /dev/vda "$1" || fail "mount /dev/vda on $1"
 }

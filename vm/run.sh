@@ -21,6 +21,9 @@
 #   --out DIR              where logs go (default build/vm/RELEASE/SUITE)
 #   --mem MiB              guest memory (2048)
 #   --disk SIZE            size of the scratch disk /dev/vda (2G)
+#   --disk-image FILE      use FILE as /dev/vda and keep it (crash tests);
+#                          a guest may then ask to be killed ("KILL" on the
+#                          result channel, lib.sh's request_kill)
 #   --env VAR=VALUE        set VAR in the guest's tests; repeatable
 #   --data DIR             copy DIR into the guest as /tests/data
 #   --kernel-image FILE    boot FILE instead of /boot/vmlinuz-RELEASE, with
@@ -41,7 +44,7 @@ export BUILD
 
 kver= tests=${TESTS:-} suite=guest suite_dir= test_timeout=120 watchdog=
 boot_timeout=120 scale=1 extra=() mode=test out= mem=2048 verbose=0 load=1
-kimage= krel= moddir= disk=2G envs=() data=
+kimage= krel= moddir= disk=2G envs=() data= disk_image=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kver)		kver=$2; shift ;;
@@ -61,6 +64,7 @@ while [ $# -gt 0 ]; do
 	--disk)		disk=$2; shift ;;
 	--env)		envs+=("$2"); shift ;;
 	--data)		data=$(cd "$2" && pwd) || exit 1; shift ;;
+	--disk-image)	disk_image=$2; shift ;;
 	--kernel-image)	kimage=$2; shift ;;
 	--release)	krel=$2; shift ;;
 	--moddir)	moddir=$2; shift ;;
@@ -135,13 +139,19 @@ done
 
 LFS_DATA_DIR=$data LFS_MODDIR=$moddir LFS_SUITE_DIR=$suite_dir "$top/vm/mkinitramfs.sh" "$rel" "$out/initramfs.cpio.gz" \
 	"$out/lfs.conf" "${extra[@]}" || { echo "run.sh: initramfs build failed" >&2; exit 1; }
-truncate -s "$disk" "$out/disk.img"
+if [ -n "$disk_image" ]; then
+	[ -f "$disk_image" ] || truncate -s "$disk" "$disk_image"
+	diskfile=$disk_image
+else
+	truncate -s "$disk" "$out/disk.img"
+	diskfile=$out/disk.img
+fi
 
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" -nodefaults
 	-no-reboot -display none
 	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz"
-	-append "console=ttyS0 panic=-1 loglevel=5 watchdog_thresh=20 rcupdate.rcu_cpu_stall_timeout=60 $([ "$mode" = shell ] || echo quiet) loglevel=5"
-	-drive "file=$out/disk.img,if=virtio,format=raw,cache=unsafe")
+	-append "console=ttyS0 panic=-1 no_timer_check loglevel=5 watchdog_thresh=20 rcupdate.rcu_cpu_stall_timeout=60 $([ "$mode" = shell ] || echo quiet) loglevel=5"
+	-drive "file=$diskfile,if=virtio,format=raw,cache=unsafe")
 
 if [ "$mode" = shell ]; then
 	exec "${qemu[@]}" -serial mon:stdio -serial "file:$out/results.log"
@@ -154,6 +164,7 @@ qpid=$!
 
 # Watchdog: progress is a new line on the result channel.
 hung=
+killed=
 lines=0
 last=$SECONDS
 while kill -0 $qpid 2>/dev/null; do
@@ -162,6 +173,11 @@ while kill -0 $qpid 2>/dev/null; do
 	if [ "$cur" -ne "$lines" ]; then
 		lines=$cur
 		last=$SECONDS
+		if [ -n "$disk_image" ] && tr -d '\r' < "$out/results.log" | grep -q '^KILL$'; then
+			kill -KILL $qpid 2>/dev/null
+			killed=1
+			break
+		fi
 	fi
 	st=$(tr -d '\r' < "$out/results.log" | grep -E '^(START|RESULT [1-9])' | tail -n 1)
 	if [ "$lines" -eq 0 ]; then
@@ -199,7 +215,9 @@ diag() {	# diagnostics of test N, as KTAP comments
 
 grel=$(sed -n 's/^KERNEL //p' <<< "$res" | head -n 1)
 panic=$(grep -a -m 1 'Kernel panic' "$out/console.log" 2>/dev/null)
-if [ -n "$hung" ]; then
+if [ -n "$killed" ]; then
+	why="guest killed on request"
+elif [ -n "$hung" ]; then
 	why=$hung
 elif [ -n "$panic" ]; then
 	why="guest panicked: ${panic#*] }"
@@ -218,7 +236,11 @@ for n in "${names[@]}"; do
 	i=$((i + 1))
 	r=$(grep -m 1 "^RESULT $i $n " <<< "$res")
 	if [ -z "$r" ]; then
-		if grep -q "^START $i $n\$" <<< "$res"; then
+		if [ -n "$killed" ] && grep -q "^START $i $n\$" <<< "$res"; then
+			emit ok "$n"	# it asked to be killed
+		elif [ -n "$killed" ]; then
+			emit skip "$n" "$why"
+		elif grep -q "^START $i $n\$" <<< "$res"; then
 			emit fail "$n" "${why:-no result}"
 		else
 			emit fail "$n" "not run: ${why:-guest stopped}"
@@ -237,7 +259,8 @@ done
 rm_line=$(grep -m 1 '^RMMOD' <<< "$res")
 case "$rm_line" in
 "RMMOD ok")	emit ok rmmod_layerfs ;;
-"")		emit fail rmmod_layerfs "not reached: ${why:-guest stopped}" ;;
+"")		if [ -n "$killed" ]; then emit skip rmmod_layerfs "$why"
+		else emit fail rmmod_layerfs "not reached: ${why:-guest stopped}"; fi ;;
 *)		emit fail rmmod_layerfs "${rm_line#RMMOD fail }" ;;
 esac
 line=$(sed -n 's/^RESULT 0 kmemleak fail //p' <<< "$res")

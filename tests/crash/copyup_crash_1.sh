@@ -1,0 +1,28 @@
+#!/bin/sh
+# timeout: 600
+# Crash safety, phase 1 (tests/host/crash_safety.sh): on a persistent disk,
+# copy up a large lower file and have the guest killed in the middle.
+# The new content is the old one with a first byte "y" (lfsbench first-write).
+. /tests/lib.sh
+
+D=$T/disk
+scratch_ext4 "$D"
+mkdir -p "$D/lower" "$D/upper" "$D/work" "$D/m"
+lfsbench mkfile "$D/lower/big" 256 > /dev/null
+sha256sum < "$D/lower/big" | cut -d' ' -f1 > "$D/old.sha"
+{ printf y; tail -c +2 "$D/lower/big"; } | sha256sum | cut -d' ' -f1 > "$D/new.sha"
+sync
+mount -t layerfs layerfs "$D/m" \
+	-o "lowerdir=$D/lower,upperdir=$D/upper,workdir=$D/work" || fail "mount"
+# calibrate: how long does the copy-up of an equal file take here?
+lfsbench mkfile "$D/lower/cal" 256 > /dev/null
+sync
+t=$(lfsbench first-write "$D/m/cal") || fail "calibration copy-up"
+ms=$(awk -v t="$t" 'BEGIN { printf "%d", t * 500 }')
+log "a copy-up takes ${t}s here; killing the guest after ${ms}ms"
+# the first write copies the whole file up; kill in the middle of it
+lfsbench first-write "$D/m/big" > /dev/null &
+pid=$!
+usleep $((ms * 1000))
+kill -0 $pid 2>/dev/null || fail "the copy-up finished before the kill"
+request_kill
