@@ -29,10 +29,42 @@
 #define layerfs_idmap			mnt_idmap
 #define LAYERFS_NOP_IDMAP		(&nop_mnt_idmap)
 #define layerfs_mnt_idmap(mnt)		mnt_idmap(mnt)
+#define LAYERFS_RD_OLD_IDMAP		old_mnt_idmap
+#define LAYERFS_RD_NEW_IDMAP		new_mnt_idmap
 #else
 #define layerfs_idmap			user_namespace
 #define LAYERFS_NOP_IDMAP		(&init_user_ns)
 #define layerfs_mnt_idmap(mnt)		mnt_user_ns(mnt)
+#define LAYERFS_RD_OLD_IDMAP		old_mnt_userns
+#define LAYERFS_RD_NEW_IDMAP		new_mnt_userns
+#endif
+
+/*
+ * Freeze protection: newer kernels take it inside the write helpers
+ * (vfs_iter_write(), do_splice_direct()); older ones expect the caller
+ * to hold it, and taking it twice can deadlock against a freeze.
+ */
+#ifdef HAVE_FILE_WRITE_STARTED
+static inline ssize_t layerfs_compat_splice_direct(struct file *in,
+						   loff_t *ppos,
+						   struct file *out,
+						   loff_t *opos, size_t len)
+{
+	return do_splice_direct(in, ppos, out, opos, len, 0);
+}
+#else
+static inline ssize_t layerfs_compat_splice_direct(struct file *in,
+						   loff_t *ppos,
+						   struct file *out,
+						   loff_t *opos, size_t len)
+{
+	ssize_t ret;
+
+	file_start_write(out);
+	ret = do_splice_direct(in, ppos, out, opos, len, 0);
+	file_end_write(out);
+	return ret;
+}
 #endif
 
 /*
@@ -46,12 +78,25 @@ static inline bool layerfs_d_real_match(enum d_real_type type,
 {
 	return true;
 }
+
+static inline bool layerfs_d_real_self(enum d_real_type type,
+				       struct dentry *dentry)
+{
+	return false;
+}
 #else
 #define LAYERFS_D_REAL_ARG		const struct inode *
 static inline bool layerfs_d_real_match(const struct inode *inode,
 					struct dentry *real)
 {
 	return !inode || inode == d_inode(real);
+}
+
+/* file_dentry() of a union file asks about the union inode itself */
+static inline bool layerfs_d_real_self(const struct inode *inode,
+				       struct dentry *dentry)
+{
+	return inode && inode == d_inode(dentry);
 }
 #endif
 
@@ -79,6 +124,7 @@ static inline int layerfs_compat_getattr(const struct path *path,
 #endif
 
 void layerfs_file_accessed(struct file *file);
+void layerfs_file_end_write(struct file *file, loff_t pos, ssize_t ret);
 
 #ifdef HAVE_BACKING_FILE
 
@@ -104,7 +150,7 @@ static inline void layerfs_compat_ctx(struct backing_file_ctx *ctx,
 	ctx->cred = cred;
 	ctx->user_file = file;
 	ctx->accessed = layerfs_file_accessed;
-	ctx->end_write = NULL;
+	ctx->end_write = layerfs_file_end_write;
 }
 
 static inline ssize_t layerfs_compat_read_iter(struct file *real,
@@ -128,6 +174,28 @@ layerfs_compat_splice_read(struct file *file, struct file *real,
 
 	layerfs_compat_ctx(&ctx, file, cred);
 	return backing_file_splice_read(real, ppos, pipe, len, flags, &ctx);
+}
+
+static inline ssize_t layerfs_compat_write_iter(struct file *real,
+						struct kiocb *iocb,
+						struct iov_iter *iter,
+						const struct cred *cred)
+{
+	struct backing_file_ctx ctx;
+
+	layerfs_compat_ctx(&ctx, iocb->ki_filp, cred);
+	return backing_file_write_iter(real, iter, iocb, iocb->ki_flags, &ctx);
+}
+
+static inline ssize_t
+layerfs_compat_splice_write(struct pipe_inode_info *pipe, struct file *file,
+			    struct file *real, loff_t *ppos, size_t len,
+			    unsigned int flags, const struct cred *cred)
+{
+	struct backing_file_ctx ctx;
+
+	layerfs_compat_ctx(&ctx, file, cred);
+	return backing_file_splice_write(pipe, real, ppos, len, flags, &ctx);
 }
 
 static inline int layerfs_compat_mmap(struct file *file, struct file *real,
@@ -166,6 +234,8 @@ static inline rwf_t layerfs_iocb_to_rwf(int ifl)
 		flags |= RWF_DSYNC;
 	if (ifl & IOCB_SYNC)
 		flags |= RWF_SYNC;
+	if (ifl & IOCB_APPEND)
+		flags |= RWF_APPEND;
 	return flags;
 }
 
@@ -204,6 +274,51 @@ layerfs_compat_splice_read(struct file *file, struct file *real,
 	ret = generic_file_splice_read(real, ppos, pipe, len, flags);
 	revert_creds(old);
 	layerfs_file_accessed(file);
+	return ret;
+}
+
+static inline ssize_t layerfs_compat_write_iter(struct file *real,
+						struct kiocb *iocb,
+						struct iov_iter *iter,
+						const struct cred *cred)
+{
+	struct file *file = iocb->ki_filp;
+	const struct cred *old;
+	ssize_t ret;
+
+	if (!iov_iter_count(iter))
+		return 0;
+	ret = file_remove_privs(file);
+	if (ret)
+		return ret;
+	if ((iocb->ki_flags & IOCB_DIRECT) &&
+	    !(real->f_mode & FMODE_CAN_ODIRECT))
+		return -EINVAL;
+	/* asynchronous requests complete synchronously here */
+	old = override_creds(cred);
+	file_start_write(real);
+	ret = vfs_iter_write(real, iter, &iocb->ki_pos,
+			     layerfs_iocb_to_rwf(iocb->ki_flags));
+	file_end_write(real);
+	revert_creds(old);
+	layerfs_file_end_write(file, iocb->ki_pos, ret);
+	return ret;
+}
+
+static inline ssize_t
+layerfs_compat_splice_write(struct pipe_inode_info *pipe, struct file *file,
+			    struct file *real, loff_t *ppos, size_t len,
+			    unsigned int flags, const struct cred *cred)
+{
+	const struct cred *old;
+	ssize_t ret;
+
+	old = override_creds(cred);
+	file_start_write(real);
+	ret = iter_file_splice_write(pipe, real, ppos, len, flags);
+	file_end_write(real);
+	revert_creds(old);
+	layerfs_file_end_write(file, *ppos, ret);
 	return ret;
 }
 

@@ -19,9 +19,48 @@
 
 #include "layerfs.h"
 
+/**
+ * struct layerfs_file - private_data of an open union file
+ * @real:  the real file I/O goes to
+ * @lower: the lower real file it replaced after a copy-up, kept until
+ *         release because a concurrent operation may still use it
+ * @lock:  serialises the switch from @lower to the upper file
+ */
+struct layerfs_file {
+	struct file *real;
+	struct file *lower;
+	struct mutex lock;	/* see @lock above */
+};
+
+/*
+ * The real file for I/O: after a copy-up (through any descriptor) the
+ * upper file, opened on first use, so open descriptors follow the copy.
+ */
 static struct file *layerfs_real_file(struct file *file)
 {
-	return file->private_data;
+	struct layerfs_file *lf = file->private_data;
+	struct inode *inode = file_inode(file);
+	struct dentry *upper = layerfs_upper(inode);
+	struct file *real = READ_ONCE(lf->real);
+	struct path path;
+
+	if (!upper || file_inode(real) == d_inode(upper))
+		return real;
+	mutex_lock(&lf->lock);
+	real = lf->real;
+	if (file_inode(real) != d_inode(upper)) {
+		path.mnt = layerfs_upper_mnt(LAYERFS_FS(inode->i_sb));
+		path.dentry = upper;
+		real = layerfs_do_open_real(file, &path, file->f_flags &
+					    ~(O_CREAT | O_EXCL | O_NOCTTY |
+					      O_TRUNC));
+		if (!IS_ERR(real)) {
+			lf->lower = lf->real;
+			WRITE_ONCE(lf->real, real);
+		}
+	}
+	mutex_unlock(&lf->lock);
+	return real;
 }
 
 /**
@@ -37,78 +76,169 @@ void layerfs_file_accessed(struct file *file)
 		fsstack_copy_attr_atime(inode, d_inode(real));
 }
 
+/**
+ * layerfs_file_end_write() - mirror size and times after a real write
+ * @file: the union file written to
+ * @pos:  position after the write
+ * @ret:  result of the write
+ */
+void layerfs_file_end_write(struct file *file, loff_t pos, ssize_t ret)
+{
+	layerfs_copy_attr(file_inode(file));
+}
+
 static int layerfs_open(struct inode *inode, struct file *file)
 {
-	struct file *real;
+	struct layerfs_file *lf;
 	struct path realpath;
-	int flags;
+	struct file *real;
+	int flags, err;
 
+	/* writing, or truncating, needs the object in the upper layer */
+	if ((file->f_mode & FMODE_WRITE) || (file->f_flags & O_TRUNC)) {
+		err = layerfs_copy_up_flags(file->f_path.dentry,
+					    file->f_flags);
+		if (err)
+			return err;
+	}
+	lf = kzalloc(sizeof(*lf), GFP_KERNEL);
+	if (!lf)
+		return -ENOMEM;
+	mutex_init(&lf->lock);
 	/* the union file did the creating and truncating, if any */
 	flags = file->f_flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC);
 	layerfs_real_path(inode, &realpath);
 	real = layerfs_do_open_real(file, &realpath, flags);
-	if (IS_ERR(real))
+	if (IS_ERR(real)) {
+		kfree(lf);
 		return PTR_ERR(real);
-	file->private_data = real;
+	}
+	lf->real = real;
+	file->private_data = lf;
 	return 0;
 }
 
 static int layerfs_release(struct inode *inode, struct file *file)
 {
-	fput(layerfs_real_file(file));
+	struct layerfs_file *lf = file->private_data;
+
+	fput(lf->real);
+	if (lf->lower)
+		fput(lf->lower);
+	kfree(lf);
 	return 0;
 }
 
 static loff_t layerfs_llseek(struct file *file, loff_t offset, int whence)
 {
 	struct file *real = layerfs_real_file(file);
-	const struct cred *old;
 	loff_t ret;
 
+	if (IS_ERR(real))
+		return PTR_ERR(real);
 	real->f_pos = file->f_pos;
-	old = layerfs_override_creds(file_inode(file)->i_sb);
-	ret = layerfs_do_llseek(real, offset, whence);
-	layerfs_revert_creds(old);
+	ret = layerfs_do_llseek(file, real, offset, whence);
 	file->f_pos = real->f_pos;
 	return ret;
 }
 
 static ssize_t layerfs_read_iter(struct kiocb *iocb, struct iov_iter *iter)
 {
-	return layerfs_do_read_iter(layerfs_real_file(iocb->ki_filp), iocb,
-				    iter);
+	struct file *real = layerfs_real_file(iocb->ki_filp);
+
+	if (IS_ERR(real))
+		return PTR_ERR(real);
+	return layerfs_do_read_iter(real, iocb, iter);
+}
+
+static ssize_t layerfs_write_iter(struct kiocb *iocb, struct iov_iter *iter)
+{
+	struct file *file = iocb->ki_filp;
+	struct inode *inode = file_inode(file);
+	struct file *real = layerfs_real_file(file);
+	ssize_t ret;
+
+	if (IS_ERR(real))
+		return PTR_ERR(real);
+	inode_lock(inode);
+	ret = layerfs_do_write_iter(real, iocb, iter);
+	inode_unlock(inode);
+	return ret;
 }
 
 static ssize_t layerfs_splice_read(struct file *file, loff_t *ppos,
 				   struct pipe_inode_info *pipe, size_t len,
 				   unsigned int flags)
 {
-	return layerfs_do_splice_read(file, layerfs_real_file(file), ppos,
-				      pipe, len, flags);
+	struct file *real = layerfs_real_file(file);
+
+	if (IS_ERR(real))
+		return PTR_ERR(real);
+	return layerfs_do_splice_read(file, real, ppos, pipe, len, flags);
+}
+
+static ssize_t layerfs_splice_write(struct pipe_inode_info *pipe,
+				    struct file *file, loff_t *ppos,
+				    size_t len, unsigned int flags)
+{
+	struct inode *inode = file_inode(file);
+	struct file *real = layerfs_real_file(file);
+	ssize_t ret;
+
+	if (IS_ERR(real))
+		return PTR_ERR(real);
+	inode_lock(inode);
+	ret = layerfs_do_splice_write(pipe, file, real, ppos, len, flags);
+	inode_unlock(inode);
+	return ret;
 }
 
 static int layerfs_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	return layerfs_do_mmap(file, layerfs_real_file(file), vma);
+	struct file *real = layerfs_real_file(file);
+
+	if (IS_ERR(real))
+		return PTR_ERR(real);
+	return layerfs_do_mmap(file, real, vma);
 }
 
 static int layerfs_fadvise(struct file *file, loff_t offset, loff_t len,
 			   int advice)
 {
-	const struct cred *old;
-	int err;
+	struct file *real = layerfs_real_file(file);
 
-	old = layerfs_override_creds(file_inode(file)->i_sb);
-	err = layerfs_do_fadvise(layerfs_real_file(file), offset, len, advice);
-	layerfs_revert_creds(old);
-	return err;
+	if (IS_ERR(real))
+		return PTR_ERR(real);
+	return layerfs_do_fadvise(file, real, offset, len, advice);
 }
 
-/* Nothing to write back: the lowers are never written through layerfs. */
+/* Only the upper layer has anything to write back. */
 static int layerfs_fsync(struct file *file, loff_t start, loff_t end,
 			 int datasync)
 {
-	return 0;
+	struct file *real = layerfs_real_file(file);
+
+	if (IS_ERR(real))
+		return PTR_ERR(real);
+	if (!layerfs_upper(file_inode(file)))
+		return 0;
+	return layerfs_do_fsync(file, real, start, end, datasync);
+}
+
+static long layerfs_fallocate(struct file *file, int mode, loff_t offset,
+			      loff_t len)
+{
+	struct inode *inode = file_inode(file);
+	struct file *real = layerfs_real_file(file);
+	int err;
+
+	if (IS_ERR(real))
+		return PTR_ERR(real);
+	inode_lock(inode);
+	err = layerfs_do_fallocate(file, real, mode, offset, len);
+	layerfs_copy_attr(inode);
+	inode_unlock(inode);
+	return err;
 }
 
 const struct file_operations layerfs_file_fops = {
@@ -116,7 +246,10 @@ const struct file_operations layerfs_file_fops = {
 	.release	= layerfs_release,
 	.llseek		= layerfs_llseek,
 	.read_iter	= layerfs_read_iter,
+	.write_iter	= layerfs_write_iter,
 	.splice_read	= layerfs_splice_read,
+	.splice_write	= layerfs_splice_write,
+	.fallocate	= layerfs_fallocate,
 	.mmap		= layerfs_mmap,
 	.fadvise	= layerfs_fadvise,
 	.fsync		= layerfs_fsync,

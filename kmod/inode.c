@@ -75,9 +75,10 @@ u64 layerfs_map_ino(struct layerfs_fs *ofs, const struct layerfs_layer *layer,
 struct dentry *layerfs_real_dentry(struct inode *inode)
 {
 	struct layerfs_inode *li = LAYERFS_I(inode);
+	struct dentry *upper = layerfs_upper(inode);
 
-	if (li->upper)
-		return li->upper;
+	if (upper)
+		return upper;
 	return li->numlower ? li->lower[0].dentry : NULL;
 }
 
@@ -85,11 +86,12 @@ struct dentry *layerfs_real_dentry(struct inode *inode)
 static struct layerfs_path layerfs_top(struct inode *inode)
 {
 	struct layerfs_inode *li = LAYERFS_I(inode);
+	struct dentry *upper = layerfs_upper(inode);
 	struct layerfs_path top = {};
 
-	if (li->upper) {
+	if (upper) {
 		top.layer = &LAYERFS_FS(inode->i_sb)->layers[0];
-		top.dentry = li->upper;
+		top.dentry = upper;
 	} else if (li->numlower) {
 		top = li->lower[0];
 	}
@@ -107,6 +109,23 @@ void layerfs_real_path(struct inode *inode, struct path *path)
 
 	path->mnt = top.layer->mnt;
 	path->dentry = top.dentry;
+}
+
+/**
+ * layerfs_copy_attr() - refresh a union inode from its real inode
+ * @inode: union inode
+ */
+void layerfs_copy_attr(struct inode *inode)
+{
+	struct dentry *real = layerfs_real_dentry(inode);
+	struct inode *ri = real ? d_inode(real) : NULL;
+
+	if (!ri)
+		return;
+	fsstack_copy_attr_all(inode, ri);
+	fsstack_copy_inode_size(inode, ri);
+	if (!S_ISDIR(inode->i_mode))
+		set_nlink(inode, ri->i_nlink);
 }
 
 /**
@@ -133,6 +152,12 @@ int layerfs_permission(struct layerfs_idmap *idmap, struct inode *inode,
 	err = generic_permission(idmap, inode, mask);
 	if (err)
 		return err;
+	/* a lower object is written only after copy-up: it must be readable */
+	if (top.layer->idx && (mask & (MAY_WRITE | MAY_APPEND)) &&
+	    !special_file(inode->i_mode)) {
+		mask &= ~(MAY_WRITE | MAY_APPEND);
+		mask |= MAY_READ;
+	}
 	old = layerfs_override_creds(inode->i_sb);
 	err = layerfs_do_permission(&top, mask);
 	layerfs_revert_creds(old);
@@ -233,8 +258,25 @@ static int layerfs_xattr_set(const struct xattr_handler *handler,
 			     const char *name, const void *value,
 			     size_t size, int flags)
 {
-	/* only reached with an upper layer, which issue 4 adds */
-	return -EROFS;
+	struct super_block *sb = inode->i_sb;
+	const struct cred *old;
+	int err;
+
+	if (layerfs_is_private_xattr(name))
+		return -EOPNOTSUPP;
+	err = layerfs_copy_up(dentry);
+	if (err)
+		return err;
+	old = layerfs_override_creds(sb);
+	err = layerfs_want_write(sb);
+	if (!err) {
+		err = layerfs_do_setxattr(layerfs_upper(inode), name, value,
+					  size, flags);
+		layerfs_drop_write(sb);
+	}
+	layerfs_revert_creds(old);
+	layerfs_copy_attr(inode);
+	return err;
 }
 
 /* One handler for every name; the prefix "" hands us the full name. */
@@ -248,6 +290,45 @@ const struct xattr_handler *layerfs_xattr_handlers[] = {
 	&layerfs_xattr_handler,
 	NULL
 };
+
+/**
+ * layerfs_setattr() - change attributes, after copy-up
+ * @idmap: idmap of the union mount
+ * @dentry: union dentry
+ * @attr:  the change
+ *
+ * Return: 0 or a negative errno.
+ */
+int layerfs_setattr(struct layerfs_idmap *idmap, struct dentry *dentry,
+		    struct iattr *attr)
+{
+	struct inode *inode = d_inode(dentry);
+	struct super_block *sb = inode->i_sb;
+	const struct cred *old;
+	int err;
+
+	err = setattr_prepare(idmap, dentry, attr);
+	if (err)
+		return err;
+	err = layerfs_copy_up_flags(dentry, (attr->ia_valid & ATTR_SIZE) &&
+				    !attr->ia_size ? O_TRUNC : 0);
+	if (err)
+		return err;
+	/* the file in @attr is the union file, not the upper one */
+	attr->ia_valid &= ~ATTR_FILE;
+	/* the upper filesystem does its own set-id clearing */
+	if (attr->ia_valid & (ATTR_KILL_SUID | ATTR_KILL_SGID))
+		attr->ia_valid &= ~ATTR_MODE;
+	old = layerfs_override_creds(sb);
+	err = layerfs_want_write(sb);
+	if (!err) {
+		err = layerfs_do_setattr(layerfs_upper(inode), attr);
+		layerfs_drop_write(sb);
+	}
+	layerfs_revert_creds(old);
+	layerfs_copy_attr(inode);
+	return err;
+}
 
 static const char *layerfs_get_link(struct dentry *dentry,
 				    struct inode *inode,
@@ -266,18 +347,21 @@ static const char *layerfs_get_link(struct dentry *dentry,
 
 static const struct inode_operations layerfs_file_iops = {
 	.permission	= layerfs_permission,
+	.setattr	= layerfs_setattr,
 	.getattr	= layerfs_getattr,
 	.listxattr	= layerfs_listxattr,
 };
 
 static const struct inode_operations layerfs_symlink_iops = {
 	.get_link	= layerfs_get_link,
+	.setattr	= layerfs_setattr,
 	.getattr	= layerfs_getattr,
 	.listxattr	= layerfs_listxattr,
 };
 
 static const struct inode_operations layerfs_special_iops = {
 	.permission	= layerfs_permission,
+	.setattr	= layerfs_setattr,
 	.getattr	= layerfs_getattr,
 	.listxattr	= layerfs_listxattr,
 };
@@ -322,40 +406,82 @@ static void layerfs_init_inode(struct inode *inode, struct inode *real)
 	}
 }
 
+/*
+ * Which real inode a union inode is hashed by, and which one gives its
+ * number: a directory keeps its topmost lower (its origin) when it has
+ * one; a non-directory is hashed by its upper once it has one, and takes
+ * its number from its verified origin unless that was hard-linked (the
+ * links were broken by copy-up, so the number would repeat).
+ */
+static struct layerfs_path layerfs_key(struct super_block *sb,
+				       struct dentry *upper,
+				       struct layerfs_path *stack,
+				       unsigned int num, bool for_ino)
+{
+	struct layerfs_path key = { &LAYERFS_FS(sb)->layers[0], upper };
+
+	if (!num)
+		return key;
+	if (!upper || d_is_dir(upper))
+		return stack[0];
+	if (for_ino && d_inode(stack[0].dentry)->i_nlink == 1)
+		return stack[0];
+	return key;
+}
+
 /**
- * layerfs_get_inode() - find or make the union inode of a lower stack
+ * layerfs_get_inode() - find or make the union inode of a stack
  * @sb:    the layerfs superblock
+ * @upper: the upper dentry or NULL; consumed
  * @stack: the lower stack, topmost first; consumed (owned by the inode
  *         or released) in every case
- * @num:   entries in @stack, at least one
+ * @num:   entries in @stack; at least one if @upper is NULL
  *
  * Return: a referenced inode or an ERR_PTR().
  */
-struct inode *layerfs_get_inode(struct super_block *sb,
+struct inode *layerfs_get_inode(struct super_block *sb, struct dentry *upper,
 				struct layerfs_path *stack, unsigned int num)
 {
-	struct inode *real = d_inode(stack[0].dentry);
+	struct layerfs_path key = layerfs_key(sb, upper, stack, num, false);
+	struct layerfs_path ino = layerfs_key(sb, upper, stack, num, true);
+	struct inode *real = d_inode(key.dentry);
 	struct layerfs_inode *li;
 	struct inode *inode;
+	bool hashed;
 
-	inode = iget5_locked(sb, (unsigned long)real, layerfs_inode_test,
-			     layerfs_inode_set, real);
+	/*
+	 * Lower hard links are broken by copy-up: with an upper layer each
+	 * name of one gets its own union inode.
+	 */
+	hashed = upper || !layerfs_upper_mnt(LAYERFS_FS(sb)) ||
+		 d_is_dir(key.dentry) || real->i_nlink == 1;
+
+	if (hashed)
+		inode = iget5_locked(sb, (unsigned long)real,
+				     layerfs_inode_test, layerfs_inode_set,
+				     real);
+	else
+		inode = new_inode(sb);
 	if (!inode) {
+		dput(upper);
 		layerfs_put_stack(stack, num);
 		return ERR_PTR(-ENOMEM);
 	}
-	if (!(inode->i_state & I_NEW)) {
+	if (hashed && !(inode->i_state & I_NEW)) {
 		/* another name of the same real object */
+		dput(upper);
 		layerfs_put_stack(stack, num);
 		return inode;
 	}
 
 	li = LAYERFS_I(inode);
+	li->upper = upper;
 	li->lower = stack;
 	li->numlower = num;
-	inode->i_ino = layerfs_map_ino(LAYERFS_FS(sb), stack[0].layer,
-				       real->i_ino);
-	layerfs_init_inode(inode, real);
-	unlock_new_inode(inode);
+	inode->i_ino = layerfs_map_ino(LAYERFS_FS(sb), ino.layer,
+				       d_inode(ino.dentry)->i_ino);
+	layerfs_init_inode(inode, d_inode(upper ? upper : stack[0].dentry));
+	if (hashed)
+		unlock_new_inode(inode);
 	return inode;
 }

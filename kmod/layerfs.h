@@ -26,6 +26,9 @@
 /* The overlayfs on-disk namespace for private metadata. */
 #define LAYERFS_XATTR_PREFIX	"trusted.overlay."
 #define LAYERFS_XATTR_OPAQUE	LAYERFS_XATTR_PREFIX "opaque"
+#define LAYERFS_XATTR_ORIGIN	LAYERFS_XATTR_PREFIX "origin"
+/* longest origin value: 21-byte header and a MAX_HANDLE_SZ handle */
+#define LAYERFS_ORIGIN_MAX	(21 + 128)
 
 /**
  * struct layerfs_layer - one layer of a mount
@@ -53,6 +56,10 @@ struct layerfs_layer {
  * @creds:     the mounter's credentials, used for every layer access
  * @lowerdirs: the lower paths as given, for show_options
  * @namelen:   shortest name length limit among the layers
+ * @workdir:   W/work on the upper filesystem, NULL without an upper
+ * @upperdir:  the upperdir as given, for show_options
+ * @workname:  the workdir as given, for show_options
+ * @inuse:     the directories this mount registered as in use
  */
 struct layerfs_fs {
 	struct layerfs_layer *layers;
@@ -63,7 +70,16 @@ struct layerfs_fs {
 	const struct cred *creds;
 	char **lowerdirs;
 	long namelen;
+	struct dentry *workdir;
+	char *upperdir;
+	char *workname;
+	struct inode *inuse[2];
 };
+
+static inline struct vfsmount *layerfs_upper_mnt(struct layerfs_fs *ofs)
+{
+	return ofs->layers[0].mnt;
+}
 
 /**
  * struct layerfs_path - a real dentry and the layer it belongs to
@@ -117,12 +133,19 @@ static inline bool layerfs_is_whiteout(struct dentry *dentry)
 	return inode && IS_WHITEOUT(inode);
 }
 
+/* The upper dentry, once copy-up has published it. */
+static inline struct dentry *layerfs_upper(struct inode *inode)
+{
+	/* pairs with the release store in copy-up: the copy is complete */
+	return smp_load_acquire(&LAYERFS_I(inode)->upper);
+}
+
 /* A directory is merged when more than one layer contributes to it. */
 static inline bool layerfs_is_merged(struct inode *inode)
 {
 	struct layerfs_inode *li = LAYERFS_I(inode);
 
-	return li->numlower + (li->upper ? 1 : 0) > 1;
+	return li->numlower + (layerfs_upper(inode) ? 1 : 0) > 1;
 }
 
 /* super.c */
@@ -140,6 +163,8 @@ int layerfs_init_fs_context(struct fs_context *fc);
  * @numlower:  number of lower paths
  * @upper:     resolved upperdir (dentry NULL if not given)
  * @work:      resolved workdir (dentry NULL if not given)
+ * @uppername: upperdir as given
+ * @workname:  workdir as given
  */
 struct layerfs_config {
 	struct path *lower;
@@ -147,6 +172,8 @@ struct layerfs_config {
 	unsigned int numlower;
 	struct path upper;
 	struct path work;
+	char *uppername;
+	char *workname;
 };
 
 int layerfs_config_validate(struct fs_context *fc);
@@ -156,13 +183,25 @@ extern const struct dentry_operations layerfs_dentry_ops;
 struct dentry *layerfs_lookup(struct inode *dir, struct dentry *dentry,
 			      unsigned int flags);
 
+/* copy_up.c */
+#define LAYERFS_TMP_NAME	16
+void layerfs_tmp_name(char *buf);
+int layerfs_copy_up(struct dentry *dentry);
+int layerfs_copy_up_flags(struct dentry *dentry, int flags);
+struct dentry *layerfs_work_tmp(struct layerfs_fs *ofs, umode_t mode,
+				dev_t rdev, const char *link, struct dentry *old);
+int layerfs_want_write(struct super_block *sb);
+void layerfs_drop_write(struct super_block *sb);
+
 /* dir.c */
 extern const struct inode_operations layerfs_dir_iops;
 
 /* inode.c */
-struct inode *layerfs_get_inode(struct super_block *sb,
-				struct layerfs_path *stack,
-				unsigned int num);
+struct inode *layerfs_get_inode(struct super_block *sb, struct dentry *upper,
+				struct layerfs_path *stack, unsigned int num);
+int layerfs_setattr(struct layerfs_idmap *idmap, struct dentry *dentry,
+		    struct iattr *attr);
+void layerfs_copy_attr(struct inode *inode);
 void layerfs_put_stack(struct layerfs_path *stack, unsigned int num);
 u64 layerfs_map_ino(struct layerfs_fs *ofs, const struct layerfs_layer *layer,
 		    u64 ino);
@@ -182,6 +221,10 @@ extern const struct address_space_operations layerfs_aops;
 /* readdir.c */
 extern const struct file_operations layerfs_dir_fops;
 unsigned int layerfs_dir_nlink(struct dentry *dentry);
+int layerfs_dir_check_empty(struct dentry *dentry);
+void layerfs_dir_changed(struct inode *dir);
+int layerfs_cleanup_dir(struct layerfs_fs *ofs, struct dentry *dir,
+			int level);
 
 /* util.c */
 const struct cred *layerfs_override_creds(struct super_block *sb);
@@ -211,8 +254,36 @@ ssize_t layerfs_do_splice_read(struct file *file, struct file *real,
 			       size_t len, unsigned int flags);
 int layerfs_do_mmap(struct file *file, struct file *real,
 		    struct vm_area_struct *vma);
-loff_t layerfs_do_llseek(struct file *real, loff_t offset, int whence);
-int layerfs_do_fadvise(struct file *real, loff_t offset, loff_t len,
-		       int advice);
+loff_t layerfs_do_llseek(struct file *file, struct file *real, loff_t offset,
+			 int whence);
+int layerfs_do_fadvise(struct file *file, struct file *real, loff_t offset,
+		       loff_t len, int advice);
+struct dentry *layerfs_do_lookup_locked(struct dentry *base, const char *name,
+					int len);
+int layerfs_do_create(struct inode *dir, struct dentry *dentry, umode_t mode,
+		      dev_t rdev, const char *link);
+int layerfs_do_whiteout(struct inode *dir, struct dentry *dentry);
+int layerfs_do_link(struct dentry *old, struct inode *dir, struct dentry *new);
+int layerfs_do_remove(struct inode *dir, struct dentry *dentry);
+int layerfs_do_rename(struct inode *olddir, struct dentry *old,
+		      struct inode *newdir, struct dentry *new,
+		      unsigned int flags);
+int layerfs_do_setattr(struct dentry *dentry, struct iattr *attr);
+int layerfs_do_setxattr(struct dentry *dentry, const char *name,
+			const void *value, size_t size, int flags);
+struct file *layerfs_do_open(const struct path *path, int flags);
+int layerfs_origin_encode(struct dentry *lower, u8 *buf);
+int layerfs_origin_match(struct dentry *upper, struct dentry *lower);
+ssize_t layerfs_do_copy_range(struct file *in, loff_t *pos, struct file *out,
+			      size_t len);
+ssize_t layerfs_do_write_iter(struct file *real, struct kiocb *iocb,
+			      struct iov_iter *iter);
+ssize_t layerfs_do_splice_write(struct pipe_inode_info *pipe,
+				struct file *file, struct file *real,
+				loff_t *ppos, size_t len, unsigned int flags);
+int layerfs_do_fsync(struct file *file, struct file *real, loff_t start,
+		     loff_t end, int datasync);
+int layerfs_do_fallocate(struct file *file, struct file *real, int mode,
+			 loff_t offset, loff_t len);
 
 #endif /* _LAYERFS_H */

@@ -24,12 +24,50 @@
 #include "layerfs.h"
 
 /*
- * Build the stack of @name below the union directory @dir into @stack
- * (room for as many entries as @dir's stack). Returns the number of
- * entries, 0 when the name is absent or whited out, or a negative errno.
+ * Look @name up in the upper directory of @dir, if it has one. *@upperp
+ * gets a positive upper dentry or NULL; *@stop tells whether the lowers
+ * are hidden (whiteout, opaque directory) or irrelevant (non-directory).
+ */
+static int layerfs_lookup_upper(struct inode *dir, const struct qstr *name,
+				struct dentry **upperp, bool *stop)
+{
+	struct dentry *udir = layerfs_upper(dir);
+	struct layerfs_path p;
+	struct dentry *this;
+
+	*upperp = NULL;
+	*stop = false;
+	if (!udir)
+		return 0;
+	this = layerfs_do_lookup(udir, name->name, name->len);
+	if (IS_ERR(this))
+		return PTR_ERR(this);
+	if (d_is_negative(this)) {
+		dput(this);
+		return 0;
+	}
+	if (layerfs_is_whiteout(this)) {
+		dput(this);
+		*stop = true;
+		return 0;
+	}
+	if (d_is_dir(this)) {
+		p.layer = &LAYERFS_FS(dir->i_sb)->layers[0];
+		p.dentry = this;
+		*stop = layerfs_do_is_opaque(&p);
+	}
+	*upperp = this;
+	return 0;
+}
+
+/*
+ * Build the lower stack of @name below the union directory @dir into
+ * @stack (room for as many entries as @dir's stack). Returns the number
+ * of entries, 0 when the name is absent or whited out, or a negative
+ * errno. With @dir_only, only directories join (below an upper one).
  */
 static int layerfs_lookup_stack(struct inode *dir, const struct qstr *name,
-				struct layerfs_path *stack)
+				struct layerfs_path *stack, bool dir_only)
 {
 	struct layerfs_inode *parent = LAYERFS_I(dir);
 	struct dentry *this;
@@ -49,7 +87,8 @@ static int layerfs_lookup_stack(struct inode *dir, const struct qstr *name,
 			continue;
 		}
 		/* a whiteout, or a non-directory under a directory, ends it */
-		if (layerfs_is_whiteout(this) || (n && !d_is_dir(this))) {
+		if (layerfs_is_whiteout(this) ||
+		    ((n || dir_only) && !d_is_dir(this))) {
 			dput(this);
 			break;
 		}
@@ -60,6 +99,29 @@ static int layerfs_lookup_stack(struct inode *dir, const struct qstr *name,
 			break;
 	}
 	return n;
+}
+
+/*
+ * The lower object of an upper non-directory counts as its origin (for
+ * st_ino) only if the upper's origin xattr names it.
+ */
+static int layerfs_lookup_origin(struct inode *dir, const struct qstr *name,
+				 struct dentry *upper,
+				 struct layerfs_path *stack)
+{
+	int n, match;
+
+	n = layerfs_lookup_stack(dir, name, stack, false);
+	if (n <= 0)
+		return n;
+	match = d_is_dir(stack[0].dentry) ? 0 :
+		layerfs_origin_match(upper, stack[0].dentry);
+	if (match <= 0) {
+		while (n--)
+			dput(stack[n].dentry);
+		return match;
+	}
+	return 1;
 }
 
 /**
@@ -75,22 +137,33 @@ struct dentry *layerfs_lookup(struct inode *dir, struct dentry *dentry,
 			      unsigned int flags)
 {
 	struct layerfs_inode *parent = LAYERFS_I(dir);
+	struct dentry *upper = NULL;
 	struct inode *inode = NULL;
 	struct layerfs_path *stack;
 	const struct cred *old;
-	int n;
+	bool stop;
+	int n = 0;
 
 	if (dentry->d_name.len > LAYERFS_FS(dir->i_sb)->namelen)
 		return ERR_PTR(-ENAMETOOLONG);
 
-	stack = kcalloc(parent->numlower, sizeof(*stack), GFP_KERNEL);
+	stack = kcalloc(max(parent->numlower, 1U), sizeof(*stack), GFP_KERNEL);
 	if (!stack)
 		return ERR_PTR(-ENOMEM);
 
 	old = layerfs_override_creds(dir->i_sb);
-	n = layerfs_lookup_stack(dir, &dentry->d_name, stack);
+	n = layerfs_lookup_upper(dir, &dentry->d_name, &upper, &stop);
+	if (!n && upper && !d_is_dir(upper))
+		n = layerfs_lookup_origin(dir, &dentry->d_name, upper, stack);
+	else if (!n && !stop)
+		n = layerfs_lookup_stack(dir, &dentry->d_name, stack, !!upper);
 	layerfs_revert_creds(old);
 
+	if (n < 0) {
+		dput(upper);
+		kfree(stack);
+		return ERR_PTR(n);
+	}
 	if (n > 0) {
 		/* drop the unused tail of the array; failure keeps it all */
 		struct layerfs_path *shrunk;
@@ -98,13 +171,13 @@ struct dentry *layerfs_lookup(struct inode *dir, struct dentry *dentry,
 		shrunk = krealloc_array(stack, n, sizeof(*stack), GFP_KERNEL);
 		if (shrunk)
 			stack = shrunk;
-		inode = layerfs_get_inode(dir->i_sb, stack, n);
+	}
+	if (upper || n) {
+		inode = layerfs_get_inode(dir->i_sb, upper, stack, n);
 		if (IS_ERR(inode))
 			return ERR_CAST(inode);
 	} else {
 		kfree(stack);
-		if (n < 0)
-			return ERR_PTR(n);
 	}
 	return d_splice_alias(inode, dentry);
 }
@@ -174,6 +247,9 @@ static int layerfs_d_revalidate(struct dentry *dentry, unsigned int flags)
 	if (!inode)
 		return 1;
 	li = LAYERFS_I(inode);
+	/* the lower of an upper non-directory only gives its number */
+	if (layerfs_upper(inode) && !S_ISDIR(inode->i_mode))
+		return 1;
 	for (i = 0; i < li->numlower; i++) {
 		ret = layerfs_revalidate_real(dentry, &li->lower[i], flags);
 		if (ret <= 0)
@@ -188,7 +264,7 @@ static struct dentry *layerfs_d_real(struct dentry *dentry,
 	struct dentry *real;
 
 	/* only regular files have a real file behind them */
-	if (!d_is_reg(dentry))
+	if (!d_is_reg(dentry) || layerfs_d_real_self(arg, dentry))
 		return dentry;
 	real = layerfs_real_dentry(d_inode(dentry));
 	if (!real)

@@ -193,6 +193,7 @@ static int layerfs_parse_param(struct fs_context *fc,
 	struct layerfs_config *cfg = fc->fs_private;
 	struct fs_parse_result result;
 	struct path *dst;
+	char **name;
 	int opt, err;
 
 	opt = fs_parse(fc, layerfs_param_spec, param, &result);
@@ -212,19 +213,28 @@ static int layerfs_parse_param(struct fs_context *fc,
 		return layerfs_add_lower(fc, param->key, param->string);
 	case LAYERFS_OPT_UPPERDIR:
 		dst = &cfg->upper;
+		name = &cfg->uppername;
 		break;
 	case LAYERFS_OPT_WORKDIR:
 		dst = &cfg->work;
+		name = &cfg->workname;
 		break;
 	default:
 		return -EINVAL;
 	}
 	path_put(dst);
 	memset(dst, 0, sizeof(*dst));
+	kfree(*name);
+	*name = NULL;
 	err = layerfs_resolve_dir(fc, param->key, param->string, dst);
-	if (err)
+	if (err) {
 		memset(dst, 0, sizeof(*dst));
-	return err;
+		return err;
+	}
+	/* the string moves to the config */
+	*name = param->string;
+	param->string = NULL;
+	return 0;
 }
 
 /* Is one of @a and @b inside the other (or are they the same)? */
@@ -298,6 +308,8 @@ static void layerfs_free_fc(struct fs_context *fc)
 	layerfs_config_free_lower(cfg);
 	path_put(&cfg->upper);
 	path_put(&cfg->work);
+	kfree(cfg->uppername);
+	kfree(cfg->workname);
 	kfree(cfg);
 }
 

@@ -36,6 +36,9 @@
  * @list:       in the cache's list, in the order names were first seen
  * @next_check: next entry of the current layer to look up
  * @ino:        d_ino, already mapped
+ * @pos:        stack position the entry came from (-1: upper layer)
+ * @origin:     for an upper non-directory, the stack position of the
+ *              first lower layer with the same name (-1: none)
  * @len:        length of @name
  * @type:       DT_* type
  * @whiteout:   hides the name below, never listed
@@ -46,6 +49,8 @@ struct layerfs_dirent {
 	struct list_head list;
 	struct layerfs_dirent *next_check;
 	u64 ino;
+	int pos;
+	int origin;
 	unsigned int len;
 	unsigned char type;
 	bool whiteout;
@@ -77,6 +82,7 @@ struct layerfs_merge_ctx {
 	struct layerfs_dir_cache *cache;
 	struct layerfs_fs *ofs;
 	const struct layerfs_layer *layer;
+	int pos;
 	struct layerfs_dirent *checks;
 	unsigned int added;
 	int err;
@@ -122,8 +128,13 @@ static bool layerfs_merge_actor(struct dir_context *ctx, const char *name,
 		parent = *link;
 		e = rb_entry(parent, struct layerfs_dirent, node);
 		c = layerfs_name_cmp(name, len, e);
-		if (!c)
-			return true;	/* a higher layer has it */
+		if (!c) {
+			/* a higher layer has it; maybe copied up from here */
+			if (e->pos < 0 && mc->pos >= 0 && e->origin < 0 &&
+			    e->type != DT_DIR && d_type != DT_DIR)
+				e->origin = mc->pos;
+			return true;
+		}
 		link = c < 0 ? &parent->rb_left : &parent->rb_right;
 	}
 
@@ -137,6 +148,8 @@ static bool layerfs_merge_actor(struct dir_context *ctx, const char *name,
 	e->type = d_type;
 	e->ino = layerfs_map_ino(mc->ofs, mc->layer, ino);
 	e->whiteout = false;
+	e->pos = mc->pos;
+	e->origin = -1;
 	e->next_check = NULL;
 	if (d_type == DT_CHR || d_type == DT_UNKNOWN) {
 		e->next_check = mc->checks;
@@ -170,16 +183,17 @@ static int layerfs_check_entries(struct layerfs_merge_ctx *mc,
 	return 0;
 }
 
-/* Add the names of one real directory to @cache. */
+/* Add the names of one real directory, at stack position @pos, to @cache. */
 static int layerfs_merge_layer(struct layerfs_dir_cache *cache,
 			       struct layerfs_fs *ofs,
-			       const struct layerfs_path *p)
+			       const struct layerfs_path *p, int pos)
 {
 	struct layerfs_merge_ctx mc = {
 		.ctx.actor = layerfs_merge_actor,
 		.cache = cache,
 		.ofs = ofs,
 		.layer = p->layer,
+		.pos = pos,
 	};
 	struct path path = { .mnt = p->layer->mnt, .dentry = p->dentry };
 	struct file *realdir;
@@ -218,10 +232,50 @@ static int layerfs_index_cache(struct layerfs_dir_cache *cache)
 	return 0;
 }
 
+/*
+ * A copied-up file shows the inode number of its origin (see inode.c);
+ * give d_ino the same number.
+ */
+static int layerfs_origin_inos(struct layerfs_dir_cache *cache,
+			       struct inode *dir, struct dentry *udir)
+{
+	struct layerfs_inode *li = LAYERFS_I(dir);
+	struct dentry *up, *lo;
+	struct layerfs_dirent *e;
+	int err = 0;
+
+	list_for_each_entry(e, &cache->list, list) {
+		if (e->origin < 0 || e->whiteout)
+			continue;
+		up = layerfs_do_lookup(udir, e->name, e->len);
+		if (IS_ERR(up))
+			return PTR_ERR(up);
+		lo = layerfs_do_lookup(li->lower[e->origin].dentry, e->name,
+				       e->len);
+		err = PTR_ERR_OR_ZERO(lo);
+		if (!err && d_is_positive(up) && d_is_positive(lo) &&
+		    !d_is_dir(up) && !d_is_dir(lo) &&
+		    d_inode(lo)->i_nlink == 1) {
+			err = layerfs_origin_match(up, lo);
+			if (err > 0)
+				e->ino = layerfs_map_ino(LAYERFS_FS(dir->i_sb),
+							 li->lower[e->origin].layer,
+							 d_inode(lo)->i_ino);
+		}
+		if (!IS_ERR(lo))
+			dput(lo);
+		dput(up);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
 static struct layerfs_dir_cache *layerfs_build_cache(struct inode *inode)
 {
 	struct layerfs_fs *ofs = LAYERFS_FS(inode->i_sb);
 	struct layerfs_inode *li = LAYERFS_I(inode);
+	struct dentry *upper = layerfs_upper(inode);
 	struct layerfs_dir_cache *cache;
 	const struct cred *old;
 	unsigned int i;
@@ -234,16 +288,18 @@ static struct layerfs_dir_cache *layerfs_build_cache(struct inode *inode)
 	INIT_LIST_HEAD(&cache->list);
 
 	old = layerfs_override_creds(inode->i_sb);
-	if (li->upper) {
+	if (upper) {
 		struct layerfs_path up = {
 			.layer = &ofs->layers[0],
-			.dentry = li->upper,
+			.dentry = upper,
 		};
 
-		err = layerfs_merge_layer(cache, ofs, &up);
+		err = layerfs_merge_layer(cache, ofs, &up, -1);
 	}
 	for (i = 0; !err && i < li->numlower; i++)
-		err = layerfs_merge_layer(cache, ofs, &li->lower[i]);
+		err = layerfs_merge_layer(cache, ofs, &li->lower[i], i);
+	if (!err && upper)
+		err = layerfs_origin_inos(cache, inode, upper);
 	layerfs_revert_creds(old);
 
 	if (!err)
@@ -289,6 +345,126 @@ unsigned int layerfs_dir_nlink(struct dentry *dentry)
 out_unlock:
 	mutex_unlock(&li->lock);
 	return nlink;
+}
+
+/**
+ * layerfs_dir_check_empty() - may a union directory be removed?
+ * @dentry: the union directory
+ *
+ * Return: 0 when the merged view has no entries (whiteouts aside),
+ * -ENOTEMPTY otherwise, or another negative errno.
+ */
+int layerfs_dir_check_empty(struct dentry *dentry)
+{
+	struct layerfs_dir_cache *cache;
+	int err;
+
+	cache = layerfs_build_cache(d_inode(dentry));
+	if (IS_ERR(cache))
+		return PTR_ERR(cache);
+	err = cache->count ? -ENOTEMPTY : 0;
+	layerfs_free_cache(cache);
+	return err;
+}
+
+/**
+ * layerfs_dir_changed() - note a change of a union directory's entries
+ * @dir: the union directory
+ *
+ * Forgets the cached link count and refreshes the attributes.
+ */
+void layerfs_dir_changed(struct inode *dir)
+{
+	struct layerfs_inode *li = LAYERFS_I(dir);
+
+	mutex_lock(&li->lock);
+	li->nlink = 0;
+	mutex_unlock(&li->lock);
+	layerfs_copy_attr(dir);
+}
+
+/* collects the names of a real directory */
+struct layerfs_names_ctx {
+	struct dir_context ctx;
+	struct list_head names;
+	int err;
+};
+
+struct layerfs_name {
+	struct list_head list;
+	int len;
+	char name[];
+};
+
+static bool layerfs_names_actor(struct dir_context *ctx, const char *name,
+				int len, loff_t offset, u64 ino,
+				unsigned int d_type)
+{
+	struct layerfs_names_ctx *nc =
+		container_of(ctx, struct layerfs_names_ctx, ctx);
+	struct layerfs_name *n;
+
+	if (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.')))
+		return true;
+	n = kmalloc(struct_size(n, name, len), GFP_KERNEL);
+	if (!n) {
+		nc->err = -ENOMEM;
+		return false;
+	}
+	n->len = len;
+	memcpy(n->name, name, len);
+	list_add_tail(&n->list, &nc->names);
+	return true;
+}
+
+/**
+ * layerfs_cleanup_dir() - remove everything inside an upper directory
+ * @ofs:   the mount
+ * @dir:   a real directory on the upper filesystem (W/work/ or an entry
+ *         of it, or a logically empty upper directory)
+ * @level: how many levels of subdirectories to descend into
+ *
+ * Context: mounter's credentials, write access to the upper layer held.
+ * Return: 0 or the first error.
+ */
+int layerfs_cleanup_dir(struct layerfs_fs *ofs, struct dentry *dir,
+			int level)
+{
+	struct layerfs_names_ctx nc = { .ctx.actor = layerfs_names_actor };
+	struct path path = { .mnt = layerfs_upper_mnt(ofs), .dentry = dir };
+	struct layerfs_name *n, *next;
+	struct dentry *this = NULL;
+	struct file *f;
+	int err;
+
+	INIT_LIST_HEAD(&nc.names);
+	f = layerfs_do_open_dir(&path, current_cred());
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	err = layerfs_do_iterate(f, &nc.ctx);
+	fput(f);
+	if (!err)
+		err = nc.err;
+	list_for_each_entry_safe(n, next, &nc.names, list) {
+		if (!err) {
+			this = layerfs_do_lookup(dir, n->name, n->len);
+			err = PTR_ERR_OR_ZERO(this);
+		}
+		if (!err && d_is_dir(this) && level > 0)
+			err = layerfs_cleanup_dir(ofs, this, level - 1);
+		if (!err && d_is_positive(this)) {
+			inode_lock_nested(d_inode(dir), I_MUTEX_PARENT);
+			if (this->d_parent == dir && !d_unhashed(this))
+				err = layerfs_do_remove(d_inode(dir), this);
+			inode_unlock(d_inode(dir));
+		}
+		if (!IS_ERR_OR_NULL(this))
+			dput(this);
+		this = NULL;
+		list_del(&n->list);
+		kfree(n);
+	}
+	return err;
 }
 
 static int layerfs_dir_open(struct inode *inode, struct file *file)

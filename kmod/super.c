@@ -106,6 +106,12 @@ static int layerfs_show_options(struct seq_file *m, struct dentry *root)
 			seq_putc(m, ':');
 		layerfs_show_path(m, ofs->lowerdirs[i]);
 	}
+	if (ofs->upperdir) {
+		seq_puts(m, ",upperdir=");
+		layerfs_show_path(m, ofs->upperdir);
+		seq_puts(m, ",workdir=");
+		layerfs_show_path(m, ofs->workname);
+	}
 	return 0;
 }
 
@@ -118,12 +124,166 @@ static const struct super_operations layerfs_super_ops = {
 	.show_options	= layerfs_show_options,
 };
 
+/*
+ * Directories in use as upperdir or workdir by a mount. A second mount of
+ * either gets EBUSY. The list holds a reference to each inode.
+ */
+struct layerfs_inuse {
+	struct list_head list;
+	struct inode *inode;
+};
+
+static LIST_HEAD(layerfs_inuse_list);
+static DEFINE_MUTEX(layerfs_inuse_lock);
+
+static int layerfs_inuse_get(struct inode *inode)
+{
+	struct layerfs_inuse *u;
+	int err = 0;
+
+	mutex_lock(&layerfs_inuse_lock);
+	list_for_each_entry(u, &layerfs_inuse_list, list) {
+		if (u->inode == inode) {
+			err = -EBUSY;
+			goto out_unlock;
+		}
+	}
+	err = -ENOMEM;
+	u = kmalloc(sizeof(*u), GFP_KERNEL);
+	if (!u)
+		goto out_unlock;
+	u->inode = igrab(inode);
+	list_add(&u->list, &layerfs_inuse_list);
+	err = 0;
+out_unlock:
+	mutex_unlock(&layerfs_inuse_lock);
+	return err;
+}
+
+static void layerfs_inuse_put(struct inode *inode)
+{
+	struct layerfs_inuse *u;
+
+	if (!inode)
+		return;
+	mutex_lock(&layerfs_inuse_lock);
+	list_for_each_entry(u, &layerfs_inuse_list, list) {
+		if (u->inode == inode) {
+			list_del(&u->list);
+			iput(u->inode);
+			kfree(u);
+			break;
+		}
+	}
+	mutex_unlock(&layerfs_inuse_lock);
+}
+
+/* Make W/work, or empty what a previous mount left in it. */
+static int layerfs_setup_workdir(struct fs_context *fc, struct layerfs_fs *ofs,
+				 struct dentry *wdir)
+{
+	struct inode *dir = d_inode(wdir);
+	struct dentry *work;
+	int err;
+
+	err = mnt_want_write(layerfs_upper_mnt(ofs));
+	if (err)
+		return err;
+	inode_lock_nested(dir, I_MUTEX_PARENT);
+	work = layerfs_do_lookup_locked(wdir, "work", 4);
+	err = PTR_ERR(work);
+	if (IS_ERR(work))
+		goto out_unlock;
+	err = 0;
+	if (d_is_positive(work) && !d_is_dir(work)) {
+		err = layerfs_do_remove(dir, work);
+		if (err)
+			goto out_dput;
+	}
+	if (d_is_negative(work))
+		err = layerfs_do_create(dir, work, S_IFDIR | 0, 0, NULL);
+	if (err)
+		goto out_dput;
+	inode_unlock(dir);
+	ofs->workdir = work;
+	err = layerfs_cleanup_dir(ofs, work, 2);
+	mnt_drop_write(layerfs_upper_mnt(ofs));
+	if (err)
+		errorfc(fc, "workdir: cannot empty '%s/work': error %d",
+			ofs->workname, err);
+	return err;
+
+out_dput:
+	dput(work);
+out_unlock:
+	inode_unlock(dir);
+	mnt_drop_write(layerfs_upper_mnt(ofs));
+	errorfc(fc, "workdir: cannot make '%s/work': error %d", ofs->workname,
+		err);
+	return err;
+}
+
+/* The upper layer: a private writable mount, EBUSY checks, W/work. */
+static int layerfs_setup_upper(struct fs_context *fc, struct super_block *sb,
+			       struct layerfs_fs *ofs)
+{
+	struct layerfs_config *cfg = fc->fs_private;
+	const struct cred *old;
+	struct vfsmount *mnt;
+	struct kstatfs st;
+	int err;
+
+	err = -ENOMEM;
+	ofs->upperdir = kstrdup(cfg->uppername, GFP_KERNEL);
+	ofs->workname = kstrdup(cfg->workname, GFP_KERNEL);
+	if (!ofs->upperdir || !ofs->workname)
+		return err;
+
+	err = layerfs_inuse_get(d_inode(cfg->upper.dentry));
+	if (err) {
+		errorfc(fc, "upperdir: '%s' is in use by another layerfs mount",
+			ofs->upperdir);
+		return err;
+	}
+	ofs->inuse[0] = d_inode(cfg->upper.dentry);
+	err = layerfs_inuse_get(d_inode(cfg->work.dentry));
+	if (err) {
+		errorfc(fc, "workdir: '%s' is in use by another layerfs mount",
+			ofs->workname);
+		return err;
+	}
+	ofs->inuse[1] = d_inode(cfg->work.dentry);
+
+	mnt = clone_private_mount(&cfg->upper);
+	if (IS_ERR(mnt)) {
+		errorfc(fc, "upperdir: cannot clone the mount of '%s'",
+			ofs->upperdir);
+		return PTR_ERR(mnt);
+	}
+	/* the union updates times itself where it should */
+	mnt->mnt_flags |= MNT_NOATIME;
+	ofs->layers[0].mnt = mnt;
+	ofs->layers[0].idx = 0;
+	ofs->layers[0].fsid = ofs->numfs++;
+	ofs->mnts[0] = mnt;
+	sb->s_maxbytes = mnt->mnt_sb->s_maxbytes;
+	sb->s_time_gran = mnt->mnt_sb->s_time_gran;
+	if (!vfs_statfs(&cfg->upper, &st) && st.f_namelen)
+		ofs->namelen = min_t(long, ofs->namelen, st.f_namelen);
+
+	old = override_creds(ofs->creds);
+	err = layerfs_setup_workdir(fc, ofs, cfg->work.dentry);
+	revert_creds(old);
+	return err;
+}
+
 static void layerfs_free_fs(struct layerfs_fs *ofs)
 {
 	unsigned int i;
 
 	if (!ofs)
 		return;
+	dput(ofs->workdir);
 	if (ofs->mnts) {
 		/* one RCU grace period for all layers */
 		kern_unmount_array(ofs->mnts, ofs->numlower + 1);
@@ -135,6 +295,10 @@ static void layerfs_free_fs(struct layerfs_fs *ofs)
 			kfree(ofs->lowerdirs[i]);
 		kfree(ofs->lowerdirs);
 	}
+	for (i = 0; i < ARRAY_SIZE(ofs->inuse); i++)
+		layerfs_inuse_put(ofs->inuse[i]);
+	kfree(ofs->upperdir);
+	kfree(ofs->workname);
 	if (ofs->creds)
 		put_cred(ofs->creds);
 	kfree(ofs);
@@ -155,7 +319,8 @@ static int layerfs_setup_lowers(struct fs_context *fc, struct super_block *sb,
 	unsigned int i, j;
 	int depth = 0;
 
-	ofs->namelen = NAME_MAX;
+	if (ofs->layers[0].mnt)
+		depth = ofs->layers[0].mnt->mnt_sb->s_stack_depth;
 	for (i = 1; i <= cfg->numlower; i++) {
 		struct layerfs_layer *layer = &ofs->layers[i];
 		struct kstatfs st;
@@ -173,8 +338,8 @@ static int layerfs_setup_lowers(struct fs_context *fc, struct super_block *sb,
 		layer->idx = i;
 		ofs->numlower = i;
 		rsb = mnt->mnt_sb;
-		for (j = 1; j < i; j++)
-			if (ofs->layers[j].mnt->mnt_sb == rsb)
+		for (j = 0; j < i; j++)
+			if (ofs->layers[j].mnt && ofs->layers[j].mnt->mnt_sb == rsb)
 				break;
 		layer->fsid = j < i ? ofs->layers[j].fsid : ofs->numfs++;
 
@@ -221,14 +386,14 @@ static int layerfs_fill_super(struct super_block *sb, struct fs_context *fc)
 		return err;
 	}
 
-	err = -EOPNOTSUPP;
-	if (cfg->upper.dentry) {
-		errorfc(fc, "upperdir: a writable upper layer is not supported yet");
-		return err;
-	}
-
 	sb->s_maxbytes = 0;
 	sb->s_time_gran = 1;
+	ofs->namelen = NAME_MAX;
+	if (cfg->upper.dentry) {
+		err = layerfs_setup_upper(fc, sb, ofs);
+		if (err)
+			return err;
+	}
 	err = layerfs_setup_lowers(fc, sb, ofs);
 	if (err)
 		return err;
@@ -242,8 +407,11 @@ static int layerfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_op = &layerfs_super_ops;
 	sb->s_d_op = &layerfs_dentry_ops;
 	sb->s_xattr = layerfs_xattr_handlers;
-	sb->s_flags |= SB_RDONLY | SB_NOSEC;
-	sb->s_iflags |= SB_I_SKIP_SYNC;
+	sb->s_flags |= SB_NOSEC;
+	if (!layerfs_upper_mnt(ofs)) {
+		sb->s_flags |= SB_RDONLY;
+		sb->s_iflags |= SB_I_SKIP_SYNC;
+	}
 
 	err = -ENOMEM;
 	rootstack = kcalloc(ofs->numlower, sizeof(*rootstack), GFP_KERNEL);
@@ -253,7 +421,9 @@ static int layerfs_fill_super(struct super_block *sb, struct fs_context *fc)
 		rootstack[i].layer = &ofs->layers[i + 1];
 		rootstack[i].dentry = dget(ofs->layers[i + 1].mnt->mnt_root);
 	}
-	root = layerfs_get_inode(sb, rootstack, ofs->numlower);
+	root = layerfs_get_inode(sb, layerfs_upper_mnt(ofs) ?
+				 dget(layerfs_upper_mnt(ofs)->mnt_root) : NULL,
+				 rootstack, ofs->numlower);
 	if (IS_ERR(root))
 		return PTR_ERR(root);
 	sb->s_root = d_make_root(root);

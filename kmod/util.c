@@ -5,8 +5,10 @@
  * Every call into a lower or upper filesystem goes through one of the
  * layerfs_do_*() wrappers here, each with a pr_debug() trace, so that a
  * dynamic-debug session shows exactly what the union asked of its layers.
- * The wrappers do not switch credentials: callers bracket each layer
- * access with layerfs_override_creds() and layerfs_revert_creds().
+ * Most wrappers do not switch credentials: callers bracket each layer
+ * access with layerfs_override_creds() and layerfs_revert_creds(). The
+ * wrappers for I/O on an open file take the union file and switch to the
+ * mounter's credentials themselves.
  *
  * Locking: none of its own. The wrappers take whatever locks the VFS
  * helpers they call take; callers hold no layerfs locks across them
@@ -16,6 +18,8 @@
 #include <linux/xattr.h>
 #include <linux/statfs.h>
 #include <linux/cred.h>
+#include <linux/exportfs.h>
+#include <linux/slab.h>
 
 #include "layerfs.h"
 
@@ -328,36 +332,423 @@ int layerfs_do_mmap(struct file *file, struct file *real,
 
 /**
  * layerfs_do_llseek() - reposition a real file
+ * @file:   the union file
  * @real:   the real file
  * @offset: offset
  * @whence: SEEK_* (SEEK_DATA and SEEK_HOLE included)
  *
- * Context: mounter's credentials.
  * Return: the new position or a negative errno.
  */
-loff_t layerfs_do_llseek(struct file *real, loff_t offset, int whence)
+loff_t layerfs_do_llseek(struct file *file, struct file *real, loff_t offset,
+			 int whence)
 {
+	const struct cred *old = layerfs_override_creds(file_inode(file)->i_sb);
 	loff_t ret = vfs_llseek(real, offset, whence);
 
+	layerfs_revert_creds(old);
 	pr_debug("llseek(%pD2, %lld, %d) = %lld\n", real, offset, whence, ret);
 	return ret;
 }
 
 /**
  * layerfs_do_fadvise() - pass access advice to a real file
+ * @file:   the union file
  * @real:   the real file
  * @offset: start of the range
  * @len:    length of the range
  * @advice: POSIX_FADV_*
  *
- * Context: mounter's credentials.
  * Return: 0 or a negative errno.
  */
-int layerfs_do_fadvise(struct file *real, loff_t offset, loff_t len,
-		       int advice)
+int layerfs_do_fadvise(struct file *file, struct file *real, loff_t offset,
+		       loff_t len, int advice)
 {
+	const struct cred *old = layerfs_override_creds(file_inode(file)->i_sb);
 	int err = vfs_fadvise(real, offset, len, advice);
 
+	layerfs_revert_creds(old);
 	pr_debug("fadvise(%pD2, %d) = %d\n", real, advice, err);
 	return err;
+}
+
+/*
+ * Namespace operations on the upper layer. The caller holds write access
+ * to the upper mount (layerfs_want_write()) and the parent's i_rwsem, as
+ * the VFS helpers require, and runs with the mounter's credentials.
+ */
+
+/**
+ * layerfs_do_lookup_locked() - look a name up in a locked real directory
+ * @base: the real parent, i_rwsem held
+ * @name: the name
+ * @len:  its length
+ *
+ * Return: a positive or negative dentry, or an ERR_PTR().
+ */
+struct dentry *layerfs_do_lookup_locked(struct dentry *base, const char *name,
+					int len)
+{
+	struct dentry *d = lookup_one_len(name, base, len);
+
+	pr_debug("lookup_locked(%pd2, %.*s) = %d\n", base, len, name,
+		 PTR_ERR_OR_ZERO(d));
+	return d;
+}
+
+/**
+ * layerfs_do_create() - make an upper object of any type
+ * @dir:    the real parent directory, i_rwsem held
+ * @dentry: the negative real dentry
+ * @mode:   type and permission bits
+ * @rdev:   device number for devices
+ * @link:   target for symlinks
+ *
+ * Return: 0 or a negative errno.
+ */
+int layerfs_do_create(struct inode *dir, struct dentry *dentry, umode_t mode,
+		      dev_t rdev, const char *link)
+{
+	struct layerfs_idmap *idmap = LAYERFS_NOP_IDMAP;
+	int err;
+
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		err = vfs_create(idmap, dir, dentry, mode, true);
+		break;
+	case S_IFDIR:
+		err = vfs_mkdir(idmap, dir, dentry, mode);
+		break;
+	case S_IFLNK:
+		err = vfs_symlink(idmap, dir, dentry, link);
+		break;
+	default:
+		err = vfs_mknod(idmap, dir, dentry, mode, rdev);
+		break;
+	}
+	/* some filesystems leave the dentry unhashed after mkdir */
+	if (!err && d_unhashed(dentry))
+		err = -EIO;
+	pr_debug("create(%pd2, %#o) = %d\n", dentry, mode, err);
+	return err;
+}
+
+/**
+ * layerfs_do_whiteout() - make a whiteout at a negative real dentry
+ * @dir:    the real parent directory, i_rwsem held
+ * @dentry: the negative real dentry
+ *
+ * Return: 0 or a negative errno.
+ */
+int layerfs_do_whiteout(struct inode *dir, struct dentry *dentry)
+{
+	int err = vfs_whiteout(LAYERFS_NOP_IDMAP, dir, dentry);
+
+	pr_debug("whiteout(%pd2) = %d\n", dentry, err);
+	return err;
+}
+
+/**
+ * layerfs_do_link() - hard link in the upper layer
+ * @old:    existing real dentry
+ * @dir:    real parent of the new name, i_rwsem held
+ * @new:    negative real dentry
+ *
+ * Return: 0 or a negative errno.
+ */
+int layerfs_do_link(struct dentry *old, struct inode *dir, struct dentry *new)
+{
+	int err = vfs_link(old, LAYERFS_NOP_IDMAP, dir, new, NULL);
+
+	pr_debug("link(%pd2, %pd2) = %d\n", old, new, err);
+	return err;
+}
+
+/**
+ * layerfs_do_remove() - unlink or rmdir a real dentry
+ * @dir:    real parent, i_rwsem held
+ * @dentry: the positive real dentry
+ *
+ * Return: 0 or a negative errno.
+ */
+int layerfs_do_remove(struct inode *dir, struct dentry *dentry)
+{
+	int err;
+
+	/*
+	 * An extra reference makes the VFS unhash the dentry instead of
+	 * turning it negative: a union inode may still point at it.
+	 */
+	dget(dentry);
+	if (d_is_dir(dentry))
+		err = vfs_rmdir(LAYERFS_NOP_IDMAP, dir, dentry);
+	else
+		err = vfs_unlink(LAYERFS_NOP_IDMAP, dir, dentry, NULL);
+	pr_debug("remove(%pd2) = %d\n", dentry, err);
+	dput(dentry);
+	return err;
+}
+
+/**
+ * layerfs_do_rename() - rename within the upper filesystem
+ * @olddir: real source parent
+ * @old:    real source dentry
+ * @newdir: real target parent
+ * @new:    real target dentry
+ * @flags:  RENAME_* flags
+ *
+ * Context: both parents locked with lock_rename().
+ * Return: 0 or a negative errno.
+ */
+int layerfs_do_rename(struct inode *olddir, struct dentry *old,
+		      struct inode *newdir, struct dentry *new,
+		      unsigned int flags)
+{
+	struct renamedata rd = {
+		.LAYERFS_RD_OLD_IDMAP	= LAYERFS_NOP_IDMAP,
+		.old_dir		= olddir,
+		.old_dentry		= old,
+		.LAYERFS_RD_NEW_IDMAP	= LAYERFS_NOP_IDMAP,
+		.new_dir		= newdir,
+		.new_dentry		= new,
+		.flags			= flags,
+	};
+	int err = vfs_rename(&rd);
+
+	pr_debug("rename(%pd2, %pd2, %#x) = %d\n", old, new, flags, err);
+	return err;
+}
+
+/**
+ * layerfs_do_setattr() - change attributes of a real upper object
+ * @dentry: real dentry
+ * @attr:   the change
+ *
+ * Context: takes the real inode's i_rwsem.
+ * Return: 0 or a negative errno.
+ */
+int layerfs_do_setattr(struct dentry *dentry, struct iattr *attr)
+{
+	int err;
+
+	inode_lock(d_inode(dentry));
+	err = notify_change(LAYERFS_NOP_IDMAP, dentry, attr, NULL);
+	inode_unlock(d_inode(dentry));
+	pr_debug("setattr(%pd2, %#x) = %d\n", dentry, attr->ia_valid, err);
+	return err;
+}
+
+/**
+ * layerfs_do_setxattr() - set or remove an xattr of a real upper object
+ * @dentry: real dentry
+ * @name:   full name
+ * @value:  value, or NULL to remove
+ * @size:   value length
+ * @flags:  XATTR_CREATE/XATTR_REPLACE
+ *
+ * Return: 0 or a negative errno.
+ */
+int layerfs_do_setxattr(struct dentry *dentry, const char *name,
+			const void *value, size_t size, int flags)
+{
+	int err;
+
+	if (value)
+		err = vfs_setxattr(LAYERFS_NOP_IDMAP, dentry, name, value, size,
+				   flags);
+	else
+		err = vfs_removexattr(LAYERFS_NOP_IDMAP, dentry, name);
+	pr_debug("setxattr(%pd2, %s, %zu) = %d\n", dentry, name, size, err);
+	return err;
+}
+
+/**
+ * layerfs_do_open() - open a real object for the union's own use
+ * @path:  real path
+ * @flags: open flags
+ *
+ * Context: mounter's credentials.
+ * Return: the open file or an ERR_PTR().
+ */
+struct file *layerfs_do_open(const struct path *path, int flags)
+{
+	struct file *f = dentry_open(path, flags | O_LARGEFILE, current_cred());
+
+	pr_debug("open_internal(%pd2, %#o) = %d\n", path->dentry, flags,
+		 PTR_ERR_OR_ZERO(f));
+	return f;
+}
+
+/**
+ * layerfs_do_copy_range() - copy file data between real files
+ * @in:   source, open for reading
+ * @pos:  source and destination offset, advanced
+ * @out:  destination, open for writing
+ * @len:  bytes to copy
+ *
+ * Context: mounter's credentials; no freeze protection held on @out.
+ * Return: bytes copied or a negative errno.
+ */
+ssize_t layerfs_do_copy_range(struct file *in, loff_t *pos, struct file *out,
+			      size_t len)
+{
+	loff_t opos = *pos;
+	ssize_t ret = layerfs_compat_splice_direct(in, pos, out, &opos, len);
+
+	pr_debug("copy(%pD2, %pD2, %zu) = %zd\n", in, out, len, ret);
+	return ret;
+}
+
+/**
+ * layerfs_do_write_iter() - write to a real file
+ * @real: the real file
+ * @iocb: the union file's I/O control block
+ * @iter: source
+ *
+ * Context: any credentials; the write runs with the mounter's.
+ * Return: bytes written or a negative errno.
+ */
+ssize_t layerfs_do_write_iter(struct file *real, struct kiocb *iocb,
+			      struct iov_iter *iter)
+{
+	struct super_block *sb = file_inode(iocb->ki_filp)->i_sb;
+	loff_t pos = iocb->ki_pos;
+	ssize_t ret;
+
+	ret = layerfs_compat_write_iter(real, iocb, iter,
+					LAYERFS_FS(sb)->creds);
+	pr_debug("write(%pD2, %lld) = %zd\n", real, pos, ret);
+	return ret;
+}
+
+/**
+ * layerfs_do_splice_write() - splice from a pipe into a real file
+ * @pipe:  source pipe
+ * @file:  the union file
+ * @real:  the real file
+ * @ppos:  file position
+ * @len:   most bytes to move
+ * @flags: SPLICE_F_* flags
+ *
+ * Return: bytes moved or a negative errno.
+ */
+ssize_t layerfs_do_splice_write(struct pipe_inode_info *pipe,
+				struct file *file, struct file *real,
+				loff_t *ppos, size_t len, unsigned int flags)
+{
+	struct super_block *sb = file_inode(file)->i_sb;
+	ssize_t ret;
+
+	ret = layerfs_compat_splice_write(pipe, file, real, ppos, len, flags,
+					  LAYERFS_FS(sb)->creds);
+	pr_debug("splice_write(%pD2, %zu) = %zd\n", real, len, ret);
+	return ret;
+}
+
+/**
+ * layerfs_do_fsync() - flush a real file
+ * @file:     the union file
+ * @real:     the real file
+ * @start:    start of the range
+ * @end:      end of the range
+ * @datasync: only data and what is needed to find it
+ *
+ * Return: 0 or a negative errno.
+ */
+int layerfs_do_fsync(struct file *file, struct file *real, loff_t start,
+		     loff_t end, int datasync)
+{
+	const struct cred *old = layerfs_override_creds(file_inode(file)->i_sb);
+	int err = vfs_fsync_range(real, start, end, datasync);
+
+	layerfs_revert_creds(old);
+	pr_debug("fsync(%pD2) = %d\n", real, err);
+	return err;
+}
+
+/**
+ * layerfs_do_fallocate() - allocate or punch space in a real file
+ * @file:   the union file
+ * @real:   the real file
+ * @mode:   FALLOC_FL_* mode
+ * @offset: start
+ * @len:    length
+ *
+ * Return: 0 or a negative errno.
+ */
+int layerfs_do_fallocate(struct file *file, struct file *real, int mode,
+			 loff_t offset, loff_t len)
+{
+	const struct cred *old = layerfs_override_creds(file_inode(file)->i_sb);
+	int err = vfs_fallocate(real, mode, offset, len);
+
+	layerfs_revert_creds(old);
+	pr_debug("fallocate(%pD2, %d) = %d\n", real, mode, err);
+	return err;
+}
+
+/* overlayfs's origin file handle: version, magic, len, flags, type, uuid */
+#define LAYERFS_FH_HDR		21
+
+/**
+ * layerfs_origin_encode() - the trusted.overlay.origin value of an object
+ * @lower: the lower object a copy-up starts from
+ * @buf:   at least LAYERFS_ORIGIN_MAX bytes
+ *
+ * The value is overlayfs's on-disk file handle: a 21-byte header (version
+ * 0, magic 0xfb, total length, flags, handle type, filesystem uuid)
+ * followed by the filesystem's own handle, so overlayfs reads it too.
+ *
+ * Return: the value length, or a negative errno when the lower
+ * filesystem cannot encode file handles.
+ */
+int layerfs_origin_encode(struct dentry *lower, u8 *buf)
+{
+	u32 fid[MAX_HANDLE_SZ / 4];
+	int dwords = ARRAY_SIZE(fid);
+	int type;
+
+	type = exportfs_encode_fh(lower, (struct fid *)fid, &dwords, 0);
+	if (type < 0 || type == FILEID_INVALID || dwords > ARRAY_SIZE(fid))
+		return -EOPNOTSUPP;
+	buf[0] = 0;		/* version */
+	buf[1] = 0xfb;		/* magic */
+	buf[2] = LAYERFS_FH_HDR + dwords * 4;
+	buf[3] = 0;		/* flags: little-endian handle */
+	buf[4] = type;
+	memcpy(buf + 5, &lower->d_sb->s_uuid, 16);
+	memcpy(buf + LAYERFS_FH_HDR, fid, dwords * 4);
+	return LAYERFS_FH_HDR + dwords * 4;
+}
+
+/**
+ * layerfs_origin_match() - was @upper copied up from @lower?
+ * @upper: an upper non-directory
+ * @lower: a lower object at the same path
+ *
+ * Context: mounter's credentials.
+ * Return: 1 if @upper's origin xattr names @lower, 0 if not, or a
+ * negative errno on allocation failure.
+ */
+int layerfs_origin_match(struct dentry *upper, struct dentry *lower)
+{
+	u8 *want, *have;
+	ssize_t wlen, hlen;
+	int ret = -ENOMEM;
+
+	want = kmalloc(2 * LAYERFS_ORIGIN_MAX, GFP_KERNEL);
+	if (!want)
+		return ret;
+	have = want + LAYERFS_ORIGIN_MAX;
+	ret = 0;
+	hlen = vfs_getxattr(LAYERFS_NOP_IDMAP, upper, LAYERFS_XATTR_ORIGIN,
+			    have, LAYERFS_ORIGIN_MAX);
+	if (hlen <= 0)
+		goto out_free;
+	wlen = layerfs_origin_encode(lower, want);
+	if (wlen == hlen && !memcmp(want, have, wlen))
+		ret = 1;
+out_free:
+	kfree(want);
+	pr_debug("origin_match(%pd2, %pd2) = %d\n", upper, lower, ret);
+	return ret;
 }

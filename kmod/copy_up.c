@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * layerfs: copy-up, and the work directory it builds in.
+ *
+ * Owns layerfs_copy_up(): before anything changes an object that lives
+ * only in the lowers, the object is rebuilt in the upper layer. The copy
+ * is made under a temporary name in W/work/ (data with its holes, xattrs
+ * without the private ones, the overlayfs origin handle, owner, mode and
+ * times) and renamed into the upper directory only when complete, so a
+ * crash never leaves a partial object visible; the mount empties
+ * W/work/ again. Parents are copied before their children, each with its
+ * own metadata.
+ *
+ * Locking: the union inode's mutex serialises copy-up of that inode; the
+ * upper dentry is published with a release store and read with an
+ * acquire load (layerfs_upper()), and never changes afterwards. The work
+ * directory's i_rwsem is held while a temporary name is made; the final
+ * rename holds lock_rename() on the work and upper parents. Data is
+ * copied without write access to the upper mount held, as the newer
+ * kernels' copy helpers take freeze protection themselves.
+ */
+#include <linux/slab.h>
+#include <linux/xattr.h>
+#include <linux/namei.h>
+#include <linux/mount.h>
+#include <linux/cred.h>
+#include <linux/fs_stack.h>
+
+#include "layerfs.h"
+
+static atomic_t layerfs_tmp_seq = ATOMIC_INIT(0);
+
+/**
+ * layerfs_tmp_name() - a fresh name for an object in W/work/
+ * @buf: LAYERFS_TMP_NAME bytes
+ */
+void layerfs_tmp_name(char *buf)
+{
+	snprintf(buf, LAYERFS_TMP_NAME, "#%x",
+		 atomic_inc_return(&layerfs_tmp_seq));
+}
+
+/**
+ * layerfs_want_write() - get write access to the upper layer
+ * @sb: the layerfs superblock
+ *
+ * Return: 0 or a negative errno (EROFS without an upper layer).
+ */
+int layerfs_want_write(struct super_block *sb)
+{
+	struct vfsmount *mnt = layerfs_upper_mnt(LAYERFS_FS(sb));
+
+	if (!mnt)
+		return -EROFS;
+	return mnt_want_write(mnt);
+}
+
+/**
+ * layerfs_drop_write() - undo layerfs_want_write()
+ * @sb: the layerfs superblock
+ */
+void layerfs_drop_write(struct super_block *sb)
+{
+	mnt_drop_write(layerfs_upper_mnt(LAYERFS_FS(sb)));
+}
+
+/**
+ * layerfs_work_tmp() - make an object under a fresh name in W/work/
+ * @ofs:  the mount
+ * @mode: type and permission bits
+ * @rdev: device number for devices
+ * @link: target for symlinks
+ * @old:  if not NULL, make a hard link to this upper dentry instead
+ *
+ * Context: mounter's credentials, write access to the upper layer held.
+ * Return: the new positive dentry or an ERR_PTR().
+ */
+struct dentry *layerfs_work_tmp(struct layerfs_fs *ofs, umode_t mode,
+				dev_t rdev, const char *link, struct dentry *old)
+{
+	struct inode *wdir = d_inode(ofs->workdir);
+	char name[LAYERFS_TMP_NAME];
+	struct dentry *tmp;
+	int err;
+
+	layerfs_tmp_name(name);
+	inode_lock_nested(wdir, I_MUTEX_PARENT);
+	tmp = layerfs_do_lookup_locked(ofs->workdir, name, strlen(name));
+	if (IS_ERR(tmp))
+		goto out_unlock;
+	err = -EEXIST;
+	if (d_is_positive(tmp))
+		goto out_dput;
+	if (old)
+		err = layerfs_do_link(old, wdir, tmp);
+	else
+		err = layerfs_do_create(wdir, tmp, mode, rdev, link);
+	if (err)
+		goto out_dput;
+	inode_unlock(wdir);
+	return tmp;
+
+out_dput:
+	dput(tmp);
+	tmp = ERR_PTR(err);
+out_unlock:
+	inode_unlock(wdir);
+	return tmp;
+}
+
+/* Remove a failed temporary object (and what it holds) from W/work/. */
+static void layerfs_work_drop(struct layerfs_fs *ofs, struct dentry *tmp)
+{
+	struct inode *wdir = d_inode(ofs->workdir);
+
+	if (d_is_dir(tmp))
+		layerfs_cleanup_dir(ofs, tmp, 1);
+	inode_lock_nested(wdir, I_MUTEX_PARENT);
+	if (tmp->d_parent == ofs->workdir && d_is_positive(tmp))
+		layerfs_do_remove(wdir, tmp);
+	inode_unlock(wdir);
+	dput(tmp);
+}
+
+/* layerfs_work_drop() with its own write access. */
+static void layerfs_work_discard(struct super_block *sb, struct dentry *tmp)
+{
+	if (layerfs_want_write(sb)) {
+		dput(tmp);
+		return;
+	}
+	layerfs_work_drop(LAYERFS_FS(sb), tmp);
+	layerfs_drop_write(sb);
+}
+
+/* Copy the data of @lower into @tmp, keeping holes. */
+static int layerfs_copy_data(struct layerfs_fs *ofs, struct path *lower,
+			     struct dentry *tmp, loff_t size)
+{
+	struct path upath = { .mnt = layerfs_upper_mnt(ofs), .dentry = tmp };
+	struct file *in, *out;
+	loff_t pos = 0, data, hole;
+	ssize_t n;
+	int err;
+
+	in = layerfs_do_open(lower, O_RDONLY);
+	if (IS_ERR(in))
+		return PTR_ERR(in);
+	out = layerfs_do_open(&upath, O_WRONLY);
+	err = PTR_ERR(out);
+	if (IS_ERR(out))
+		goto out_in;
+
+	err = 0;
+	while (pos < size) {
+		data = vfs_llseek(in, pos, SEEK_DATA);
+		if (data == -ENXIO)
+			break;
+		if (data < 0)
+			data = pos;	/* no hole support: copy it all */
+		hole = vfs_llseek(in, data, SEEK_HOLE);
+		if (hole < 0 || hole > size)
+			hole = size;
+		pos = data;
+		while (pos < hole) {
+			n = layerfs_do_copy_range(in, &pos, out,
+						  min_t(loff_t, hole - pos,
+							SZ_1M));
+			if (n <= 0) {
+				err = n ? n : -EIO;
+				goto out_out;
+			}
+			if (fatal_signal_pending(current)) {
+				err = -EINTR;
+				goto out_out;
+			}
+		}
+	}
+out_out:
+	fput(out);
+out_in:
+	fput(in);
+	return err;
+}
+
+/* Copy the xattrs users can see, and record the origin. */
+static int layerfs_copy_xattrs(struct dentry *lower, struct dentry *tmp)
+{
+	ssize_t len, vlen;
+	char *names, *s;
+	void *value;
+	int err = 0;
+	u8 *origin;
+
+	len = layerfs_do_listxattr(lower, NULL, 0);
+	if (len == -EOPNOTSUPP)
+		len = 0;
+	if (len < 0)
+		return len;
+	names = kmalloc(len + 1, GFP_KERNEL);
+	value = kmalloc(XATTR_SIZE_MAX, GFP_KERNEL);
+	origin = kmalloc(LAYERFS_ORIGIN_MAX, GFP_KERNEL);
+	err = -ENOMEM;
+	if (!names || !value || !origin)
+		goto out_free;
+	len = len ? layerfs_do_listxattr(lower, names, len) : 0;
+	err = len;
+	if (len < 0)
+		goto out_free;
+	err = 0;
+	for (s = names; s < names + len; s += strlen(s) + 1) {
+		if (layerfs_is_private_xattr(s))
+			continue;
+		vlen = vfs_getxattr(LAYERFS_NOP_IDMAP, lower, s, value,
+				    XATTR_SIZE_MAX);
+		if (vlen == -ENODATA || vlen == -EOPNOTSUPP)
+			continue;
+		err = vlen;
+		if (vlen < 0)
+			break;
+		err = layerfs_do_setxattr(tmp, s, value, vlen, 0);
+		/* names the upper cannot hold (e.g. some security ones) */
+		if (err == -EOPNOTSUPP)
+			err = 0;
+		if (err)
+			break;
+	}
+	if (!err) {
+		len = layerfs_origin_encode(lower, origin);
+		if (len > 0)
+			err = layerfs_do_setxattr(tmp, LAYERFS_XATTR_ORIGIN,
+						  origin, len, 0);
+		if (err == -EOPNOTSUPP)
+			err = 0;
+	}
+out_free:
+	kfree(origin);
+	kfree(value);
+	kfree(names);
+	return err;
+}
+
+/* Owner, then mode (chown may clear set-id bits), then size and times. */
+static int layerfs_copy_attrs(struct dentry *tmp, struct kstat *st,
+			      bool trunc)
+{
+	struct iattr attr = {
+		.ia_valid = ATTR_UID | ATTR_GID,
+		.ia_uid = st->uid,
+		.ia_gid = st->gid,
+	};
+	int err;
+
+	err = layerfs_do_setattr(tmp, &attr);
+	if (err)
+		return err;
+	if (!S_ISLNK(st->mode)) {
+		attr.ia_valid = ATTR_MODE;
+		attr.ia_mode = st->mode;
+		err = layerfs_do_setattr(tmp, &attr);
+		if (err)
+			return err;
+	}
+	if (S_ISREG(st->mode) && !trunc &&
+	    i_size_read(d_inode(tmp)) != st->size) {
+		attr.ia_valid = ATTR_SIZE;
+		attr.ia_size = st->size;
+		err = layerfs_do_setattr(tmp, &attr);
+		if (err)
+			return err;
+	}
+	attr.ia_valid = ATTR_ATIME | ATTR_MTIME | ATTR_ATIME_SET |
+			ATTR_MTIME_SET;
+	attr.ia_atime = st->atime;
+	attr.ia_mtime = st->mtime;
+	return layerfs_do_setattr(tmp, &attr);
+}
+
+/* Make the temporary copy of @lower in W/work/. */
+static struct dentry *layerfs_copy_build(struct layerfs_fs *ofs,
+					 struct path *lower, struct kstat *st,
+					 struct super_block *sb, bool trunc)
+{
+	DEFINE_DELAYED_CALL(done);
+	const char *link = NULL;
+	struct dentry *tmp;
+	umode_t mode;
+	int err;
+
+	if (S_ISLNK(st->mode)) {
+		link = layerfs_do_get_link(lower->dentry, &done);
+		if (IS_ERR(link))
+			return ERR_CAST(link);
+	}
+	/* created private to the mounter; attributes come last */
+	mode = S_ISREG(st->mode) || S_ISDIR(st->mode) ?
+	       (st->mode & S_IFMT) | 0700 : st->mode;
+	err = layerfs_want_write(sb);
+	if (err) {
+		do_delayed_call(&done);
+		return ERR_PTR(err);
+	}
+	tmp = layerfs_work_tmp(ofs, mode, st->rdev, link, NULL);
+	layerfs_drop_write(sb);
+	do_delayed_call(&done);
+	if (IS_ERR(tmp))
+		return tmp;
+
+	err = 0;
+	if (S_ISREG(st->mode) && !trunc)
+		err = layerfs_copy_data(ofs, lower, tmp, st->size);
+	if (!err)
+		err = layerfs_want_write(sb);
+	if (err)
+		goto out_drop;
+	err = layerfs_copy_xattrs(lower->dentry, tmp);
+	if (!err)
+		err = layerfs_copy_attrs(tmp, st, trunc);
+	layerfs_drop_write(sb);
+	if (err)
+		goto out_drop;
+	return tmp;
+
+out_drop:
+	layerfs_work_discard(sb, tmp);
+	return ERR_PTR(err);
+}
+
+/*
+ * Rename the finished copy to its name in the upper parent, leaving the
+ * parent's times as they were.
+ */
+static int layerfs_copy_publish(struct layerfs_fs *ofs, struct dentry *tmp,
+				struct dentry *udir, const struct qstr *name)
+{
+	struct path pp = { .mnt = layerfs_upper_mnt(ofs), .dentry = udir };
+	struct dentry *trap, *target;
+	struct iattr times = {};
+	struct kstat pst;
+	int err;
+
+	if (!layerfs_do_getattr(&pp, &pst, STATX_ATIME | STATX_MTIME,
+				AT_STATX_SYNC_AS_STAT)) {
+		times.ia_valid = ATTR_ATIME | ATTR_MTIME | ATTR_ATIME_SET |
+				 ATTR_MTIME_SET;
+		times.ia_atime = pst.atime;
+		times.ia_mtime = pst.mtime;
+	}
+	trap = lock_rename(ofs->workdir, udir);
+	if (IS_ERR(trap))
+		return PTR_ERR(trap);
+	target = layerfs_do_lookup_locked(udir, name->name, name->len);
+	err = PTR_ERR(target);
+	if (IS_ERR(target))
+		goto out_unlock;
+	err = -EEXIST;
+	if (d_is_positive(target) || tmp == trap || target == trap ||
+	    tmp->d_parent != ofs->workdir)
+		goto out_dput;
+	err = layerfs_do_rename(d_inode(ofs->workdir), tmp, d_inode(udir),
+				target, 0);
+out_dput:
+	dput(target);
+out_unlock:
+	unlock_rename(ofs->workdir, udir);
+	/* best effort, as the parent's times are not part of the copy */
+	if (!err && times.ia_valid)
+		layerfs_do_setattr(udir, &times);
+	return err;
+}
+
+/* Copy up @dentry, whose parent already has an upper directory. */
+static int layerfs_copy_up_one(struct dentry *parent, struct dentry *dentry,
+			       int flags)
+{
+	struct super_block *sb = dentry->d_sb;
+	struct layerfs_fs *ofs = LAYERFS_FS(sb);
+	struct inode *inode = d_inode(dentry);
+	struct layerfs_inode *li = LAYERFS_I(inode);
+	struct dentry *udir = layerfs_upper(d_inode(parent));
+	struct dentry *tmp;
+	const struct cred *old;
+	struct path lower;
+	struct kstat st;
+	int err;
+
+	if (WARN_ON_ONCE(!udir || !li->numlower))
+		return -EIO;
+
+	mutex_lock(&li->lock);
+	err = 0;
+	if (layerfs_upper(inode))
+		goto out_unlock;
+
+	lower.mnt = li->lower[0].layer->mnt;
+	lower.dentry = li->lower[0].dentry;
+	old = layerfs_override_creds(sb);
+	err = layerfs_do_getattr(&lower, &st, STATX_BASIC_STATS,
+				 AT_STATX_SYNC_AS_STAT);
+	if (err)
+		goto out_revert;
+	tmp = layerfs_copy_build(ofs, &lower, &st, sb,
+				 S_ISREG(st.mode) && (flags & O_TRUNC));
+	err = PTR_ERR(tmp);
+	if (IS_ERR(tmp))
+		goto out_revert;
+
+	err = layerfs_want_write(sb);
+	if (!err) {
+		err = layerfs_copy_publish(ofs, tmp, udir, &dentry->d_name);
+		if (err)
+			layerfs_work_drop(ofs, tmp);
+		layerfs_drop_write(sb);
+	} else {
+		dput(tmp);
+	}
+	if (!err) {
+		/*
+		 * The temporary dentry now carries the final name; publish
+		 * it only now that the copy is complete (pairs with the
+		 * acquire load in layerfs_upper()).
+		 */
+		smp_store_release(&li->upper, tmp);
+		layerfs_copy_attr(inode);
+	}
+out_revert:
+	layerfs_revert_creds(old);
+out_unlock:
+	mutex_unlock(&li->lock);
+	return err;
+}
+
+/**
+ * layerfs_copy_up_flags() - make sure an object exists in the upper layer
+ * @dentry: the union dentry
+ * @flags:  open flags; O_TRUNC skips copying the data of a regular file
+ *
+ * Copies up every ancestor that is not yet in the upper layer, from the
+ * top down, then @dentry itself.
+ *
+ * Context: process context; takes the union inodes' mutexes, one at a
+ * time, and the upper and work directories' locks.
+ * Return: 0 or a negative errno (EROFS without an upper layer).
+ */
+int layerfs_copy_up_flags(struct dentry *dentry, int flags)
+{
+	int err = 0;
+
+	if (!layerfs_upper_mnt(LAYERFS_FS(dentry->d_sb)))
+		return -EROFS;
+	while (!err && !layerfs_upper(d_inode(dentry))) {
+		struct dentry *next = dget(dentry);
+		struct dentry *parent;
+
+		/* the topmost ancestor that is not yet in the upper layer */
+		for (;;) {
+			parent = dget_parent(next);
+			if (layerfs_upper(d_inode(parent)))
+				break;
+			dput(next);
+			next = parent;
+		}
+		err = layerfs_copy_up_one(parent, next,
+					  next == dentry ? flags : 0);
+		dput(parent);
+		dput(next);
+	}
+	return err;
+}
+
+/**
+ * layerfs_copy_up() - copy up with data
+ * @dentry: the union dentry
+ *
+ * Return: 0 or a negative errno.
+ */
+int layerfs_copy_up(struct dentry *dentry)
+{
+	return layerfs_copy_up_flags(dentry, 0);
+}

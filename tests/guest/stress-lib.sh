@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The stress run of issue 7, sourced by tests/guest/stress_short.sh (make
+# check) and tests/stress/stress_fs.sh (make stress): stress-ng's
+# filesystem stressors on a layerfs mount whose lowers hold content, while
+# a copy-up storm writes to the same lower files from many processes and
+# readdir races unlink and rename in a merged directory. Afterwards: no
+# whiteout visible through the mount, W/work/ empty, lowers unchanged, the
+# storm's writes all present. Layers on the ext4 scratch disk (user xattrs).
+# LFS_STRESS_FS=overlay runs the same against overlayfs (to check the test).
+
+FS=${LFS_STRESS_FS:-layerfs}
+
+# lower_sum DIR: one hash over names, types, modes and contents below DIR
+lower_sum() {
+	(cd "$1" && find . | sort | while read -r p; do
+		if [ -f "$p" ] && [ ! -L "$p" ]; then
+			echo "$p $(stat -c '%f %s' "$p") $(sha256sum < "$p")"
+		else
+			echo "$p $(stat -c '%f %t:%T' "$p")"
+		fi
+	done) | sha256sum | cut -d' ' -f1
+}
+
+# stress_run SECONDS NPROC
+stress_run() {
+	dur=$1 np=$2
+	D=$T/d
+	scratch_ext4 "$D"
+	mkdir -p "$D/l1/m" "$D/l2/m" "$D/l3/m" "$D/u" "$D/w" "$D/mnt"
+	for l in 1 2 3; do
+		lfsbench mkflat "$D/l$l/m" 200 "l$l." 100 > /dev/null
+		lfsbench mkfile "$D/l$l/storm$l" 4 > /dev/null
+	done
+	mknod "$D/l1/m/l2.000007" c 0 0
+	before=$(lower_sum "$D/l1")$(lower_sum "$D/l2")$(lower_sum "$D/l3")
+	if [ "$FS" = overlay ]; then
+		mount -t overlay overlay "$D/mnt" -o "lowerdir=$D/l1:$D/l2:$D/l3,upperdir=$D/u,workdir=$D/w,redirect_dir=off,index=off,xino=off,metacopy=off" ||
+			fail "mount overlay"
+	else
+		mount -t layerfs layerfs "$D/mnt" -o "lowerdir=$D/l1:$D/l2:$D/l3,upperdir=$D/u,workdir=$D/w" ||
+			fail "mount layerfs"
+	fi
+	M=$D/mnt
+	mkdir -p "$M/stress"
+
+	stress-ng --temp-path "$M/stress" --timeout "${dur}s" --metrics-brief \
+		--dir 1 --dentry 1 --rename 1 --link 1 --symlink 1 --xattr 1 \
+		--mmap 1 --mmap-bytes 8M --fallocate 1 --fallocate-bytes 8M \
+		--flock 1 --open 1 --chmod 1 --chown 1 --utime 1 --seek 1 \
+		--seek-size 8M --readahead 1 --readahead-bytes 8M \
+		--hdd 1 --hdd-bytes 8M > "$T/stress-ng.log" 2>&1 &
+	sng=$!
+
+	# copy-up storm: NPROC writers, each its own 4 KiB blocks of every file
+	i=0
+	while [ $i -lt "$np" ]; do
+		(for l in 1 2 3; do
+			b=$i
+			while [ $b -lt 1024 ]; do
+				printf "%04d" $i | dd of="$M/storm$l" bs=4 seek=$((b * 1024)) \
+					conv=notrunc 2>/dev/null || exit 1
+				b=$((b + np * 7))
+			done
+		done) &
+		i=$((i + 1))
+	done
+
+	# readdir racing unlink and rename in the merged directory
+	(end=$(($(date +%s) + dur)); while [ "$(date +%s)" -lt $end ]; do
+		ls -f "$M/m" > /dev/null || exit 1
+	done) &
+	rd=$!
+	(for f in $(seq 0 199); do
+		n=$(printf %06d "$f")
+		rm -f "$M/m/l3.$n"
+		mv "$M/m/l2.$n" "$M/m/moved.$n" 2>/dev/null
+	done) &
+	mv=$!
+
+	wait $mv || fail "unlink and rename in the merged directory"
+	wait $rd || fail "readdir during unlink and rename"
+	wait $sng
+	rc=$?
+	log "stress-ng: $(grep -E 'passed|failed|successful' "$T/stress-ng.log" | tail -n 2 | tr '\n' ' ')"
+	[ $rc -eq 0 ] || { cat "$T/stress-ng.log"; fail "stress-ng exited $rc"; }
+	wait
+	# every writer's blocks landed, the rest is the lower data
+	i=0
+	while [ $i -lt "$np" ]; do
+		for l in 1 2 3; do
+			got=$(dd if="$M/storm$l" bs=4 skip=$((i * 1024)) count=1 2>/dev/null)
+			assert_eq "$got" "$(printf %04d $i)" "storm$l block $i"
+		done
+		i=$((i + 1))
+	done
+	assert_eq "$(ls "$M/m" | grep -c '^l3\.')" 0 "l3 entries after unlink"
+	assert_eq "$(ls "$M/m" | grep -c '^moved\.')" 199 "renamed entries (one was whited out in l1)"
+	wc=$(find "$M" -type c | while read -r c; do stat -c '%t:%T' "$c"; done | grep -c '^0:0$')
+	assert_eq "$wc" 0 "whiteouts visible through the mount"
+	umount "$M" || fail "umount"
+	assert_eq "$(ls -A "$D/w/work" 2>/dev/null)" "" "W/work after the run"
+	after=$(lower_sum "$D/l1")$(lower_sum "$D/l2")$(lower_sum "$D/l3")
+	assert_eq "$after" "$before" "lowers after the run"
+	umount "$D"
+}
