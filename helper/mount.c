@@ -30,6 +30,7 @@
 #include "layermount.h"
 
 #define OPTS_MAX	4000	/* of the kernel's one page of options */
+#define NEED_SHORT_NAMES 1
 
 struct plan {
 	const struct lm_opts *o;
@@ -258,7 +259,7 @@ static void fs_log(int fd, const char *target)
  * The new mount API: one "lowerdir+" per layer, no page limit.  Overlayfs
  * before Linux 6.8 does not know "lowerdir+" (its legacy option string then
  * overflows, or the option is refused at create): for overlay any failure
- * returns 1, silently, and the caller retries with short names.
+ * returns NEED_SHORT_NAMES, silently, and the caller retries with those.
  */
 static int do_fsconfig(struct plan *p, const char *target)
 {
@@ -290,7 +291,7 @@ static int do_fsconfig(struct plan *p, const char *target)
 			       MOVE_MOUNT_F_EMPTY_PATH))
 		err = -errno;
 	if (err && strcmp(p->o->type, "layerfs")) {
-		err = 1;	/* overlay without "lowerdir+": try short names */
+		err = NEED_SHORT_NAMES;	/* overlay without "lowerdir+" */
 	} else if (err) {
 		fs_log(fs, target);
 		lm_err(target, "mount -t %s (fsconfig) failed: %s", p->o->type,
@@ -325,24 +326,25 @@ static int mount_plan(struct plan *p, const char *target)
 	cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cwd < 0 || fchdir(p->st->fd) || chdir(p->cwd)) {
 		lm_err(p->st->path, "chdir: %s", strerror(errno));
+		if (cwd >= 0)
+			close(cwd);
 		free(opts);
 		return LM_EXIT_SYSTEM;
 	}
-	err = strlen(opts) > OPTS_MAX ? do_fsconfig(p, target) : 2;
-	if (err == 1) {		/* no lowerdir+: short names in one page */
+	if (strlen(opts) <= OPTS_MAX) {
+		err = do_libmount(p, target, opts);
+	} else if ((err = do_fsconfig(p, target)) == NEED_SHORT_NAMES) {
 		err = shorten(p);
-		if (!err && chdir(p->st->path) == 0 && chdir(p->cwd) == 0) {
-			free(opts);
-			opts = options(p);
-			err = 2;
-		} else {
+		if (err || fchdir(p->st->fd) || chdir(p->cwd)) {
 			lm_err(p->st->path, "%s/l: %s", p->mdir,
 			       strerror(err ? -err : errno));
 			err = -EIO;
+		} else {
+			free(opts);
+			opts = options(p);
+			err = do_libmount(p, target, opts);
 		}
 	}
-	if (err == 2)
-		err = do_libmount(p, target, opts);
 	if (fchdir(cwd))
 		err = err ? err : -errno;
 	close(cwd);
