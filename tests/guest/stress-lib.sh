@@ -68,7 +68,7 @@ stress_run() {
 
 	# readdir racing unlink and rename in the merged directory
 	(end=$(($(date +%s) + dur)); while [ "$(date +%s)" -lt $end ]; do
-		ls -f "$M/m" > /dev/null || exit 1
+		lfsbench readdir "$M/m" > /dev/null || exit 1
 	done) &
 	rd=$!
 	(for f in $(seq 0 199); do
@@ -99,7 +99,9 @@ stress_run() {
 	wc=$(find "$M" -type c | while read -r c; do stat -c '%t:%T' "$c"; done | grep -c '^0:0$')
 	assert_eq "$wc" 0 "whiteouts visible through the mount"
 	umount "$M" || fail "umount"
-	assert_eq "$(ls -A "$D/w/work" 2>/dev/null)" "" "W/work after the run"
+	# (overlayfs keeps a shared whiteout "#N" there until the next mount)
+	[ "$FS" = overlay ] ||
+		assert_eq "$(ls -A "$D/w/work" 2>/dev/null)" "" "W/work after the run"
 	after=$(lower_sum "$D/l1")$(lower_sum "$D/l2")$(lower_sum "$D/l3")
 	assert_eq "$after" "$before" "lowers after the run"
 	umount "$D"
