@@ -84,6 +84,10 @@ stress_run() {
 	rc=$?
 	log "stress-ng: $(grep -E 'passed|failed|successful' "$T/stress-ng.log" | tail -n 2 | tr '\n' ' ')"
 	[ $rc -eq 0 ] || { cat "$T/stress-ng.log"; fail "stress-ng exited $rc"; }
+	if grep -q ' fail: ' "$T/stress-ng.log"; then
+		grep ' fail: ' "$T/stress-ng.log"
+		fail "stress-ng: $(grep ' fail: ' "$T/stress-ng.log" | head -n 1 | cut -c 1-200)"
+	fi
 	wait
 	# every writer's blocks landed, the rest is the lower data
 	i=0
@@ -96,6 +100,8 @@ stress_run() {
 	done
 	assert_eq "$(ls "$M/m" | grep -c '^l3\.')" 0 "l3 entries after unlink"
 	assert_eq "$(ls "$M/m" | grep -c '^moved\.')" 199 "renamed entries (one was whited out in l1)"
+	find "$M" > "$T/tree" 2> "$T/find.err" ||
+		fail "find through the mount: $(head -n 1 "$T/find.err")"
 	wc=$(find "$M" -type c | while read -r c; do stat -c '%t:%T' "$c"; done | grep -c '^0:0$')
 	assert_eq "$wc" 0 "whiteouts visible through the mount"
 	umount "$M" || fail "umount"
