@@ -31,6 +31,9 @@
 # DEBUG_MEM (guest MiB, 3072), DEBUG_TIMEOUT_SCALE (per-test timeouts x, 5).
 set -uo pipefail
 
+# one compound command, read whole before it runs: safe to edit meanwhile
+{
+
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 BUILD=${BUILD:-$top/build}
@@ -239,3 +242,4 @@ echo "# make check-debug took $(hms $((SECONDS - start)))"
 [ "$failn" -eq 0 ] || status=1
 echo "debug: $pass passed, $failn failed, $skipn skipped"
 exit $status
+}
