@@ -243,56 +243,78 @@ static int layerfs_link(struct dentry *old, struct inode *dir,
 }
 
 /*
- * Move the upper object @upper (under @udir) to the work directory,
- * leaving a whiteout in its place if @whiteout, and delete it there.
+ * Move the upper object named @name in @udir, which must be the real
+ * inode @real (hard links share a union inode, so the union inode's own
+ * upper dentry may carry another name), to the work directory, leaving a
+ * whiteout in its place if @whiteout, and delete it there.
  */
 static int layerfs_remove_via_work(struct layerfs_fs *ofs, struct dentry *udir,
-				   struct dentry *upper, bool whiteout)
+				   const struct qstr *name, struct inode *real,
+				   bool whiteout)
 {
 	struct inode *wdir = d_inode(ofs->workdir);
-	struct dentry *trap, *tmp;
-	char name[LAYERFS_TMP_NAME];
+	struct dentry *trap, *tmp, *victim;
+	char tname[LAYERFS_TMP_NAME];
 	int err;
 
-	layerfs_tmp_name(name);
+	layerfs_tmp_name(tname);
 	trap = lock_rename(ofs->workdir, udir);
 	if (IS_ERR(trap))
 		return PTR_ERR(trap);
-	tmp = layerfs_do_lookup_locked(ofs->workdir, name, strlen(name));
+	victim = layerfs_do_lookup_locked(udir, name->name, name->len);
+	err = PTR_ERR(victim);
+	if (IS_ERR(victim))
+		goto out_unlock;
+	tmp = layerfs_do_lookup_locked(ofs->workdir, tname, strlen(tname));
 	err = PTR_ERR(tmp);
 	if (IS_ERR(tmp))
-		goto out_unlock;
-	err = -EIO;
-	if (d_is_positive(tmp) || upper->d_parent != udir ||
-	    d_unhashed(upper) || trap == upper || trap == tmp)
+		goto out_dput_victim;
+	err = -ESTALE;
+	if (d_is_positive(tmp) || d_inode(victim) != real ||
+	    trap == victim || trap == tmp)
 		goto out_dput;
-	err = layerfs_do_rename(d_inode(udir), upper, wdir, tmp,
+	err = layerfs_do_rename(d_inode(udir), victim, wdir, tmp,
 				whiteout ? RENAME_WHITEOUT : 0);
 out_dput:
 	dput(tmp);
+	if (err)
+		goto out_dput_victim;
+	unlock_rename(ofs->workdir, udir);
+	/* @victim now lives in the work directory */
+	if (d_is_dir(victim))
+		layerfs_cleanup_dir(ofs, victim, 1);
+	inode_lock_nested(wdir, I_MUTEX_PARENT);
+	if (victim->d_parent == ofs->workdir && d_is_positive(victim))
+		err = layerfs_do_remove(wdir, victim);
+	inode_unlock(wdir);
+	dput(victim);
+	return err;
+
+out_dput_victim:
+	dput(victim);
 out_unlock:
 	unlock_rename(ofs->workdir, udir);
-	if (err)
-		return err;
-	/* @upper now lives in the work directory */
-	if (d_is_dir(upper))
-		layerfs_cleanup_dir(ofs, upper, 1);
-	inode_lock_nested(wdir, I_MUTEX_PARENT);
-	if (upper->d_parent == ofs->workdir && d_is_positive(upper))
-		err = layerfs_do_remove(wdir, upper);
-	inode_unlock(wdir);
 	return err;
 }
 
-/* Plain unlink of an upper non-directory with nothing below it. */
-static int layerfs_unlink_upper(struct dentry *udir, struct dentry *upper)
+/* Plain unlink of the upper non-directory @name (inode @real). */
+static int layerfs_unlink_upper(struct dentry *udir, const struct qstr *name,
+				struct inode *real)
 {
 	struct inode *dir = d_inode(udir);
-	int err = -EIO;
+	struct dentry *victim;
+	int err;
 
 	inode_lock_nested(dir, I_MUTEX_PARENT);
-	if (upper->d_parent == udir && !d_unhashed(upper))
-		err = layerfs_do_remove(dir, upper);
+	victim = layerfs_do_lookup_locked(udir, name->name, name->len);
+	err = PTR_ERR(victim);
+	if (IS_ERR(victim))
+		goto out_unlock;
+	err = -ESTALE;
+	if (d_inode(victim) == real)
+		err = layerfs_do_remove(dir, victim);
+	dput(victim);
+out_unlock:
 	inode_unlock(dir);
 	return err;
 }
@@ -347,9 +369,11 @@ static int layerfs_remove(struct inode *dir, struct dentry *dentry)
 	if (!upper)
 		err = layerfs_make_whiteout(udir, &dentry->d_name);
 	else if (lower || d_is_dir(upper))
-		err = layerfs_remove_via_work(ofs, udir, upper, lower);
+		err = layerfs_remove_via_work(ofs, udir, &dentry->d_name,
+					      d_inode(upper), lower);
 	else
-		err = layerfs_unlink_upper(udir, upper);
+		err = layerfs_unlink_upper(udir, &dentry->d_name,
+					   d_inode(upper));
 	layerfs_drop_write(sb);
 out_revert:
 	layerfs_revert_creds(old);
@@ -477,10 +501,11 @@ static int layerfs_rename(struct layerfs_idmap *idmap, struct inode *olddir,
 	err = PTR_ERR(nd);
 	if (IS_ERR(nd))
 		goto out_dput_od;
+	/* hard links share a union inode: compare real inodes, not names */
 	err = -ESTALE;
-	if (od != oldupper || od == trap || nd == trap)
+	if (d_inode(od) != d_inode(oldupper) || od == trap || nd == trap)
 		goto out_dput;
-	if (newupper ? nd != newupper :
+	if (newupper ? d_inode(nd) != d_inode(newupper) :
 	    d_is_positive(nd) && !layerfs_is_whiteout(nd))
 		goto out_dput;
 	/* a directory cannot replace the whiteout device: swap, then drop */

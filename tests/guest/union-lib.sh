@@ -142,3 +142,92 @@ check_dino() {
 		done || exit 1
 	done
 }
+
+# diff_layers S: three lowers S/l1 (top) .. S/l3 with every kind of entry
+# the differential tests touch
+diff_layers() {
+	s=$1
+	mkdir -p "$s/l1" "$s/l2" "$s/l3"
+	echo one > "$s/l1/f"
+	echo two > "$s/l2/f"
+	echo two > "$s/l2/only2"
+	echo three > "$s/l3/wh"
+	mknod "$s/l2/wh" c 0 0
+	mkdir -p "$s/l1/d" "$s/l2/d" "$s/l3/d" "$s/l2/o" "$s/l3/o"
+	echo a > "$s/l1/d/a"
+	echo b > "$s/l2/d/b"
+	echo c > "$s/l3/d/c"
+	echo gone > "$s/l3/d/gone"
+	mknod "$s/l1/d/gone" c 0 0
+	echo x > "$s/l2/o/x"
+	echo y > "$s/l3/o/y"
+	setfattr -n trusted.overlay.opaque -v y "$s/l2/o"
+	echo file > "$s/l1/fd"
+	mkdir -p "$s/l2/fd"
+	echo z > "$s/l2/fd/z"
+	mkdir -p "$s/l3/deep/er"
+	echo deep > "$s/l3/deep/er/file"
+	ln -s f "$s/l2/lnk"
+	ln -s nowhere "$s/l3/dangling"
+	mkfifo "$s/l3/fifo"
+	mknod "$s/l3/null" c 1 3
+	echo hard > "$s/l3/hl"
+	ln "$s/l3/hl" "$s/l3/hl2"
+	setfattr -n trusted.tag -v lower "$s/l2/only2"
+	chown 5:6 "$s/l3/deep/er/file"
+	chmod 751 "$s/l3/deep"
+}
+
+# run_ops SEED COUNT A B: the same pseudo-random operations, relative
+# to the mounts A (reference) and B (layerfs); after every step the
+# results and the trees must match. Fails with the seed and step.
+run_ops() {
+	seed=$1 count=$2 ra=$3 rb=$4
+	# overlayfs from 6.7 on lets users set escaped private xattrs
+	priv=0.2
+	grep -q '^private_xattr_escape ' /tests/deviations && priv=0
+	awk -v seed="$seed" -v n="$count" -v priv="$priv" 'BEGIN {
+		srand(seed)
+		np = split("f only2 wh d d/a d/b d/c d/gone o o/x o/y fd fd/z df " \
+			"deep deep/er deep/er/file lnk dangling fifo null hl hl2 " \
+			"n1 n2 d/n3 deep/n4 nd nd/n5 o/n6", p, " ")
+		no = split("openr openw creat trunc append excl mkdir mkdir rmdir " \
+			"unlink unlink rename rename rename_noreplace " \
+			"rename_exchange rename_whiteout link symlink mknod mkfifo " \
+			"chmodn chownn truncn utimes setxattrv setxattrv " \
+			"removexattr write write pwrite fallocate readlink " \
+			"getxattr listxattr opendir", o, " ")
+		for (i = 1; i <= n; i++) {
+			op = o[int(rand() * no) + 1]
+			a = p[int(rand() * np) + 1]
+			b = p[int(rand() * np) + 1]
+			arg = b
+			if (op == "chmodn") arg = sprintf("%o", 256 + int(rand() * 256))
+			if (op == "chownn") arg = int(rand() * 9) ":" int(rand() * 9)
+			if (op == "truncn") arg = int(rand() * 9000)
+			if (op ~ /^(write|pwrite)$/) arg = "w" i
+			if (op == "setxattrv") arg = (rand() < priv ? \
+				"trusted.overlay.x" : "trusted.t" int(rand() * 3)) "=v" i
+			if (op ~ /xattr$/ && op != "setxattrv" && op != "listxattr") \
+				arg = rand() < 0.5 ? "trusted.tag" : "trusted.t1"
+			if (op == "symlink") { arg = a; a = "target" i }
+			print i, op, a, arg
+		}
+	}' > "$T/ops.$seed"
+	while read -r step op a arg; do
+		x=$(cd "$ra" && tryop "$op" "$a" "$arg" 2>&1)
+		y=$(cd "$rb" && tryop "$op" "$a" "$arg" 2>&1)
+		[ "$x" = "$y" ] || fail "seed $seed step $step: $op $a $arg: reference '$x', layerfs '$y'"
+		treedump "$ra" > "$T/tree.a" 2>&1
+		treedump "$rb" > "$T/tree.b" 2>&1
+		if ! cmp -s "$T/tree.a" "$T/tree.b"; then
+			diff "$T/tree.a" "$T/tree.b" | head -n 20
+			fail "seed $seed step $step: $op $a $arg: trees differ"
+		fi
+	done < "$T/ops.$seed"
+}
+
+# lower_hash S: a fingerprint of the lowers under S (data and metadata)
+lower_hash() {
+	treedump -t "$1" | md5sum
+}

@@ -21,6 +21,11 @@ assert_eq "$(tryop mknod "$M/nd/cdev")" OK "mknod 1:3"
 mknod "$M/wh0" c 0 0 2>/dev/null && fail "mknod of a whiteout allowed"
 ln "$M/new" "$M/hard"
 assert_eq "$(stat -c %h "$M/new")" 2 "hard link count"
+# removing the second name of a link pair leaves the first intact
+ln "$M/new" "$M/hard2"
+rm "$M/hard2" || fail "unlink of a second hard link"
+assert_eq "$(cat "$M/new")" hello "first name after unlinking the second"
+[ -e "$U/hard2" ] && fail "unlinked hard link left in upper"
 
 # unlink of a lower file leaves a whiteout
 rm "$M/f"

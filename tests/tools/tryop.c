@@ -8,6 +8,10 @@
  *     unlink rename link symlink mknod mkfifo chmod chown truncate utimes
  *     setxattr removexattr getxattr listxattr fallocate mmapw readlink
  *     opendir mksock (bind a unix socket at PATH) connect (connect to one)
+ *     write (append ARG) pwrite (ARG at offset 3, no truncation)
+ *     truncn (truncate to ARG bytes) chmodn (mode ARG, octal)
+ *     chownn (ARG uid:gid) rename_noreplace rename_exchange
+ *     rename_whiteout (ARG: new path) setxattrv (ARG name=value)
  * ARG: second path (rename, link: new name; symlink: link name) or
  *      xattr name (setxattr, removexattr, getxattr).
  * getxattr prints the value, listxattr the names one per line, readlink
@@ -26,6 +30,8 @@
 #include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
+#include <linux/fs.h>
+#include <sys/syscall.h>
 
 static int res(int r)
 {
@@ -39,7 +45,8 @@ static int res(int r)
 
 static int openf(const char *p, int flags)
 {
-	int fd = open(p, flags, 0644);
+	/* O_NONBLOCK: opening a fifo must not wait for a peer */
+	int fd = open(p, flags | O_NONBLOCK, 0644);
 
 	if (fd >= 0)
 		close(fd);
@@ -106,8 +113,44 @@ int main(int argc, char **argv)
 		return res(setxattr(p, a, "v", 1, 0));
 	if (!strcmp(op, "removexattr"))
 		return res(removexattr(p, a));
+	if (!strcmp(op, "write") || !strcmp(op, "pwrite")) {
+		int fd = open(p, (op[0] == 'w' ? O_WRONLY | O_APPEND : O_WRONLY) |
+			      O_NONBLOCK);
+
+		if (fd < 0)
+			return res(fd);
+		if (op[0] == 'w')
+			n = write(fd, a, strlen(a));
+		else
+			n = pwrite(fd, a, strlen(a), 3);
+		close(fd);
+		return res(n < 0 ? -1 : 0);
+	}
+	if (!strcmp(op, "truncn"))
+		return res(truncate(p, strtoll(a, NULL, 0)));
+	if (!strcmp(op, "chmodn"))
+		return res(chmod(p, strtoul(a, NULL, 8)));
+	if (!strcmp(op, "chownn"))
+		return res(lchown(p, strtoul(a, NULL, 0),
+				  strtoul(strchr(a, ':') ? strchr(a, ':') + 1 : "0",
+					  NULL, 0)));
+	if (!strncmp(op, "rename_", 7)) {
+		unsigned int fl = !strcmp(op + 7, "noreplace") ? RENAME_NOREPLACE :
+				  !strcmp(op + 7, "exchange") ? RENAME_EXCHANGE :
+				  RENAME_WHITEOUT;
+
+		return res(syscall(SYS_renameat2, AT_FDCWD, p, AT_FDCWD, a, fl));
+	}
+	if (!strcmp(op, "setxattrv")) {
+		char *name = strdup(a), *v = strchr(name, '=');
+
+		if (!v)
+			return 2;
+		*v++ = '\0';
+		return res(lsetxattr(p, name, v, strlen(v), 0));
+	}
 	if (!strcmp(op, "fallocate")) {
-		int fd = open(p, O_RDONLY);
+		int fd = open(p, O_RDWR);
 
 		if (fd < 0)
 			return res(fd);
