@@ -8,14 +8,14 @@
 D=$T/disk
 scratch_ext4 "$D"
 mkdir -p "$D/lower" "$D/upper" "$D/work" "$D/m"
-lfsbench mkfile "$D/lower/big" 256 > /dev/null
+lfsbench mkfile "$D/lower/big" 128 > /dev/null
 sha256sum < "$D/lower/big" | cut -d' ' -f1 > "$D/old.sha"
 { printf y; tail -c +2 "$D/lower/big"; } | sha256sum | cut -d' ' -f1 > "$D/new.sha"
 sync
 mount -t layerfs layerfs "$D/m" \
 	-o "lowerdir=$D/lower,upperdir=$D/upper,workdir=$D/work" || fail "mount"
 # calibrate: how long does the copy-up of an equal file take here?
-lfsbench mkfile "$D/lower/cal" 256 > /dev/null
+lfsbench mkfile "$D/lower/cal" 128 > /dev/null
 sync
 t=$(lfsbench first-write "$D/m/cal") || fail "calibration copy-up"
 ms=$(awk -v t="$t" 'BEGIN { printf "%d", t * 500 }')

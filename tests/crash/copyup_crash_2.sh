@@ -22,7 +22,7 @@ elif [ "$got" = "$(cat "$D/new.sha")" ]; then
 else
 	fail "the file is neither the old nor the new content"
 fi
-[ -e "$D/upper/big" ] && [ "$(stat -c %s "$D/upper/big")" != 268435456 ] &&
+[ -e "$D/upper/big" ] && [ "$(stat -c %s "$D/upper/big")" != 134217728 ] &&
 	fail "partial file in upper: $(stat -c %s "$D/upper/big") bytes"
 umount "$D/m"
 umount "$D"
