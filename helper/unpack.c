@@ -28,9 +28,6 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include "layermount.h"
 
 struct fixup {
