@@ -14,10 +14,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 struct stat;
+struct archive;
 
 #define LM_VERSION	"0.2"
 #define LM_DEFAULT_STORE "/var/lib/layermount"
@@ -81,82 +79,6 @@ void lm_progress_start(struct lm_progress *p, unsigned int index,
 		       unsigned int count, const char *what);
 void lm_progress_update(struct lm_progress *p, uint64_t bytes);
 void lm_progress_end(struct lm_progress *p);
-
-/*
- * libarchive.c: libarchive is loaded on first use (dlopen), as systemd
- * does: it pulls in libxml2, ICU and libstdc++, which a mount of layers
- * already in the store does not need.  The archive_*() names below call
- * through the table; lm_archive_load() must succeed first.
- */
-#define LM_ARCHIVE_SYMBOLS \
-	X(archive_entry_atime)	\
-	X(archive_entry_atime_is_set)	\
-	X(archive_entry_atime_nsec)	\
-	X(archive_entry_filetype)	\
-	X(archive_entry_gid)	\
-	X(archive_entry_hardlink)	\
-	X(archive_entry_mtime)	\
-	X(archive_entry_mtime_nsec)	\
-	X(archive_entry_pathname)	\
-	X(archive_entry_perm)	\
-	X(archive_entry_rdevmajor)	\
-	X(archive_entry_rdevminor)	\
-	X(archive_entry_size)	\
-	X(archive_entry_sparse_count)	\
-	X(archive_entry_symlink)	\
-	X(archive_entry_uid)	\
-	X(archive_entry_xattr_next)	\
-	X(archive_entry_xattr_reset)	\
-	X(archive_error_string)	\
-	X(archive_filter_bytes)	\
-	X(archive_read_data_block)	\
-	X(archive_read_data_skip)	\
-	X(archive_read_free)	\
-	X(archive_read_new)	\
-	X(archive_read_next_header)	\
-	X(archive_read_open)	\
-	X(archive_read_open_fd)	\
-	X(archive_read_support_format_tar)	\
-	X(archive_set_error)	\
-	/* end */
-#define X(name) __typeof__(name) *name;
-struct lm_archive_table {
-	LM_ARCHIVE_SYMBOLS
-};
-#undef X
-extern struct lm_archive_table lm_la;
-int lm_archive_load(void);
-#ifndef LM_ARCHIVE_IMPL
-#define archive_entry_atime (lm_la.archive_entry_atime)
-#define archive_entry_atime_is_set (lm_la.archive_entry_atime_is_set)
-#define archive_entry_atime_nsec (lm_la.archive_entry_atime_nsec)
-#define archive_entry_filetype (lm_la.archive_entry_filetype)
-#define archive_entry_gid (lm_la.archive_entry_gid)
-#define archive_entry_hardlink (lm_la.archive_entry_hardlink)
-#define archive_entry_mtime (lm_la.archive_entry_mtime)
-#define archive_entry_mtime_nsec (lm_la.archive_entry_mtime_nsec)
-#define archive_entry_pathname (lm_la.archive_entry_pathname)
-#define archive_entry_perm (lm_la.archive_entry_perm)
-#define archive_entry_rdevmajor (lm_la.archive_entry_rdevmajor)
-#define archive_entry_rdevminor (lm_la.archive_entry_rdevminor)
-#define archive_entry_size (lm_la.archive_entry_size)
-#define archive_entry_sparse_count (lm_la.archive_entry_sparse_count)
-#define archive_entry_symlink (lm_la.archive_entry_symlink)
-#define archive_entry_uid (lm_la.archive_entry_uid)
-#define archive_entry_xattr_next (lm_la.archive_entry_xattr_next)
-#define archive_entry_xattr_reset (lm_la.archive_entry_xattr_reset)
-#define archive_error_string (lm_la.archive_error_string)
-#define archive_filter_bytes (lm_la.archive_filter_bytes)
-#define archive_read_data_block (lm_la.archive_read_data_block)
-#define archive_read_data_skip (lm_la.archive_read_data_skip)
-#define archive_read_free (lm_la.archive_read_free)
-#define archive_read_new (lm_la.archive_read_new)
-#define archive_read_next_header (lm_la.archive_read_next_header)
-#define archive_read_open (lm_la.archive_read_open)
-#define archive_read_open_fd (lm_la.archive_read_open_fd)
-#define archive_read_support_format_tar (lm_la.archive_read_support_format_tar)
-#define archive_set_error (lm_la.archive_set_error)
-#endif
 
 /* path.c: tar and manifest paths, normalised and checked */
 #define LM_NAME_MAX	255

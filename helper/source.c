@@ -19,6 +19,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include "layermount.h"
 
 enum { M_FILE, M_SYMLINK, M_HARDLINK, M_OTHER };
@@ -75,20 +78,12 @@ out:
 
 static int index_tar(struct lm_source *src, const struct lm_caps *caps)
 {
-	struct archive *a;
+	struct archive *a = archive_read_new();
 	struct archive_entry *e;
 	size_t cap = 0;
 	char name[LM_PATH_MAX + 1];
-	int r, ret = lm_archive_load();
+	int r, ret = LM_EXIT_IMAGE;
 
-	if (ret)
-		return ret;
-	ret = LM_EXIT_IMAGE;
-	a = archive_read_new();
-	if (!a) {
-		lm_err(src->path, "out of memory");
-		return LM_EXIT_SYSTEM;
-	}
 	archive_read_support_format_tar(a);
 	if (archive_read_open_fd(a, src->tarfd, 65536) != ARCHIVE_OK) {
 		lm_err(src->path, "not a tar archive: %s", archive_error_string(a));

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <archive.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -224,8 +225,6 @@ int lm_stream_open(struct lm_stream **sp, struct lm_reader *rd,
 	s->blob_h = lm_hash_new();
 	s->diff_h = lm_hash_new();
 	*sp = s;
-	if (lm_archive_load())
-		return LM_EXIT_SYSTEM;
 	/* Peek at the magic; fill() hashes what it reads. */
 	s->kind = K_GZIP;
 	if (fill(s, 4)) {

@@ -28,6 +28,9 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include "layermount.h"
 
 struct fixup {
