@@ -37,8 +37,9 @@
  * @next_check: next entry of the current layer to look up
  * @ino:        d_ino, already mapped
  * @pos:        stack position the entry came from (-1: upper layer)
- * @origin:     for an upper non-directory, the stack position of the
- *              first lower layer with the same name (-1: none)
+ * @origin:     for an upper entry, the stack position of the first lower
+ *              layer with the same name if that is of the same kind
+ *              (-1: none seen, -2: not of the same kind)
  * @len:        length of @name
  * @type:       DT_* type
  * @whiteout:   hides the name below, never listed
@@ -129,10 +130,14 @@ static bool layerfs_merge_actor(struct dir_context *ctx, const char *name,
 		e = rb_entry(parent, struct layerfs_dirent, node);
 		c = layerfs_name_cmp(name, len, e);
 		if (!c) {
-			/* a higher layer has it; maybe copied up from here */
-			if (e->pos < 0 && mc->pos >= 0 && e->origin < 0 &&
-			    e->type != DT_DIR && d_type != DT_DIR)
-				e->origin = mc->pos;
+			/*
+			 * A higher layer has it. The first lower layer with
+			 * the name is the origin of an upper entry of the
+			 * same kind (-2: seen, not an origin).
+			 */
+			if (e->pos < 0 && mc->pos >= 0 && e->origin == -1)
+				e->origin = (e->type == DT_DIR) ==
+					    (d_type == DT_DIR) ? mc->pos : -2;
 			return true;
 		}
 		link = c < 0 ? &parent->rb_left : &parent->rb_right;
@@ -233,8 +238,8 @@ static int layerfs_index_cache(struct layerfs_dir_cache *cache)
 }
 
 /*
- * A copied-up file shows the inode number of its origin (see inode.c);
- * give d_ino the same number.
+ * A copied-up file, and an upper directory merged with lower ones, show
+ * the inode number of their origin (see inode.c); give d_ino the same.
  */
 static int layerfs_origin_inos(struct layerfs_dir_cache *cache,
 			       struct inode *dir, struct dentry *udir)
@@ -253,15 +258,23 @@ static int layerfs_origin_inos(struct layerfs_dir_cache *cache,
 		lo = layerfs_do_lookup(li->lower[e->origin].dentry, e->name,
 				       e->len);
 		err = PTR_ERR_OR_ZERO(lo);
-		if (!err && d_is_positive(up) && d_is_positive(lo) &&
-		    !d_is_dir(up) && !d_is_dir(lo) &&
-		    d_inode(lo)->i_nlink == 1) {
+		if (err || d_is_negative(up) || d_is_negative(lo))
+			goto next;
+		if (d_is_dir(up) && d_is_dir(lo)) {
+			struct layerfs_path p = {
+				&LAYERFS_FS(dir->i_sb)->layers[0], up
+			};
+
+			err = !layerfs_do_is_opaque(&p);
+		} else if (!d_is_dir(up) && !d_is_dir(lo) &&
+			   d_inode(lo)->i_nlink == 1) {
 			err = layerfs_origin_match(up, lo);
-			if (err > 0)
-				e->ino = layerfs_map_ino(LAYERFS_FS(dir->i_sb),
-							 li->lower[e->origin].layer,
-							 d_inode(lo)->i_ino);
 		}
+		if (err > 0)
+			e->ino = layerfs_map_ino(LAYERFS_FS(dir->i_sb),
+						 li->lower[e->origin].layer,
+						 d_inode(lo)->i_ino);
+next:
 		if (!IS_ERR(lo))
 			dput(lo);
 		dput(up);

@@ -12,6 +12,9 @@
  *     truncn (truncate to ARG bytes) chmodn (mode ARG, octal)
  *     chownn (ARG uid:gid) rename_noreplace rename_exchange
  *     rename_whiteout (ARG: new path) setxattrv (ARG name=value)
+ *     mmapwrite (ARG written at offset 0 through a shared mapping)
+ *     fsync fdatasync syncfs flock (exclusive, non-blocking) fcntllock
+ *     (write lock, non-blocking) flockhold (hold flock for ARG seconds)
  * ARG: second path (rename, link: new name; symlink: link name) or
  *      xattr name (setxattr, removexattr, getxattr).
  * getxattr prints the value, listxattr the names one per line, readlink
@@ -30,6 +33,7 @@
 #include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
+#include <sys/file.h>
 #include <linux/fs.h>
 #include <sys/syscall.h>
 
@@ -125,6 +129,51 @@ int main(int argc, char **argv)
 			n = pwrite(fd, a, strlen(a), 3);
 		close(fd);
 		return res(n < 0 ? -1 : 0);
+	}
+	if (!strcmp(op, "mmapwrite")) {
+		int fd = open(p, O_RDWR);
+		char *m;
+
+		if (fd < 0)
+			return res(fd);
+		m = mmap(NULL, strlen(a), PROT_READ | PROT_WRITE, MAP_SHARED,
+			 fd, 0);
+		if (m == MAP_FAILED)
+			return res(-1);
+		memcpy(m, a, strlen(a));
+		if (msync(m, strlen(a), MS_SYNC))
+			return res(-1);
+		return res(munmap(m, strlen(a)));
+	}
+	if (!strcmp(op, "fsync") || !strcmp(op, "fdatasync") ||
+	    !strcmp(op, "syncfs") || !strcmp(op, "flock") ||
+	    !strcmp(op, "fcntllock")) {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		int fd = open(p, O_RDWR);
+
+		if (fd < 0)
+			return res(fd);
+		if (op[0] == 'f' && op[1] == 's')
+			return res(fsync(fd));
+		if (op[1] == 'd')
+			return res(fdatasync(fd));
+		if (op[0] == 's')
+			return res(syncfs(fd));
+		if (op[1] == 'l')
+			return res(flock(fd, LOCK_EX | LOCK_NB));
+		if (op[1] == 'c')
+			return res(fcntl(fd, F_SETLK, &fl));
+		return 2;
+	}
+	if (!strcmp(op, "flockhold")) {
+		int fd = open(p, O_RDONLY);
+
+		if (fd < 0 || flock(fd, LOCK_EX))
+			return res(-1);
+		printf("OK\n");
+		fflush(stdout);
+		sleep(atoi(a));
+		return 0;
 	}
 	if (!strcmp(op, "truncn"))
 		return res(truncate(p, strtoll(a, NULL, 0)));
