@@ -281,6 +281,7 @@ ssize_t layerfs_do_write_iter(struct file *real, struct kiocb *iocb,
 ssize_t layerfs_do_splice_write(struct pipe_inode_info *pipe,
 				struct file *file, struct file *real,
 				loff_t *ppos, size_t len, unsigned int flags);
+int layerfs_do_sync_fs(struct super_block *sb);
 int layerfs_do_fsync(struct file *file, struct file *real, loff_t start,
 		     loff_t end, int datasync);
 int layerfs_do_fallocate(struct file *file, struct file *real, int mode,

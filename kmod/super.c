@@ -61,6 +61,16 @@ static void layerfs_evict_inode(struct inode *inode)
 	mutex_destroy(&li->lock);
 }
 
+/* syncfs() and sync(2) of the union write back the upper filesystem. */
+static int layerfs_sync_fs(struct super_block *sb, int wait)
+{
+	struct vfsmount *mnt = layerfs_upper_mnt(LAYERFS_FS(sb));
+
+	if (!mnt || !wait)
+		return 0;
+	return layerfs_do_sync_fs(mnt->mnt_sb);
+}
+
 static int layerfs_statfs(struct dentry *dentry, struct kstatfs *buf)
 {
 	struct super_block *sb = dentry->d_sb;
@@ -120,6 +130,7 @@ static const struct super_operations layerfs_super_ops = {
 	.free_inode	= layerfs_free_inode,
 	.evict_inode	= layerfs_evict_inode,
 	.drop_inode	= generic_delete_inode,
+	.sync_fs	= layerfs_sync_fs,
 	.statfs		= layerfs_statfs,
 	.show_options	= layerfs_show_options,
 };

@@ -752,3 +752,20 @@ out_free:
 	pr_debug("origin_match(%pd2, %pd2) = %d\n", upper, lower, ret);
 	return ret;
 }
+
+/**
+ * layerfs_do_sync_fs() - write back the upper filesystem
+ * @sb: the upper superblock
+ *
+ * Return: 0 or a negative errno.
+ */
+int layerfs_do_sync_fs(struct super_block *sb)
+{
+	int err;
+
+	down_read(&sb->s_umount);
+	err = sync_filesystem(sb);
+	up_read(&sb->s_umount);
+	pr_debug("sync_fs(%s) = %d\n", sb->s_id, err);
+	return err;
+}

@@ -19,8 +19,13 @@ hash_lowers() { (cd "$T" && find l1 l2 l3 | sort | while read -r p; do
 	stat -c '%n %f %s %Y %u %g' "$p"; [ -f "$p" ] && md5sum < "$p"; done); }
 hash_lowers > "$T/lowers.before"
 
+# leftovers of an interrupted copy-up are removed at mount
+mkdir -p "$W/work/#junk/sub" "$W/work/#dir"
+echo partial > "$W/work/#17"
+mknod "$W/work/#dir/wh" c 0 0
 lmount "$M" "lowerdir=$L1:$T/l2:$T/l3,upperdir=$U,workdir=$W"
 [ -d "$W/work" ] || fail "no work directory"
+assert_eq "$(ls -A "$W/work")" "" "work directory emptied at mount"
 
 # append to a file from a middle layer: data, owner, mode, xattr copied
 echo more >> "$M/only2"
