@@ -470,22 +470,22 @@ static int layerfs_rename(struct layerfs_idmap *idmap, struct inode *olddir,
 		goto out_revert;
 	if (lower)
 		rflags |= RENAME_WHITEOUT;
+	err = layerfs_want_write(sb);
+	if (err)
+		goto out_revert;
 	/* a directory moved over a name that may exist below hides it */
 	if (d_is_dir(old) && LAYERFS_I(newdir)->numlower) {
 		err = layerfs_do_setxattr(oldupper, LAYERFS_XATTR_OPAQUE, "y",
 					  1, 0);
 		if (err)
-			goto out_revert;
+			goto out_drop;
 	}
 	if (exchange && d_is_dir(new) && LAYERFS_I(olddir)->numlower) {
 		err = layerfs_do_setxattr(newupper, LAYERFS_XATTR_OPAQUE, "y",
 					  1, 0);
 		if (err)
-			goto out_revert;
+			goto out_drop;
 	}
-	err = layerfs_want_write(sb);
-	if (err)
-		goto out_revert;
 
 	trap = lock_rename(newudir, oldudir);
 	err = PTR_ERR(trap);
@@ -508,9 +508,13 @@ static int layerfs_rename(struct layerfs_idmap *idmap, struct inode *olddir,
 	if (newupper ? d_inode(nd) != d_inode(newupper) :
 	    d_is_positive(nd) && !layerfs_is_whiteout(nd))
 		goto out_dput;
-	/* a directory cannot replace the whiteout device: swap, then drop */
+	/*
+	 * A directory cannot replace the whiteout device: swap them, which
+	 * leaves the whiteout at the old name; drop it unless that name
+	 * needs one.
+	 */
 	if (!exchange && layerfs_is_whiteout(nd) && d_is_dir(od))
-		rflags |= RENAME_EXCHANGE;
+		rflags = (rflags & ~RENAME_WHITEOUT) | RENAME_EXCHANGE;
 	err = layerfs_do_rename(d_inode(oldudir), od, d_inode(newudir), nd,
 				rflags);
 	if (!err && (rflags & RENAME_EXCHANGE) && !exchange && !lower)

@@ -54,8 +54,24 @@ assert_eq "$(cat "$M/f")" again "file over a whiteout"
 mv "$M/only2" "$M/nd/moved"
 [ -e "$M/only2" ] && fail "rename source still visible"
 assert_eq "$(cat "$M/nd/moved")" two "rename target"
+# a directory renamed onto a whited-out name, from a name that needs a
+# whiteout itself (an opaque dir that replaced a lower one) and from one
+# that does not
+rm -r "$M/o"
+mkdir "$M/o"
+echo in > "$M/o/in"
+rm "$M/fd"
+mv "$M/o" "$M/fd" || fail "dir over a whiteout, whiteout at the source"
+assert_eq "$(cat "$M/fd/in")" in "moved dir content"
+[ -e "$M/o" ] && fail "source of the move still visible"
+assert_eq "$(stat -c %t:%T "$U/o")" "0:0" "whiteout left at the source"
+mkdir "$M/pure"
+rm "$M/deep/er/file"
+mv "$M/pure" "$M/deep/er/file" || fail "dir over a whiteout, plain source"
+[ -d "$M/deep/er/file" ] || fail "moved dir missing"
+[ -e "$U/pure" ] && fail "pure upper source left something behind"
 # rename of a directory from a lower layer: EXDEV
-assert_eq "$(tryop rename "$M/o" "$M/o2")" EXDEV "rename of a lower dir"
+assert_eq "$(tryop rename "$M/deep" "$M/deep2")" EXDEV "rename of a lower dir"
 # pure upper directory renames fine, also into a merged dir
 mkdir -p "$M/nd/sub"
 echo x > "$M/nd/sub/x"
