@@ -1,6 +1,8 @@
 #!/bin/sh
 # timeout: 600
-# make demo: the main job, in a freshly booted guest.
+# make demo: the main job, end to end, in a freshly booted guest: load the
+# module, mount a 4-layer image made with umoci (vm/demo-image.sh) with
+# layermount, and show the merged view, a copy-up and a whiteout.
 . /tests/lib.sh
 
 step() {
@@ -8,10 +10,61 @@ step() {
 	echo "### $*"
 }
 
-step "kernel"
-uname -r
-step "insmod layerfs.ko"
+IMG=/tests/data
+S=/var/lib/layermount
+M=/mnt/demo
+
+step "kernel $(uname -r): insmod layerfs.ko"
 must insmod /lib/modules/layerfs.ko
-grep '^layerfs ' /proc/modules
-step "the filesystem type is registered"
 grep -w layerfs /proc/filesystems || fail "layerfs not in /proc/filesystems"
+
+step "the image: an OCI layout made with umoci"
+cat $IMG/index.json
+echo
+mkdir -p $M
+step "layermount $IMG $M"
+must layermount $IMG $M
+grep " $M " /proc/mounts | sed 's/lowerdir=[^,]*/lowerdir=<4 layers>/'
+
+step "the layer store: one directory per layer, named by its diff_id"
+ls -l $S/layers
+for l in $S/layers/*; do
+	echo "--- $(basename "$l" | cut -c 1-12)..."
+	(cd "$l" && find . -mindepth 1 | sort | while read -r p; do
+		if [ -c "$p" ]; then echo "$p  (whiteout: char $(stat -c %t:%T "$p"))"
+		elif [ -d "$p" ] && [ "$(getfattr --only-values -n trusted.overlay.opaque "$p" 2>/dev/null)" = y ]; then
+			echo "$p/  (opaque directory)"
+		else echo "$p"; fi
+	done)
+done
+
+step "the merged view"
+(cd $M && find . -mindepth 1 | sort)
+echo "/data (b deleted in layer 3):      $(ls $M/data | tr '\n' ' ')"
+echo "/cache (opaque in layer 4):        $(ls $M/cache | tr '\n' ' ')"
+echo "/app/config (added in layer 2):   $(cat $M/app/config)"
+$M/bin/hello
+[ "$(ls $M/data | tr '\n' ' ')" = "a c " ] || fail "merged /data"
+[ "$(ls $M/cache)" = fresh ] || fail "opaque /cache"
+
+U=$(find $S -path '*/upper' -type d | head -n 1)
+step "copy-up: append to /app/VERSION (it lives in the bottom layer)"
+echo "patched in the container" >> $M/app/VERSION
+cat $M/app/VERSION
+echo "upper ($U):"
+(cd "$U" && find . -mindepth 1 | sort | xargs ls -ld)
+echo "the lower layer is unchanged:"
+cat $S/layers/*/app/VERSION
+grep -q patched "$U/app/VERSION" || fail "no copy-up of /app/VERSION"
+
+step "whiteout: rm /data/a"
+rm $M/data/a
+echo "/data now: $(ls $M/data | tr '\n' ' ')"
+ls -l "$U/data/a"
+[ -c "$U/data/a" ] || fail "no whiteout for /data/a"
+
+step "layermount umount $M: the ephemeral upper goes, the store stays"
+must layermount umount $M
+grep -q " $M " /proc/mounts && fail "still mounted"
+ls $S/layers | wc -l
+echo "demo complete"
