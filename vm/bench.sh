@@ -66,11 +66,12 @@ img=$BUILD/bench-image-$size
 
 # 8a: unpacking, on the host (user space; QEMU's emulation would only
 # blur it): layermount unpack with every check against tar and bsdtar of
-# the same blob into the same filesystem
+# the same blob into the same filesystem. layermount publishes a layer only
+# once it is on disk (syncfs), so tar and bsdtar are followed by sync -f.
 lfsbench=$BUILD/tools/lfsbench
 dst=$BUILD/bench-unpack
 : > "$out/raw-host.txt"
-for r in $(seq 1 "$runs"); do
+for r in $(seq 1 "${BENCH_HOST_RUNS:-$runs}"); do
 	for comp in gzip zstd; do
 		for tool in layermount tar bsdtar; do
 			rm -rf "$dst"
@@ -78,10 +79,10 @@ for r in $(seq 1 "$runs"); do
 			sync
 			case $tool-$comp in
 			layermount-*)	v=$("$lfsbench" run "$top/helper/layermount" unpack -q --store "$dst/store" "$img/big-$comp") ;;
-			tar-gzip)	v=$("$lfsbench" run tar -xzf "$img/big.tar.gz" -C "$dst") ;;
-			tar-zstd)	v=$("$lfsbench" run sh -c "zstd -qdc '$img/big.tar.zst' | tar -x -C '$dst'") ;;
-			bsdtar-gzip)	v=$("$lfsbench" run bsdtar -xf "$img/big.tar.gz" -C "$dst") ;;
-			bsdtar-zstd)	v=$("$lfsbench" run bsdtar -xf "$img/big.tar.zst" -C "$dst") ;;
+			tar-gzip)	v=$("$lfsbench" run sh -c "tar -xzf '$img/big.tar.gz' -C '$dst' && sync -f '$dst'") ;;
+			tar-zstd)	v=$("$lfsbench" run sh -c "zstd -qdc '$img/big.tar.zst' | tar -x -C '$dst' && sync -f '$dst'") ;;
+			bsdtar-gzip)	v=$("$lfsbench" run sh -c "bsdtar -xf '$img/big.tar.gz' -C '$dst' && sync -f '$dst'") ;;
+			bsdtar-zstd)	v=$("$lfsbench" run sh -c "bsdtar -xf '$img/big.tar.zst' -C '$dst' && sync -f '$dst'") ;;
 			esac
 			echo "BENCH host unpack_$comp $tool $r ${v:-NA}" >> "$out/raw-host.txt"
 		done
