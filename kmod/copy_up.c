@@ -153,12 +153,12 @@ static int layerfs_copy_data(struct layerfs_fs *ofs, struct path *lower,
 
 	err = 0;
 	while (pos < size) {
-		data = vfs_llseek(in, pos, SEEK_DATA);
+		data = layerfs_do_llseek_real(in, pos, SEEK_DATA);
 		if (data == -ENXIO)
 			break;
 		if (data < 0)
 			data = pos;	/* no hole support: copy it all */
-		hole = vfs_llseek(in, data, SEEK_HOLE);
+		hole = layerfs_do_llseek_real(in, data, SEEK_HOLE);
 		if (hole < 0 || hole > size)
 			hole = size;
 		pos = data;
@@ -184,8 +184,9 @@ out_in:
 }
 
 /* Copy the xattrs users can see, and record the origin. */
-static int layerfs_copy_xattrs(struct dentry *lower, struct dentry *tmp)
+static int layerfs_copy_xattrs(struct layerfs_path *lp, struct dentry *tmp)
 {
+	struct dentry *lower = lp->dentry;
 	ssize_t len, vlen;
 	char *names, *s;
 	void *value;
@@ -211,8 +212,7 @@ static int layerfs_copy_xattrs(struct dentry *lower, struct dentry *tmp)
 	for (s = names; s < names + len; s += strlen(s) + 1) {
 		if (layerfs_is_private_xattr(s))
 			continue;
-		vlen = vfs_getxattr(LAYERFS_NOP_IDMAP, lower, s, value,
-				    XATTR_SIZE_MAX);
+		vlen = layerfs_do_getxattr(lp, s, value, XATTR_SIZE_MAX);
 		if (vlen == -ENODATA || vlen == -EOPNOTSUPP)
 			continue;
 		err = vlen;
@@ -276,11 +276,13 @@ static int layerfs_copy_attrs(struct dentry *tmp, struct kstat *st,
 	return layerfs_do_setattr(tmp, &attr);
 }
 
-/* Make the temporary copy of @lower in W/work/. */
+/* Make the temporary copy of @lp in W/work/. */
 static struct dentry *layerfs_copy_build(struct layerfs_fs *ofs,
-					 struct path *lower, struct kstat *st,
+					 struct layerfs_path *lp,
+					 struct kstat *st,
 					 struct super_block *sb, bool trunc)
 {
+	struct path lower = { .mnt = lp->layer->mnt, .dentry = lp->dentry };
 	DEFINE_DELAYED_CALL(done);
 	const char *link = NULL;
 	struct dentry *tmp;
@@ -288,7 +290,7 @@ static struct dentry *layerfs_copy_build(struct layerfs_fs *ofs,
 	int err;
 
 	if (S_ISLNK(st->mode)) {
-		link = layerfs_do_get_link(lower->dentry, &done);
+		link = layerfs_do_get_link(lp->dentry, &done);
 		if (IS_ERR(link))
 			return ERR_CAST(link);
 	}
@@ -308,12 +310,12 @@ static struct dentry *layerfs_copy_build(struct layerfs_fs *ofs,
 
 	err = 0;
 	if (S_ISREG(st->mode) && !trunc)
-		err = layerfs_copy_data(ofs, lower, tmp, st->size);
+		err = layerfs_copy_data(ofs, &lower, tmp, st->size);
 	if (!err)
 		err = layerfs_want_write(sb);
 	if (err)
 		goto out_drop;
-	err = layerfs_copy_xattrs(lower->dentry, tmp);
+	err = layerfs_copy_xattrs(lp, tmp);
 	if (!err)
 		err = layerfs_copy_attrs(tmp, st, trunc);
 	layerfs_drop_write(sb);
@@ -399,7 +401,7 @@ static int layerfs_copy_up_one(struct dentry *parent, struct dentry *dentry,
 				 AT_STATX_SYNC_AS_STAT);
 	if (err)
 		goto out_revert;
-	tmp = layerfs_copy_build(ofs, &lower, &st, sb,
+	tmp = layerfs_copy_build(ofs, &li->lower[0], &st, sb,
 				 S_ISREG(st.mode) && (flags & O_TRUNC));
 	err = PTR_ERR(tmp);
 	if (IS_ERR(tmp))

@@ -254,6 +254,7 @@ ssize_t layerfs_do_splice_read(struct file *file, struct file *real,
 			       size_t len, unsigned int flags);
 int layerfs_do_mmap(struct file *file, struct file *real,
 		    struct vm_area_struct *vma);
+loff_t layerfs_do_llseek_real(struct file *real, loff_t offset, int whence);
 loff_t layerfs_do_llseek(struct file *file, struct file *real, loff_t offset,
 			 int whence);
 int layerfs_do_fadvise(struct file *file, struct file *real, loff_t offset,

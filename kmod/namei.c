@@ -109,8 +109,15 @@ static int layerfs_lookup_origin(struct inode *dir, const struct qstr *name,
 				 struct dentry *upper,
 				 struct layerfs_path *stack)
 {
+	struct layerfs_path up = {
+		.layer = &LAYERFS_FS(dir->i_sb)->layers[0],
+		.dentry = upper,
+	};
 	int n, match;
 
+	/* files made through the union have no origin: skip the lowers */
+	if (layerfs_do_getxattr(&up, LAYERFS_XATTR_ORIGIN, NULL, 0) <= 0)
+		return 0;
 	n = layerfs_lookup_stack(dir, name, stack, false);
 	if (n <= 0)
 		return n;

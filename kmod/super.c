@@ -279,7 +279,7 @@ static int layerfs_setup_upper(struct fs_context *fc, struct super_block *sb,
 	ofs->mnts[0] = mnt;
 	sb->s_maxbytes = mnt->mnt_sb->s_maxbytes;
 	sb->s_time_gran = mnt->mnt_sb->s_time_gran;
-	if (!vfs_statfs(&cfg->upper, &st) && st.f_namelen)
+	if (!layerfs_do_statfs(&cfg->upper, &st) && st.f_namelen)
 		ofs->namelen = min_t(long, ofs->namelen, st.f_namelen);
 
 	old = override_creds(ofs->creds);
@@ -357,7 +357,7 @@ static int layerfs_setup_lowers(struct fs_context *fc, struct super_block *sb,
 		depth = max(depth, rsb->s_stack_depth);
 		sb->s_maxbytes = max(sb->s_maxbytes, rsb->s_maxbytes);
 		sb->s_time_gran = max(sb->s_time_gran, rsb->s_time_gran);
-		if (!vfs_statfs(&cfg->lower[i - 1], &st) && st.f_namelen)
+		if (!layerfs_do_statfs(&cfg->lower[i - 1], &st) && st.f_namelen)
 			ofs->namelen = min_t(long, ofs->namelen, st.f_namelen);
 	}
 	sb->s_stack_depth = depth + 1;

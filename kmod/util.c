@@ -331,7 +331,24 @@ int layerfs_do_mmap(struct file *file, struct file *real,
 }
 
 /**
- * layerfs_do_llseek() - reposition a real file
+ * layerfs_do_llseek_real() - reposition a real file the union opened
+ * @real:   the real file
+ * @offset: offset
+ * @whence: SEEK_* (SEEK_DATA and SEEK_HOLE included)
+ *
+ * Context: mounter's credentials.
+ * Return: the new position or a negative errno.
+ */
+loff_t layerfs_do_llseek_real(struct file *real, loff_t offset, int whence)
+{
+	loff_t ret = vfs_llseek(real, offset, whence);
+
+	pr_debug("llseek(%pD2, %lld, %d) = %lld\n", real, offset, whence, ret);
+	return ret;
+}
+
+/**
+ * layerfs_do_llseek() - reposition the real file of a union file
  * @file:   the union file
  * @real:   the real file
  * @offset: offset
@@ -343,10 +360,9 @@ loff_t layerfs_do_llseek(struct file *file, struct file *real, loff_t offset,
 			 int whence)
 {
 	const struct cred *old = layerfs_override_creds(file_inode(file)->i_sb);
-	loff_t ret = vfs_llseek(real, offset, whence);
+	loff_t ret = layerfs_do_llseek_real(real, offset, whence);
 
 	layerfs_revert_creds(old);
-	pr_debug("llseek(%pD2, %lld, %d) = %lld\n", real, offset, whence, ret);
 	return ret;
 }
 
