@@ -233,6 +233,23 @@ for s in $SERIES; do
 		failn=$((failn + 1)) status=1
 		report+=("$s: guest suite on $rel did not report")
 	fi
+	# tests/debug: what only a debug kernel can do (fault injection)
+	if [ -z "${TESTS:-}" ]; then
+		echo
+		echo "=== debug-only tests on $s ($rel)"
+		t0=$SECONDS
+		sum=$BUILD/vm/$rel/debug/summary
+		rm -f "$sum"
+		run_guest "$s" --suite debug --tests "*" || status=1
+		if [ -f "$sum" ]; then
+			read -r a b c < "$sum"
+			pass=$((pass + a)) failn=$((failn + b)) skipn=$((skipn + c))
+			report+=("$s: debug-only tests on $rel: $a passed, $b failed, $c skipped in $(hms $((SECONDS - t0)))")
+		else
+			failn=$((failn + 1)) status=1
+			report+=("$s: debug-only tests on $rel did not report")
+		fi
+	fi
 done
 
 echo
