@@ -6,7 +6,9 @@
 #   OUT/big.tar                one layer: FILES files, MIB MiB in all, half
 #                              random, half text (a realistic ratio)
 #   OUT/big-gzip, OUT/big-zstd OCI layouts of that layer, gzip and zstd
-#   OUT/many                   an OCI layout of LAYERS small gzip layers
+#   OUT/guest/many             an OCI layout of LAYERS small gzip layers;
+#   OUT/guest/many.lowers      its layer directories, top first (OUT/guest
+#                              is all the guest gets: vm/run.sh --data)
 # Reused when already built for the same size.
 set -euo pipefail
 
@@ -16,7 +18,7 @@ if [ "$size" = smoke ]; then
 else
 	FILES=10000 MIB=1024 LAYERS=100
 fi
-stamp="$FILES $MIB $LAYERS v1"
+stamp="$FILES $MIB $LAYERS v2"
 [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ] && exit 0
 rm -rf "$out"
 mkdir -p "$out"
@@ -87,11 +89,11 @@ for i in $(seq 1 "$LAYERS"); do
 	gzip -n -c "$out/layers/$i.tar" > "$out/layers/$i.tar.gz"
 	blobs+=("$out/layers/$i.tar.gz")
 done
-oci_layout "$out/many" "${blobs[@]}"
+oci_layout "$out/guest/many" "${blobs[@]}"
 # the layer directories of "many" in a store, top first, for a bare mount
 for i in $(seq "$LAYERS" -1 1); do
 	printf '%s%s' "${sep:-}" "$(hex "$out/layers/$i.tar")"
 	sep=:
-done > "$out/many.lowers"
+done > "$out/guest/many.lowers"
 rm -rf "$out/layers"
 echo "$stamp" > "$out/stamp"

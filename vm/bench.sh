@@ -70,7 +70,8 @@ img=$BUILD/bench-image-$size
 # once it is on disk (syncfs), so tar and bsdtar are followed by sync -f.
 lfsbench=$BUILD/tools/lfsbench
 dst=$BUILD/bench-unpack
-: > "$out/raw-host.txt"
+# (BENCH_HOST_RUNS=0 keeps the figures of the last run)
+[ "${BENCH_HOST_RUNS:-$runs}" = 0 ] || : > "$out/raw-host.txt"
 for r in $(seq 1 "${BENCH_HOST_RUNS:-$runs}"); do
 	for comp in gzip zstd; do
 		for tool in layermount tar bsdtar; do
@@ -99,7 +100,7 @@ for s in ${KVERS:-6.1 6.12}; do
 	rel=$("$top/vm/krel" "$s") || exit 1
 	echo "# bench on $s ($rel), $size"
 	"$top/vm/run.sh" --kver "$s" --suite bench --tests bench --verbose \
-		--out "$out/vm-$s" --data "$img" "${args[@]}" > "$out/run-$s.log" 2>&1 || {
+		--out "$out/vm-$s" --data "$img/guest" "${args[@]}" > "$out/run-$s.log" 2>&1 || {
 		status=1
 		echo "bench: the guest run on $s failed:"
 		grep -E '^(not ok|#)' "$out/run-$s.log" | head -n 20
