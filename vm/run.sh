@@ -186,7 +186,8 @@ while kill -0 $qpid 2>/dev/null; do
 		set -- $st
 		limit=$(( ${tmo[$3]:-$test_timeout} + 60 ))
 	else
-		limit=$((60 * scale))
+		# between tests: long enough for the guest's hung-task report (60 s)
+		limit=$((180 * scale))
 	fi
 	[ -n "$watchdog" ] && [ "$watchdog" -lt "$limit" ] && limit=$watchdog
 	if [ $((SECONDS - last)) -gt "$limit" ]; then
