@@ -55,6 +55,8 @@ struct layerfs_layer {
  * @xino_bits: high bits of st_ino that hold the fsid (0: single fs)
  * @creds:     the mounter's credentials, used for every layer access
  * @lowerdirs: the lower paths as given, for show_options
+ * @numlowerdirs: entries of @lowerdirs (set before the layers are, so a
+ *             mount that fails half-way still frees every name)
  * @namelen:   shortest name length limit among the layers
  * @workdir:   W/work on the upper filesystem, NULL without an upper
  * @upperdir:  the upperdir as given, for show_options
@@ -69,6 +71,7 @@ struct layerfs_fs {
 	unsigned int xino_bits;
 	const struct cred *creds;
 	char **lowerdirs;
+	unsigned int numlowerdirs;
 	long namelen;
 	struct dentry *workdir;
 	char *upperdir;

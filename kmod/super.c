@@ -302,7 +302,7 @@ static void layerfs_free_fs(struct layerfs_fs *ofs)
 	}
 	kfree(ofs->layers);
 	if (ofs->lowerdirs) {
-		for (i = 0; i < ofs->numlower; i++)
+		for (i = 0; i < ofs->numlowerdirs; i++)
 			kfree(ofs->lowerdirs[i]);
 		kfree(ofs->lowerdirs);
 	}
@@ -396,6 +396,7 @@ static int layerfs_fill_super(struct super_block *sb, struct fs_context *fc)
 		ofs->lowerdirs = NULL;
 		return err;
 	}
+	ofs->numlowerdirs = cfg->numlower;
 
 	sb->s_maxbytes = 0;
 	sb->s_time_gran = 1;
