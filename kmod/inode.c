@@ -377,6 +377,28 @@ static int layerfs_inode_set(struct inode *inode, void *key)
 	return 0;
 }
 
+#ifdef CONFIG_LOCKDEP
+/*
+ * Lookup in a layer that is itself a layerfs mount takes that mount's
+ * directory lock while this mount's is held: one lock class per stacking
+ * depth tells lockdep these are different locks.
+ */
+static struct lock_class_key layerfs_dir_rwsem_key[FILESYSTEM_MAX_STACK_DEPTH];
+
+static void layerfs_lockdep_annotate_dir(struct inode *inode)
+{
+	int depth = inode->i_sb->s_stack_depth - 1;
+
+	if (WARN_ON_ONCE(depth < 0 || depth >= FILESYSTEM_MAX_STACK_DEPTH))
+		depth = 0;
+	lockdep_set_class(&inode->i_rwsem, &layerfs_dir_rwsem_key[depth]);
+}
+#else
+static inline void layerfs_lockdep_annotate_dir(struct inode *inode)
+{
+}
+#endif
+
 static void layerfs_init_inode(struct inode *inode, struct inode *real)
 {
 	umode_t mode = real->i_mode;
@@ -395,6 +417,7 @@ static void layerfs_init_inode(struct inode *inode, struct inode *real)
 	case S_IFDIR:
 		inode->i_op = &layerfs_dir_iops;
 		inode->i_fop = &layerfs_dir_fops;
+		layerfs_lockdep_annotate_dir(inode);
 		break;
 	case S_IFLNK:
 		inode->i_op = &layerfs_symlink_iops;
