@@ -79,7 +79,9 @@ static int layerfs_lookup_stack(struct inode *dir, const struct qstr *name,
 
 		this = layerfs_do_lookup(p->dentry, name->name, name->len);
 		if (IS_ERR(this)) {
-			layerfs_put_stack(stack, n);
+			/* the caller owns (and frees) the array itself */
+			while (n--)
+				dput(stack[n].dentry);
 			return PTR_ERR(this);
 		}
 		if (d_is_negative(this)) {
