@@ -15,22 +15,7 @@ export BUILD LAYERMOUNT=$top/helper/layermount
 out=$BUILD/host
 mkdir -p "$out"
 
-names=()
-for f in tests/host/*.sh; do
-	n=$(basename "$f" .sh)
-	[[ $n =~ ^[a-z0-9_]+$ ]] && [ "$n" != lib ] || continue
-	if [ -n "${TESTS:-}" ]; then
-		hit=
-		set -f
-		for g in $TESTS; do
-			# shellcheck disable=SC2053
-			[[ $n == $g ]] && hit=1
-		done
-		set +f
-		[ -n "$hit" ] || continue
-	fi
-	names+=("$n")
-done
+mapfile -t names < <(vm/select-tests.sh tests/host "${TESTS:-}")
 
 echo "KTAP version 1"
 echo "# layerfs host tests"

@@ -89,23 +89,7 @@ rm -rf "$out"
 mkdir -p "$out"
 
 # The tests to run: every NAME.sh of the suite whose NAME matches a glob.
-names=()
-for f in "$dir"/*.sh; do
-	[ -e "$f" ] || continue
-	n=$(basename "$f" .sh)
-	[[ $n =~ ^[a-z0-9_]+$ ]] && [ "$n" != lib ] || continue
-	if [ -n "$tests" ]; then
-		hit=
-		set -f
-		for g in $tests; do
-			# shellcheck disable=SC2053
-			[[ $n == $g ]] && hit=1
-		done
-		set +f
-		[ -n "$hit" ] || continue
-	fi
-	names+=("$n")
-done
+mapfile -t names < <("$top/vm/select-tests.sh" "$dir" "$tests")
 if [ "$mode" = test ] && [ ${#names[@]} -eq 0 ]; then
 	echo "run.sh: no test in $dir matches '${tests:-*}'" >&2
 	exit 1

@@ -75,21 +75,19 @@ static void stat_tree(int dfd, const char *name)
 	closedir(d);
 }
 
-static void mktree(const char *dir, long nfiles, long perdir, long size)
+/* DIR/PREFIXnnnnnn for nnnnnn in [first, first + n), SIZE bytes each */
+static void mkflat(const char *dir, long first, long n, const char *prefix,
+		   long size)
 {
 	char path[4096], *buf = calloc(1, size + 1);
 	long i;
 	int fd;
 
 	memset(buf, 'x', size);
-	mkdir(dir, 0755);
-	for (i = 0; i < nfiles; i++) {
-		if (i % perdir == 0) {
-			snprintf(path, sizeof(path), "%s/d%03ld", dir, i / perdir);
-			if (mkdir(path, 0755) && errno != EEXIST)
-				die(path);
-		}
-		snprintf(path, sizeof(path), "%s/d%03ld/f%06ld", dir, i / perdir, i);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		die(dir);
+	for (i = first; i < first + n; i++) {
+		snprintf(path, sizeof(path), "%s/%s%06ld", dir, prefix, i);
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd < 0)
 			die(path);
@@ -100,24 +98,18 @@ static void mktree(const char *dir, long nfiles, long perdir, long size)
 	free(buf);
 }
 
-static void mkflat(const char *dir, long n, const char *prefix, long size)
+/* DIR/dNNN/fnnnnnn: NFILES files numbered across PERDIR-sized dirs */
+static void mktree(const char *dir, long nfiles, long perdir, long size)
 {
-	char path[4096], *buf = calloc(1, size + 1);
+	char path[4096];
 	long i;
-	int fd;
 
-	memset(buf, 'x', size);
 	mkdir(dir, 0755);
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s%06ld", dir, prefix, i);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd < 0)
-			die(path);
-		if (size && write(fd, buf, size) != size)
-			die(path);
-		close(fd);
+	for (i = 0; i < nfiles; i += perdir) {
+		snprintf(path, sizeof(path), "%s/d%03ld", dir, i / perdir);
+		mkflat(path, i, nfiles - i < perdir ? nfiles - i : perdir, "f",
+		       size);
 	}
-	free(buf);
 }
 
 static void mkfile(const char *file, long mib, int sparse)
@@ -163,7 +155,7 @@ int main(int argc, char **argv)
 		mktree(argv[2], atol(argv[3]), atol(argv[4]), atol(argv[5]));
 		return 0;
 	} else if (!strcmp(cmd, "mkflat") && argc == 6) {
-		mkflat(argv[2], atol(argv[3]), argv[4], atol(argv[5]));
+		mkflat(argv[2], 0, atol(argv[3]), argv[4], atol(argv[5]));
 		return 0;
 	} else if (!strcmp(cmd, "mkfile") && argc >= 4) {
 		mkfile(argv[2], atol(argv[3]), argc > 4);

@@ -1,0 +1,23 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# select-tests.sh DIR [GLOBS]: the test names of DIR (every NAME.sh with
+# NAME in [a-z0-9_]+, lib.sh excepted) that match one of the space-separated
+# GLOBS (all when empty), one per line, sorted. Used by vm/run.sh and
+# tests/run-host.sh.
+dir=$1 globs=${2:-}
+for f in "$dir"/*.sh; do
+	[ -e "$f" ] || continue
+	n=$(basename "$f" .sh)
+	[[ $n =~ ^[a-z0-9_]+$ ]] && [ "$n" != lib ] || continue
+	if [ -n "$globs" ]; then
+		hit=
+		set -f
+		for g in $globs; do
+			# shellcheck disable=SC2053
+			[[ $n == $g ]] && hit=1
+		done
+		set +f
+		[ -n "$hit" ] || continue
+	fi
+	echo "$n"
+done
