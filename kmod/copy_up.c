@@ -393,6 +393,10 @@ static int layerfs_copy_up_one(struct dentry *parent, struct dentry *dentry,
 	err = 0;
 	if (layerfs_upper(inode))
 		goto out_unlock;
+	/* removed or replaced while this copy-up waited for the lock */
+	err = -ENOENT;
+	if (!inode->i_nlink)
+		goto out_unlock;
 
 	lower.mnt = li->lower[0].layer->mnt;
 	lower.dentry = li->lower[0].dentry;

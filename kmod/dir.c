@@ -12,10 +12,13 @@
  * directory that exists in a lower layer fails with EXDEV.
  *
  * Locking: the VFS holds the union parents' i_rwsem (and the rename
- * lock); under them this file takes write access to the upper mount, then
- * the real parents' i_rwsem (lock_rename() for two of them), never the
- * other way round. New objects are made with the mounter's capabilities
- * and the caller's fsuid/fsgid.
+ * lock); under them this file takes the copy-up mutex of the object being
+ * removed or replaced (so that a concurrent copy-up cannot publish an
+ * upper copy between reading the upper dentry and acting on it), then
+ * write access to the upper mount, then the real parents' i_rwsem
+ * (lock_rename() for two of them), never the other way round. At most one
+ * union inode's mutex is held at a time. New objects are made with the
+ * mounter's capabilities and the caller's fsuid/fsgid.
  */
 #include <linux/namei.h>
 #include <linux/cred.h>
@@ -343,6 +346,7 @@ static int layerfs_remove(struct inode *dir, struct dentry *dentry)
 	struct super_block *sb = dir->i_sb;
 	struct layerfs_fs *ofs = LAYERFS_FS(sb);
 	struct inode *inode = d_inode(dentry);
+	struct layerfs_inode *li = LAYERFS_I(inode);
 	struct dentry *udir, *upper;
 	const struct cred *old;
 	int lower, err;
@@ -356,8 +360,10 @@ static int layerfs_remove(struct inode *dir, struct dentry *dentry)
 	if (err)
 		return err;
 	udir = layerfs_upper(dir);
-	upper = layerfs_upper(inode);
 
+	/* no copy-up of the victim (an open for writing) can publish now */
+	mutex_lock(&li->lock);
+	upper = layerfs_upper(inode);
 	old = layerfs_override_creds(sb);
 	lower = layerfs_lower_positive(dir, &dentry->d_name);
 	err = lower;
@@ -377,13 +383,14 @@ static int layerfs_remove(struct inode *dir, struct dentry *dentry)
 	layerfs_drop_write(sb);
 out_revert:
 	layerfs_revert_creds(old);
+	/* a link count of 0 tells a waiting copy-up that the name is gone */
+	if (!err && !d_is_dir(dentry) && upper && d_inode(upper))
+		set_nlink(inode, d_inode(upper)->i_nlink);
+	else if (!err)
+		clear_nlink(inode);
+	mutex_unlock(&li->lock);
 	if (err)
 		return err;
-
-	if (!d_is_dir(dentry) && upper && d_inode(upper))
-		set_nlink(inode, d_inode(upper)->i_nlink);
-	else
-		clear_nlink(inode);
 	layerfs_dir_changed(dir);
 	return 0;
 }
@@ -429,6 +436,7 @@ static int layerfs_rename(struct layerfs_idmap *idmap, struct inode *olddir,
 	bool exchange = flags & RENAME_EXCHANGE;
 	struct dentry *oldudir, *newudir, *oldupper, *newupper, *trap;
 	struct dentry *od, *nd;
+	struct layerfs_inode *victim;
 	unsigned int rflags = flags & ~RENAME_NOREPLACE;
 	const struct cred *cred, *prev;
 	int lower, err;
@@ -457,12 +465,16 @@ static int layerfs_rename(struct layerfs_idmap *idmap, struct inode *olddir,
 	oldudir = layerfs_upper(olddir);
 	newudir = layerfs_upper(newdir);
 	oldupper = layerfs_upper(d_inode(old));
-	newupper = d_is_positive(new) ? layerfs_upper(d_inode(new)) : NULL;
+	/* no copy-up of the target can publish while it is replaced */
+	victim = d_is_positive(new) ? LAYERFS_I(d_inode(new)) : NULL;
+	if (victim)
+		mutex_lock(&victim->lock);
+	newupper = victim ? layerfs_upper(d_inode(new)) : NULL;
 
 	err = -ENOMEM;
 	cred = layerfs_creator_creds(sb);
 	if (!cred)
-		return err;
+		goto out_unlock_victim;
 	prev = override_creds(cred);
 	lower = exchange ? 0 : layerfs_lower_positive(olddir, &old->d_name);
 	err = lower;
@@ -530,14 +542,18 @@ out_drop:
 out_revert:
 	revert_creds(prev);
 	put_cred(cred);
-	if (err)
-		return err;
-	if (!exchange && d_is_positive(new)) {
-		if (d_is_dir(new))
+	/* a replaced target without an upper copy is gone (nlink 0) */
+	if (!err && !exchange && victim) {
+		if (d_is_dir(new) || !newupper)
 			clear_nlink(d_inode(new));
 		else
 			layerfs_copy_attr(d_inode(new));
 	}
+out_unlock_victim:
+	if (victim)
+		mutex_unlock(&victim->lock);
+	if (err)
+		return err;
 	layerfs_dir_changed(olddir);
 	layerfs_dir_changed(newdir);
 	return 0;

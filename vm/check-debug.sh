@@ -8,7 +8,9 @@
 # DEBUG_LIST, fault injection: vm/debug.config merged onto allnoconfig),
 # builds layerfs.ko (and the harness self-test module) against it, checks
 # that the debug kernel catches a deliberate WARNING and has its detectors
-# on, then runs the whole in-guest suite on it. Ends with
+# on, then runs the whole in-guest suite on it, the debug-only tests
+# (tests/debug: fault injection) and the crash cycle (vm/crash-cycle.sh).
+# Ends with
 #   debug: N passed, N failed, N skipped
 # and exits non-zero if anything failed.
 #
@@ -159,13 +161,19 @@ build_modules() {
 	echo "# $rel: modules built in $(hms $((SECONDS - t0)))"
 }
 
+# guest_opts SERIES: the vm/run.sh options that boot the debug kernel
+guest_opts() {
+	gopts=(--kver "$1" --kernel-image "$C/bzImage" --release "$rel"
+	       --moddir "$C/mods" --mem "$MEM" --timeout-scale "$SCALE"
+	       --boot-timeout 600)
+}
+
 # run_guest SERIES [run.sh options]: vm/run.sh on the debug kernel
 run_guest() {
-	local s=$1
+	local s=$1 gopts
 	shift
-	vm/run.sh --kver "$s" --kernel-image "$C/bzImage" --release "$rel" \
-		--moddir "$C/mods" --mem "$MEM" --timeout-scale "$SCALE" \
-		--boot-timeout 600 "$@"
+	guest_opts "$s"
+	vm/run.sh "${gopts[@]}" "$@"
 }
 
 # selftest SERIES: the detectors (KASAN, lockdep, kmemleak, fault injection)
@@ -249,6 +257,17 @@ for s in $SERIES; do
 			failn=$((failn + 1)) status=1
 			report+=("$s: debug-only tests on $rel did not report")
 		fi
+		# crash safety (tests/crash): kill a guest mid copy-up, reboot
+		echo
+		echo "=== crash cycle on $s ($rel)"
+		t0=$SECONDS
+		guest_opts "$s"
+		if vm/crash-cycle.sh "$BUILD/vm/$rel/crash" "${gopts[@]}"; then
+			pass=$((pass + 1)) r=passed
+		else
+			failn=$((failn + 1)) status=1 r=FAILED
+		fi
+		report+=("$s: crash cycle on $rel $r in $(hms $((SECONDS - t0)))")
 	fi
 done
 
