@@ -23,7 +23,7 @@ PKGS=(
 	# guest image and tests
 	busybox-static cpio gzip zstd attr e2fsprogs stress-ng python3
 	# layermount host tests: images made by real tools
-	umoci skopeo
+	umoci skopeo debootstrap
 	# benchmarks
 	gnuplot-nox libarchive-tools
 )

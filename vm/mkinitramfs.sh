@@ -75,7 +75,7 @@ chmod 755 "$root/init"
 grep -v '^#' "$top/vm/log-patterns" | grep -v '^$' > "$root/etc/log-patterns"
 cp "$conf" "$root/etc/lfs.conf"
 cp "$top/tests/lib.sh" "$root/tests/"
-for d in guest stress demo bench crash debug fixtures; do
+for d in guest stress demo bench crash debug fixtures images; do
 	[ -d "$top/tests/$d" ] && cp -a "$top/tests/$d" "$root/tests/$d"
 done
 [ -f "$top/tests/deviations" ] && cp "$top/tests/deviations" "$root/tests/"

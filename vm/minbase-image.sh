@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# minbase-image.sh OUT: an image on a real Debian base, built with real
+# tools (as root; needs a Debian mirror, $MIRROR, for debootstrap):
+#   layer 1  `debootstrap --variant=minbase bookworm` (apt caches emptied,
+#            as image builders do), inserted with `umoci insert`
+#   layer 2  /usr/share/doc deleted (umoci insert --whiteout)
+#   layer 3  /etc/apt replaced by an opaque directory (--opaque)
+#   layer 4  /etc/os-release deleted, /opt/app added
+# OUT/image is the OCI layout; OUT/want.tree is the tree `umoci unpack`
+# makes of it, as tree_fast() (tests/guest/layermount-lib.sh) prints it
+# with busybox, which is what tests/images/minbase.sh compares a mount
+# with. OUT/complete is written last; an OUT that has it is kept.
+set -euo pipefail
+
+out=$1
+[ -f "$out/complete" ] && exit 0
+top=$(cd "$(dirname "$0")/.." && pwd)
+MIRROR=${MIRROR:-http://deb.debian.org/debian}
+w=$(mktemp -d)
+trap 'rm -rf "$w"' EXIT
+rm -rf "$out"
+mkdir -p "$out"
+
+t0=$SECONDS
+debootstrap --variant=minbase bookworm "$w/root" "$MIRROR" > "$w/log" 2>&1 ||
+	{ tail -n 20 "$w/log"; echo "minbase-image: debootstrap failed" >&2; exit 1; }
+rm -rf "$w/root"/var/cache/apt/archives/*.deb "$w/root"/var/lib/apt/lists/*
+echo "# debootstrap minbase: $(du -sh "$w/root" | cut -f1), $(find "$w/root" | wc -l) entries, $((SECONDS - t0)) s"
+
+mkdir -p "$w/apt/sources.list.d" "$w/l4/opt/app"
+printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\n' \
+	> "$w/apt/sources.list.d/debian.sources"
+printf '#!/bin/sh\necho app\n' > "$w/l4/opt/app/run"
+chmod 755 "$w/l4/opt/app/run"
+
+img=$out/image
+umoci init --layout "$img"
+umoci new --image "$img:minbase"
+umoci insert --image "$img:minbase" "$w/root" /
+umoci insert --image "$img:minbase" --whiteout /usr/share/doc
+umoci insert --image "$img:minbase" --opaque "$w/apt" /etc/apt
+umoci insert --image "$img:minbase" --whiteout /etc/os-release
+umoci insert --image "$img:minbase" "$w/l4/opt" /opt
+umoci unpack --image "$img:minbase" "$w/bundle" > /dev/null
+
+T=$w busybox sh -c ". '$top/tests/lib.sh'; LM=/bin/true;
+	. '$top/tests/guest/layermount-lib.sh'; tree_fast '$w/bundle/rootfs'" \
+	> "$out/want.tree"
+echo "# image: $(du -sh "$img" | cut -f1), tree of $(wc -l < "$out/want.tree") lines, $((SECONDS - t0)) s in all"
+touch "$out/complete"
