@@ -67,9 +67,12 @@ stress_run() {
 	done
 
 	# readdir racing unlink and rename in the merged directory
-	(end=$(($(date +%s) + dur)); while [ "$(date +%s)" -lt $end ]; do
+	(end=$(($(date +%s) + dur)) n=0
+	while [ "$(date +%s)" -lt $end ]; do
 		lfsbench readdir "$M/m" > /dev/null || exit 1
-	done) &
+		n=$((n + 1))
+	done
+	log "readdir passes of the merged directory: $n") &
 	rd=$!
 	(for f in $(seq 0 199); do
 		n=$(printf %06d "$f")
@@ -83,6 +86,10 @@ stress_run() {
 	wait $sng
 	rc=$?
 	log "stress-ng: $(grep -E 'passed|failed|successful' "$T/stress-ng.log" | tail -n 2 | tr '\n' ' ')"
+	# bogo operations per stressor (--metrics-brief) and their sum
+	log "stress-ng ops in ${dur}s: $(awk '$2 == "metrc:" && $5 ~ /^[0-9]+$/ {
+		printf "%s=%s ", $4, $5; n += $5 } END { printf "total=%d", n }' \
+		"$T/stress-ng.log")"
 	[ $rc -eq 0 ] || { cat "$T/stress-ng.log"; fail "stress-ng exited $rc"; }
 	if grep -q ' fail: ' "$T/stress-ng.log"; then
 		grep ' fail: ' "$T/stress-ng.log"
