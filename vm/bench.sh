@@ -96,15 +96,29 @@ echo "# host: layermount unpack ($(df -T "$BUILD" | awk 'NR == 2 { print $2 }') 
 cat "$out/table-host.txt"
 echo
 
+# The kernels' guests run at the same time (BENCH_SERIAL=1: one after the
+# other): each workload is single-threaded, so two guests on two cores
+# barely meet, and every ratio compares runs made in the same guest.
+pids=()
 for s in ${KVERS:-6.1 6.12}; do
 	rel=$("$top/vm/krel" "$s") || exit 1
-	echo "# bench on $s ($rel), $size"
+	echo "# bench on $s ($rel), $size: log in $out/run-$s.log"
 	"$top/vm/run.sh" --kver "$s" --suite bench --tests bench --verbose \
-		--out "$out/vm-$s" --data "$img/guest" "${args[@]}" > "$out/run-$s.log" 2>&1 || {
+		--out "$out/vm-$s" --data "$img/guest" "${args[@]}" > "$out/run-$s.log" 2>&1 &
+	pids+=("$s:$!")
+	[ "${BENCH_SERIAL:-0}" = 1 ] && wait "$!"
+done
+for p in "${pids[@]}"; do
+	s=${p%%:*}
+	wait "${p#*:}" || {
 		status=1
 		echo "bench: the guest run on $s failed:"
 		grep -E '^(not ok|#)' "$out/run-$s.log" | head -n 20
 	}
+done
+
+for s in ${KVERS:-6.1 6.12}; do
+	rel=$("$top/vm/krel" "$s") || exit 1
 	grep '^BENCH ' "$out/run-$s.log" > "$out/raw-$s.txt"
 	summarize "$s" "$out/raw-$s.txt" >> "$out/bench.csv"
 	table "$s" layerfs overlay direct layerfs overlayfs direct > "$out/table-$s.txt"

@@ -21,6 +21,12 @@ fi
 OVL_OPTS=redirect_dir=off,index=off,xino=off,metacopy=off
 modprobe overlay 2>/dev/null
 
+# progress TEXT: a log line that shows at once on the console
+progress() {
+	log "$*"
+	echo "bench: $* ($(date +%T))" >&2
+}
+
 out() {	# out FS WORKLOAD TARGET RUN SECONDS
 	echo "BENCH $*"
 }
@@ -88,7 +94,7 @@ bench_writes() {
 
 bench_fs() {
 	fs=$1 B=$2
-	log "building data sets on $fs"
+	progress "building data sets on $fs"
 	# 1, 7: a 5-layer tree; 2: a merged directory; 4: big files in the
 	# bottom layer; 5: small files to chmod; 6: an upper directory
 	for l in 1 2 3 4 5; do
@@ -123,6 +129,7 @@ bench_fs() {
 
 	r=1
 	while [ $r -le "$RUNS" ]; do
+		progress "$fs: run $r of $RUNS"
 		for tgt in $TARGETS; do
 			M=$B/mnt-$tgt
 			if [ "$tgt" = direct ]; then
