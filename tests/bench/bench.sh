@@ -203,10 +203,20 @@ bench_mount() {
 			measure tmpfs "mount_${n}_warm" "$r" "$tgt" run layermount -q --store "$S" --type $ty --read-only "$img" "$M"
 			layermount umount "$M" || log "umount $M"
 		done
+		# 100 full-length layer names overflow mount(2)'s one page of
+		# options: name the layers by number, as layermount does
+		rm -rf "$T/short"
+		mkdir -p "$T/short"
+		i=0 short=
+		for h in $(tr : ' ' < /tests/data/many.lowers); do
+			i=$((i + 1))
+			ln -s "$S/layers/$h" "$T/short/$i"
+			short="${short:+$short:}$i"
+		done
 		for w in cold warm; do
-			v=$(cd "$S/layers" && lfsbench run mount -t overlay overlay "$M" -o "lowerdir=$(cat /tests/data/many.lowers),$OVL_OPTS")
-			out tmpfs "mount_${n}_$w" direct "$r" "$v"
-			umount "$M"
+			v=$(cd "$T/short" && lfsbench run mount -t overlay overlay "$M" -o "lowerdir=$short,$OVL_OPTS")
+			out tmpfs "mount_${n}_$w" direct "$r" "${v:-NA}"
+			umount "$M" 2>/dev/null
 		done
 		r=$((r + 1))
 	done
