@@ -21,10 +21,11 @@ fi
 OVL_OPTS=redirect_dir=off,index=off,xino=off,metacopy=off
 modprobe overlay 2>/dev/null
 
-# progress TEXT: a log line that shows at once on the console
+# progress TEXT: a log line, and at once on the console (the test's own
+# output reaches the host only when it ends)
 progress() {
 	log "$*"
-	echo "bench: $* ($(date +%T))" >&2
+	echo "bench: $* ($(date +%T))" > /dev/console
 }
 
 out() {	# out FS WORKLOAD TARGET RUN SECONDS
@@ -222,7 +223,10 @@ bench_mount() {
 	done
 }
 
-[ -d /tests/data/many ] && bench_mount
+if [ -d /tests/data/many ]; then
+	progress "layermount mount times"
+	bench_mount
+fi
 
 for fs in $FSES; do
 	case $fs in
