@@ -1,5 +1,5 @@
 #!/bin/sh
-# timeout: 5400
+# timeout: 10800
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench, in the guest: every workload against three targets built from
