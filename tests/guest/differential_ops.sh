@@ -10,12 +10,7 @@
 . /tests/lib.sh
 . /tests/guest/union-lib.sh
 
-modprobe overlay 2>/dev/null
-grep -qw overlay /proc/filesystems || skip "overlayfs not available"
-S=$T/s
-mkdir -p "$S"
-mount -t tmpfs -o noatime tmpfs "$S" || fail "tmpfs for the lowers"
-diff_layers "$S"
+diff_setup
 before=$(lower_hash "$S")
 
 run() { # run SEED COUNT

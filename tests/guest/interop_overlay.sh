@@ -5,12 +5,7 @@
 . /tests/lib.sh
 . /tests/guest/union-lib.sh
 
-modprobe overlay 2>/dev/null
-grep -qw overlay /proc/filesystems || skip "overlayfs not available"
-S=$T/s
-mkdir -p "$S"
-mount -t tmpfs -o noatime tmpfs "$S" || fail "tmpfs for the lowers"
-diff_layers "$S"
+diff_setup
 L="lowerdir=$S/l1:$S/l2:$S/l3"
 OVL="redirect_dir=off,index=off,xino=off,metacopy=off"
 mkdir -p "$T/u1" "$T/w1" "$T/u2" "$T/w2" "$T/o" "$T/m"

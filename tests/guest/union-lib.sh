@@ -143,6 +143,17 @@ check_dino() {
 	done
 }
 
+# diff_setup: overlayfs loaded (or skip), a tmpfs at S=$T/s holding the
+# lowers of diff_layers, for the tests that compare layerfs with overlayfs
+diff_setup() {
+	modprobe overlay 2>/dev/null
+	grep -qw overlay /proc/filesystems || skip "overlayfs not available"
+	S=$T/s
+	mkdir -p "$S"
+	mount -t tmpfs -o noatime tmpfs "$S" || fail "tmpfs for the lowers"
+	diff_layers "$S"
+}
+
 # diff_layers S: three lowers S/l1 (top) .. S/l3 with every kind of entry
 # the differential tests touch
 diff_layers() {
