@@ -4,12 +4,12 @@
  *
  * Owns layerfs_copy_up(): before anything changes an object that lives
  * only in the lowers, the object is rebuilt in the upper layer. The copy
- * is made under a temporary name in W/work/ (data with its holes, xattrs
- * without the private ones, the overlayfs origin handle, owner, mode and
- * times) and renamed into the upper directory only when complete, so a
- * crash never leaves a partial object visible; the mount empties
- * W/work/ again. Parents are copied before their children, each with its
- * own metadata.
+ * is made under a temporary name in W/work/ (data with its holes, flushed
+ * to disk; xattrs without the private ones, the overlayfs origin handle,
+ * owner, mode and times) and renamed into the upper directory only when
+ * complete, so a crash never leaves a partial object visible; the mount
+ * empties W/work/ again. Parents are copied before their children, each
+ * with its own metadata.
  *
  * Locking: the union inode's mutex serialises copy-up of that inode; the
  * upper dentry is published with a release store and read with an
@@ -176,6 +176,12 @@ static int layerfs_copy_data(struct layerfs_fs *ofs, struct path *lower,
 			}
 		}
 	}
+	/*
+	 * The data must be on disk before the rename publishes the copy:
+	 * otherwise a crash could leave the new name with a short or empty
+	 * file (delayed allocation on ext4 and xfs).
+	 */
+	err = vfs_fsync(out, 0);
 out_out:
 	fput(out);
 out_in:
