@@ -207,6 +207,24 @@ selftest() {
 	return 1
 }
 
+# run_suite SERIES SUITE LABEL [run.sh options]: tests/SUITE on the debug
+# kernel; adds its summary to the totals and the report
+run_suite() {
+	local s=$1 suite=$2 label=$3 t0=$SECONDS sum a b c
+	shift 3
+	sum=$BUILD/vm/$rel/$suite/summary
+	rm -f "$sum"
+	run_guest "$s" --suite "$suite" "$@" || status=1
+	if [ -f "$sum" ]; then
+		read -r a b c < "$sum"
+		pass=$((pass + a)) failn=$((failn + b)) skipn=$((skipn + c))
+		report+=("$s: $label on $rel: $a passed, $b failed, $c skipped in $(hms $((SECONDS - t0)))")
+	else
+		failn=$((failn + 1)) status=1
+		report+=("$s: $label on $rel did not report")
+	fi
+}
+
 pass=0 failn=0 skipn=0
 for s in $SERIES; do
 	echo
@@ -229,34 +247,12 @@ for s in $SERIES; do
 	fi
 	echo
 	echo "=== guest tests on debug kernel $s ($rel)"
-	t0=$SECONDS
-	sum=$BUILD/vm/$rel/guest/summary
-	rm -f "$sum"
-	run_guest "$s" || status=1
-	if [ -f "$sum" ]; then
-		read -r a b c < "$sum"
-		pass=$((pass + a)) failn=$((failn + b)) skipn=$((skipn + c))
-		report+=("$s: guest suite on $rel: $a passed, $b failed, $c skipped in $(hms $((SECONDS - t0)))")
-	else
-		failn=$((failn + 1)) status=1
-		report+=("$s: guest suite on $rel did not report")
-	fi
+	run_suite "$s" guest "guest suite"
 	# tests/debug: what only a debug kernel can do (fault injection)
 	if [ -z "${TESTS:-}" ]; then
 		echo
 		echo "=== debug-only tests on $s ($rel)"
-		t0=$SECONDS
-		sum=$BUILD/vm/$rel/debug/summary
-		rm -f "$sum"
-		run_guest "$s" --suite debug --tests "*" || status=1
-		if [ -f "$sum" ]; then
-			read -r a b c < "$sum"
-			pass=$((pass + a)) failn=$((failn + b)) skipn=$((skipn + c))
-			report+=("$s: debug-only tests on $rel: $a passed, $b failed, $c skipped in $(hms $((SECONDS - t0)))")
-		else
-			failn=$((failn + 1)) status=1
-			report+=("$s: debug-only tests on $rel did not report")
-		fi
+		run_suite "$s" debug "debug-only tests" --tests "*"
 		# crash safety (tests/crash): kill a guest mid copy-up, reboot
 		echo
 		echo "=== crash cycle on $s ($rel)"

@@ -7,7 +7,8 @@
 #            as image builders do), inserted with `umoci insert`
 #   layer 2  /usr/share/doc deleted (umoci insert --whiteout)
 #   layer 3  /etc/apt replaced by an opaque directory (--opaque)
-#   layer 4  /etc/os-release deleted, /opt/app added
+#   layer 4  /etc/os-release deleted (--whiteout)
+#   layer 5  /opt/app added
 # OUT/image is the OCI layout; OUT/want.tree is the tree `umoci unpack`
 # makes of it, as tree_fast() (tests/guest/layermount-lib.sh) prints it
 # with busybox, which is what tests/images/minbase.sh compares a mount
