@@ -16,6 +16,10 @@
 #include <linux/uio.h>
 #include <linux/mm.h>
 #include <linux/splice.h>
+#include <linux/posix_acl.h>
+#include <linux/posix_acl_xattr.h>
+#include <linux/xattr.h>
+#include <linux/slab.h>
 #ifdef HAVE_BACKING_FILE
 #include <linux/backing-file.h>
 #endif
@@ -120,6 +124,82 @@ static inline int layerfs_compat_getattr(const struct path *path,
 					 unsigned int flags)
 {
 	return vfs_getattr(path, stat, mask, flags);
+}
+#endif
+
+/*
+ * POSIX ACLs. Newer kernels keep them out of the xattr helpers: the VFS
+ * asks a stacking filesystem for them with ->get_inode_acl (permission
+ * checks), ->get_acl and ->set_acl (the getxattr and setxattr system
+ * calls), and the real ones are read and written with vfs_get_acl(),
+ * vfs_set_acl() and vfs_remove_acl(). Older kernels have one ->get_acl
+ * for permission checks and pass ACL names through the xattr handlers,
+ * which must come before a catch-all handler (they are searched in
+ * order), and the real ACLs are plain xattrs there.
+ */
+#ifdef HAVE_GET_INODE_ACL
+#define LAYERFS_ACL_IOPS					\
+	.get_inode_acl	= layerfs_get_inode_acl,		\
+	.get_acl	= layerfs_get_acl,			\
+	.set_acl	= layerfs_set_acl
+/* the VFS never hands ACL names to xattr handlers */
+#define LAYERFS_XATTR_HANDLERS(catch_all)	catch_all
+
+static inline struct posix_acl *
+layerfs_compat_get_acl(struct vfsmount *mnt, struct dentry *real, int type,
+		       bool noperm)
+{
+	if (noperm)
+		return get_inode_acl(d_inode(real), type);
+	return vfs_get_acl(mnt_idmap(mnt), real, posix_acl_xattr_name(type));
+}
+
+static inline int layerfs_compat_set_acl(struct dentry *real, int type,
+					 struct posix_acl *acl)
+{
+	const char *name = posix_acl_xattr_name(type);
+
+	if (!acl)
+		return vfs_remove_acl(&nop_mnt_idmap, real, name);
+	return vfs_set_acl(&nop_mnt_idmap, real, name, acl);
+}
+#else
+#define LAYERFS_ACL_IOPS					\
+	.get_acl	= layerfs_get_inode_acl
+/* searched in order: the ACL handlers before the catch-all */
+#define LAYERFS_XATTR_HANDLERS(catch_all)			\
+	&layerfs_acl_access_xattr_handler,			\
+	&layerfs_acl_default_xattr_handler,			\
+	catch_all
+
+static inline struct posix_acl *
+layerfs_compat_get_acl(struct vfsmount *mnt, struct dentry *real, int type,
+		       bool noperm)
+{
+	return get_acl(d_inode(real), type);
+}
+
+static inline int layerfs_compat_set_acl(struct dentry *real, int type,
+					 struct posix_acl *acl)
+{
+	const char *name = type == ACL_TYPE_ACCESS ?
+			   XATTR_NAME_POSIX_ACL_ACCESS :
+			   XATTR_NAME_POSIX_ACL_DEFAULT;
+	size_t size;
+	void *value;
+	int err;
+
+	if (!acl)
+		return vfs_removexattr(&init_user_ns, real, name);
+	size = posix_acl_xattr_size(acl->a_count);
+	value = kmalloc(size, GFP_KERNEL);
+	if (!value)
+		return -ENOMEM;
+	err = posix_acl_to_xattr(&init_user_ns, acl, value, size);
+	if (err >= 0)
+		err = vfs_setxattr(&init_user_ns, real, name, value, size, 0);
+	kfree(value);
+	return err;
 }
 #endif
 
@@ -313,6 +393,9 @@ layerfs_compat_splice_write(struct pipe_inode_info *pipe, struct file *file,
 	const struct cred *old;
 	ssize_t ret;
 
+	ret = file_remove_privs(file);
+	if (ret)
+		return ret;
 	old = override_creds(cred);
 	file_start_write(real);
 	ret = iter_file_splice_write(pipe, real, ppos, len, flags);

@@ -25,6 +25,7 @@
 #include <linux/mount.h>
 #include <linux/cred.h>
 #include <linux/fs_stack.h>
+#include <linux/posix_acl.h>
 
 #include "layerfs.h"
 
@@ -189,14 +190,34 @@ out_in:
 	return err;
 }
 
-/* Copy the xattrs users can see, and record the origin. */
+/*
+ * Copy a POSIX ACL as an ACL: newer kernels do not pass ACL names
+ * through the xattr helpers.
+ */
+static int layerfs_copy_acl(struct layerfs_path *lp, struct dentry *tmp,
+			    int type)
+{
+	struct posix_acl *acl = layerfs_do_get_acl(lp, type, false);
+	int err;
+
+	if (!acl || PTR_ERR(acl) == -EOPNOTSUPP)
+		return 0;
+	if (IS_ERR(acl))
+		return PTR_ERR(acl);
+	err = layerfs_do_set_acl(tmp, type, acl);
+	posix_acl_release(acl);
+	/* an upper filesystem without ACLs gets the mode alone */
+	return err == -EOPNOTSUPP ? 0 : err;
+}
+
+/* Copy the xattrs users can see (ACLs included), and record the origin. */
 static int layerfs_copy_xattrs(struct layerfs_path *lp, struct dentry *tmp)
 {
 	struct dentry *lower = lp->dentry;
 	ssize_t len, vlen;
 	char *names, *s;
+	int err = 0, type;
 	void *value;
-	int err = 0;
 	u8 *origin;
 
 	len = layerfs_do_listxattr(lower, NULL, 0);
@@ -218,6 +239,13 @@ static int layerfs_copy_xattrs(struct layerfs_path *lp, struct dentry *tmp)
 	for (s = names; s < names + len; s += strlen(s) + 1) {
 		if (layerfs_is_private_xattr(s))
 			continue;
+		type = layerfs_acl_type(s);
+		if (type >= 0) {
+			err = layerfs_copy_acl(lp, tmp, type);
+			if (err)
+				break;
+			continue;
+		}
 		vlen = layerfs_do_getxattr(lp, s, value, XATTR_SIZE_MAX);
 		if (vlen == -ENODATA || vlen == -EOPNOTSUPP)
 			continue;

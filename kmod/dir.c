@@ -24,6 +24,7 @@
 #include <linux/cred.h>
 #include <linux/slab.h>
 #include <linux/xattr.h>
+#include <linux/posix_acl.h>
 
 #include "layerfs.h"
 
@@ -95,6 +96,40 @@ out_unlock:
 }
 
 /*
+ * Make a new object for the union @dentry in the work directory, with the
+ * ACLs it would inherit from its union parent's default ACL (the work
+ * directory has none to give).
+ */
+static struct dentry *layerfs_work_tmp_inherit(struct dentry *dentry,
+					       umode_t mode, dev_t rdev,
+					       const char *link,
+					       struct dentry *old)
+{
+	struct layerfs_fs *ofs = LAYERFS_FS(dentry->d_sb);
+	struct posix_acl *acl = NULL, *dacl = NULL;
+	struct dentry *tmp;
+	int err = 0;
+
+	if (!old)
+		err = posix_acl_create(d_inode(dentry->d_parent), &mode, &dacl,
+				       &acl);
+	if (err)
+		return ERR_PTR(err);
+	tmp = layerfs_work_tmp(ofs, mode, rdev, link, old);
+	if (!IS_ERR(tmp) && acl)
+		err = layerfs_do_set_acl(tmp, ACL_TYPE_ACCESS, acl);
+	if (!IS_ERR(tmp) && dacl && !err)
+		err = layerfs_do_set_acl(tmp, ACL_TYPE_DEFAULT, dacl);
+	posix_acl_release(acl);
+	posix_acl_release(dacl);
+	if (err) {
+		dput(tmp);
+		return ERR_PTR(err);
+	}
+	return tmp;
+}
+
+/*
  * Make a new upper object for the negative union @dentry: directly when
  * the upper parent has nothing at the name, through the work directory
  * when it holds a whiteout. Returns the positive upper dentry.
@@ -136,7 +171,7 @@ out_unlock:
 	return upper;
 
 over_whiteout:
-	tmp = layerfs_work_tmp(ofs, mode, rdev, link, old);
+	tmp = layerfs_work_tmp_inherit(dentry, mode, rdev, link, old);
 	err = PTR_ERR_OR_ZERO(tmp);
 	if (!err && S_ISDIR(mode))
 		err = layerfs_do_setxattr(tmp, LAYERFS_XATTR_OPAQUE, "y", 1, 0);
@@ -173,6 +208,13 @@ static int layerfs_create_object(struct inode *dir, struct dentry *dentry,
 		return err;
 	if (old)
 		oldupper = layerfs_upper(d_inode(old));
+	/*
+	 * The union has SB_POSIXACL, so the VFS left the umask to us: an
+	 * upper filesystem with ACLs applies it (or a default ACL) itself.
+	 */
+	if (!old && !S_ISLNK(mode) &&
+	    !IS_POSIXACL(d_inode(layerfs_upper(dir))))
+		mode &= ~current_umask();
 	err = -ENOMEM;
 	cred = layerfs_creator_creds(sb);
 	if (!cred)
@@ -573,4 +615,5 @@ const struct inode_operations layerfs_dir_iops = {
 	.setattr	= layerfs_setattr,
 	.getattr	= layerfs_getattr,
 	.listxattr	= layerfs_listxattr,
+	LAYERFS_ACL_IOPS,
 };

@@ -10,9 +10,19 @@
  * mmap (the mapping then references the real file), seeks including
  * SEEK_DATA and SEEK_HOLE.
  *
+ * fcntl(F_SETFL) changes only the union file: the flags it may change
+ * are passed on to the real file before each operation uses it.
+ *
+ * Set-id bits and file capabilities: the real filesystem would judge
+ * whether a write clears them with the mounter's credentials (which keep
+ * them), so every data-changing operation first refreshes the union
+ * inode's mode and calls file_remove_privs() on the union file, with the
+ * caller's credentials, under the union inode's i_rwsem.
+ *
  * Locking: the union file's position is copied to and from the real file
  * under the f_pos_lock the VFS holds for seeks; reads use ki_pos or their
- * own position. No layerfs locks are taken.
+ * own position. Writes, splice writes and fallocate hold the union
+ * inode's i_rwsem; the real file's flags are changed under its f_lock.
  */
 #include <linux/fs_stack.h>
 #include <linux/mm.h>
@@ -32,11 +42,36 @@ struct layerfs_file {
 	struct mutex lock;	/* see @lock above */
 };
 
+/* The status flags F_SETFL may change that matter to the real file. */
+#define LAYERFS_SETFL_MASK	(O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME)
+
 /*
- * The real file for I/O: after a copy-up (through any descriptor) the
- * upper file, opened on first use, so open descriptors follow the copy.
+ * Bring the real file's status flags in line with the union file's. The
+ * caller's right to set them was checked on the union file by F_SETFL.
  */
-static struct file *layerfs_real_file(struct file *file)
+static int layerfs_sync_flags(struct file *file, struct file *real)
+{
+	unsigned int flags = READ_ONCE(file->f_flags) & LAYERFS_SETFL_MASK;
+	int err;
+
+	if (!((flags ^ real->f_flags) & LAYERFS_SETFL_MASK))
+		return 0;
+	if ((flags & O_DIRECT) && !(real->f_mode & FMODE_CAN_ODIRECT))
+		return -EINVAL;
+	if (real->f_op->check_flags) {
+		err = real->f_op->check_flags(flags);
+		if (err)
+			return err;
+	}
+	spin_lock(&real->f_lock);
+	real->f_flags = (real->f_flags & ~LAYERFS_SETFL_MASK) | flags;
+	real->f_iocb_flags = iocb_flags(real);
+	spin_unlock(&real->f_lock);
+	return 0;
+}
+
+/* The real file behind @file: the lower one, or the upper after copy-up. */
+static struct file *layerfs_current_real(struct file *file)
 {
 	struct layerfs_file *lf = file->private_data;
 	struct inode *inode = file_inode(file);
@@ -61,6 +96,22 @@ static struct file *layerfs_real_file(struct file *file)
 	}
 	mutex_unlock(&lf->lock);
 	return real;
+}
+
+/*
+ * The real file for I/O: after a copy-up (through any descriptor) the
+ * upper file, opened on first use, so open descriptors follow the copy;
+ * its status flags are the union file's.
+ */
+static struct file *layerfs_real_file(struct file *file)
+{
+	struct file *real = layerfs_current_real(file);
+	int err;
+
+	if (IS_ERR(real))
+		return real;
+	err = layerfs_sync_flags(file, real);
+	return err ? ERR_PTR(err) : real;
 }
 
 /**
@@ -161,6 +212,8 @@ static ssize_t layerfs_write_iter(struct kiocb *iocb, struct iov_iter *iter)
 	if (IS_ERR(real))
 		return PTR_ERR(real);
 	inode_lock(inode);
+	/* the mode file_remove_privs() judges by (see the top of the file) */
+	layerfs_copy_attr(inode);
 	ret = layerfs_do_write_iter(real, iocb, iter);
 	inode_unlock(inode);
 	return ret;
@@ -188,6 +241,7 @@ static ssize_t layerfs_splice_write(struct pipe_inode_info *pipe,
 	if (IS_ERR(real))
 		return PTR_ERR(real);
 	inode_lock(inode);
+	layerfs_copy_attr(inode);
 	ret = layerfs_do_splice_write(pipe, file, real, ppos, len, flags);
 	inode_unlock(inode);
 	return ret;
@@ -235,7 +289,10 @@ static long layerfs_fallocate(struct file *file, int mode, loff_t offset,
 	if (IS_ERR(real))
 		return PTR_ERR(real);
 	inode_lock(inode);
-	err = layerfs_do_fallocate(file, real, mode, offset, len);
+	layerfs_copy_attr(inode);
+	err = file_remove_privs(file);
+	if (!err)
+		err = layerfs_do_fallocate(file, real, mode, offset, len);
 	layerfs_copy_attr(inode);
 	inode_unlock(inode);
 	return err;

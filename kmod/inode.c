@@ -18,13 +18,21 @@
  * fallback: it stays stable but may collide across filesystems).
  *
  * Locking: the stack of an inode is set before unlock_new_inode() and
- * never changes, so it is read without locks; attribute copies into the
- * union inode are plain stores, as in other stacking filesystems.
+ * never changes, so it is read without locks. The union inode's copy of
+ * the real attributes (what permission checks and set-id clearing use) is
+ * refreshed from the real inode by layerfs_copy_attr() after every change
+ * layerfs makes, with the union inode's i_rwsem held where the VFS or the
+ * caller holds it; getattr only reads, so a stat racing a change never
+ * writes an older mode back.
+ *
+ * POSIX ACLs are never cached in the union inode (ACL_DONT_CACHE): every
+ * check asks the real inode, whose own cache stays right across copy-up.
  */
 #include <linux/fs_stack.h>
 #include <linux/xattr.h>
 #include <linux/slab.h>
 #include <linux/cred.h>
+#include <linux/capability.h>
 
 #include "layerfs.h"
 
@@ -111,21 +119,42 @@ void layerfs_real_path(struct inode *inode, struct path *path)
 	path->dentry = top.dentry;
 }
 
+/*
+ * The inode flags that describe the real object. The union inode's other
+ * flags are its own: S_DEAD, S_NOCMTIME, and S_NOSEC (which only the
+ * union's own set-id check may set, or file_remove_privs() would trust
+ * the real inode's judgement, made for the mounter).
+ */
+#define LAYERFS_COPY_FLAGS	(S_SYNC | S_NOATIME | S_APPEND | S_IMMUTABLE)
+
+/* Copy what belongs to the real object: owner, mode, times, size, flags. */
+static void layerfs_copy_real_attr(struct inode *inode, struct inode *ri)
+{
+	inode->i_mode = ri->i_mode;
+	inode->i_uid = ri->i_uid;
+	inode->i_gid = ri->i_gid;
+	inode->i_blkbits = ri->i_blkbits;
+	fsstack_copy_attr_times(inode, ri);
+	fsstack_copy_inode_size(inode, ri);
+	inode->i_flags = (inode->i_flags & ~LAYERFS_COPY_FLAGS) |
+			 (ri->i_flags & LAYERFS_COPY_FLAGS);
+	if (!S_ISDIR(inode->i_mode))
+		set_nlink(inode, ri->i_nlink);
+}
+
 /**
  * layerfs_copy_attr() - refresh a union inode from its real inode
  * @inode: union inode
+ *
+ * Context: after a change layerfs made to the real object; the union
+ * inode's i_rwsem held where the change needed it.
  */
 void layerfs_copy_attr(struct inode *inode)
 {
 	struct dentry *real = layerfs_real_dentry(inode);
-	struct inode *ri = real ? d_inode(real) : NULL;
 
-	if (!ri)
-		return;
-	fsstack_copy_attr_all(inode, ri);
-	fsstack_copy_inode_size(inode, ri);
-	if (!S_ISDIR(inode->i_mode))
-		set_nlink(inode, ri->i_nlink);
+	if (real && d_inode(real))
+		layerfs_copy_real_attr(inode, d_inode(real));
 }
 
 /**
@@ -174,7 +203,9 @@ int layerfs_permission(struct layerfs_idmap *idmap, struct inode *inode,
  *
  * Everything comes from the topmost real object except st_dev (the
  * union's), st_ino (see layerfs_map_ino()) and the link count of merged
- * directories (counted over the merged view).
+ * directories (counted over the merged view). The union inode is not
+ * touched: the real attributes read here may already be older than a
+ * change that completed meanwhile.
  *
  * Return: 0 or a negative errno.
  */
@@ -193,7 +224,6 @@ int layerfs_getattr(struct layerfs_idmap *idmap, const struct path *path,
 	if (err)
 		return err;
 
-	fsstack_copy_attr_all(inode, d_inode(real.dentry));
 	stat->dev = inode->i_sb->s_dev;
 	stat->ino = inode->i_ino;
 	if (S_ISDIR(inode->i_mode) && layerfs_is_merged(inode))
@@ -201,21 +231,37 @@ int layerfs_getattr(struct layerfs_idmap *idmap, const struct path *path,
 	return 0;
 }
 
+/*
+ * May the caller see xattr @name in a list? Not the private names, and
+ * trusted.* only with CAP_SYS_ADMIN, as the real filesystems decide for
+ * their own callers.
+ */
+static bool layerfs_can_list(const char *name, bool trusted)
+{
+	if (layerfs_is_private_xattr(name))
+		return false;
+	return trusted || strncmp(name, XATTR_TRUSTED_PREFIX,
+				  XATTR_TRUSTED_PREFIX_LEN);
+}
+
 /**
- * layerfs_listxattr() - list the xattrs users may see
+ * layerfs_listxattr() - list the xattrs the caller may see
  * @dentry: union dentry
  * @list:   buffer, or NULL to query the size
  * @size:   buffer size
  *
- * The size query may count hidden names; the list itself never has them.
+ * The real list is read with the mounter's credentials, so the names the
+ * caller may not see are taken out here. The size query may count them.
  *
  * Return: list length or a negative errno.
  */
 ssize_t layerfs_listxattr(struct dentry *dentry, char *list, size_t size)
 {
 	struct dentry *real = layerfs_real_dentry(d_inode(dentry));
+	bool trusted = capable(CAP_SYS_ADMIN);
 	const struct cred *old;
-	ssize_t res, len;
+	ssize_t res, left;
+	size_t len;
 	char *s;
 
 	old = layerfs_override_creds(dentry->d_sb);
@@ -224,13 +270,18 @@ ssize_t layerfs_listxattr(struct dentry *dentry, char *list, size_t size)
 	if (res <= 0 || !size)
 		return res;
 
-	/* squeeze the private names out of the list */
-	for (s = list; s < list + res; s += len) {
-		len = strnlen(s, list + res - s) + 1;
-		if (!layerfs_is_private_xattr(s))
+	/* squeeze the hidden names out, never reading past @res */
+	for (s = list, left = res; left > 0; s += len, left -= len) {
+		len = strnlen(s, left);
+		/* a real list whose last name has no terminator */
+		if (len == left)
+			return -EIO;
+		len++;
+		if (layerfs_can_list(s, trusted))
 			continue;
-		memmove(s, s + len, list + res - (s + len));
+		memmove(s, s + len, left - len);
 		res -= len;
+		left -= len;
 		len = 0;
 	}
 	return res;
@@ -279,15 +330,186 @@ static int layerfs_xattr_set(const struct xattr_handler *handler,
 	return err;
 }
 
-/* One handler for every name; the prefix "" hands us the full name. */
+/**
+ * layerfs_get_inode_acl() - the ACL of a union inode, for permission checks
+ * @inode: union inode
+ * @type:  ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT
+ * @rcu:   called in RCU walk mode: must not block
+ *
+ * Context: any; in RCU walk mode only the real inode's cached ACL is used.
+ * Return: the real object's ACL (referenced), NULL for none, or an
+ * ERR_PTR() (ECHILD: retry outside RCU walk).
+ */
+struct posix_acl *layerfs_get_inode_acl(struct inode *inode, int type,
+					bool rcu)
+{
+	struct layerfs_path top = layerfs_top(inode);
+	struct inode *ri = top.dentry ? d_inode_rcu(top.dentry) : NULL;
+	const struct cred *old;
+	struct posix_acl *acl;
+
+	if (!ri)
+		return ERR_PTR(-ECHILD);
+	if (!IS_POSIXACL(ri))
+		return NULL;
+	if (rcu)
+		return get_cached_acl_rcu(ri, type);
+	old = layerfs_override_creds(inode->i_sb);
+	acl = layerfs_do_get_acl(&top, type, true);
+	layerfs_revert_creds(old);
+	return acl;
+}
+
+/**
+ * layerfs_get_acl() - the ACL of a union object, for getxattr
+ * @idmap:  idmap of the union mount
+ * @dentry: union dentry
+ * @type:   ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT
+ *
+ * Return: the real object's ACL (referenced), NULL for none, or an
+ * ERR_PTR().
+ */
+struct posix_acl *layerfs_get_acl(struct layerfs_idmap *idmap,
+				  struct dentry *dentry, int type)
+{
+	struct inode *inode = d_inode(dentry);
+	struct layerfs_path top = layerfs_top(inode);
+	const struct cred *old;
+	struct posix_acl *acl;
+
+	if (!IS_POSIXACL(d_inode(top.dentry)))
+		return NULL;
+	old = layerfs_override_creds(inode->i_sb);
+	acl = layerfs_do_get_acl(&top, type, false);
+	layerfs_revert_creds(old);
+	return acl;
+}
+
+/**
+ * layerfs_set_acl() - set or remove the ACL of a union object
+ * @idmap:  idmap of the union mount
+ * @dentry: union dentry
+ * @acl:    the new ACL, NULL to remove it
+ * @type:   ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT
+ *
+ * The caller is checked here, against the union inode, as the real
+ * filesystem would check it: the change itself is made in the upper layer
+ * with the mounter's credentials, which pass every check there.
+ *
+ * Context: the union inode's i_rwsem held.
+ * Return: 0 or a negative errno.
+ */
+int layerfs_set_acl(struct layerfs_idmap *idmap, struct dentry *dentry,
+		    struct posix_acl *acl, int type)
+{
+	struct inode *inode = d_inode(dentry);
+	struct super_block *sb = inode->i_sb;
+	struct layerfs_fs *ofs = LAYERFS_FS(sb);
+	const struct cred *old;
+	int err;
+
+	if (!ofs->workdir || !IS_POSIXACL(d_inode(ofs->workdir)))
+		return -EOPNOTSUPP;
+	if (type == ACL_TYPE_DEFAULT && !S_ISDIR(inode->i_mode))
+		return acl ? -EACCES : 0;
+	if (!inode_owner_or_capable(idmap, inode))
+		return -EPERM;
+	/*
+	 * The real filesystem clears the set-gid bit of an owner outside the
+	 * group who sets an access ACL; for the mounter it would not.
+	 */
+	if ((inode->i_mode & S_ISGID) && type == ACL_TYPE_ACCESS &&
+	    !in_group_p(inode->i_gid) &&
+	    !capable_wrt_inode_uidgid(idmap, inode, CAP_FSETID)) {
+		struct iattr iattr = { .ia_valid = ATTR_KILL_SGID };
+
+		err = layerfs_setattr(idmap, dentry, &iattr);
+		if (err)
+			return err;
+	}
+	err = layerfs_copy_up(dentry);
+	if (err)
+		return err;
+	old = layerfs_override_creds(sb);
+	err = layerfs_want_write(sb);
+	if (!err) {
+		err = layerfs_do_set_acl(layerfs_upper(inode), type, acl);
+		layerfs_drop_write(sb);
+	}
+	layerfs_revert_creds(old);
+	/* the ACL may have changed the mode */
+	layerfs_copy_attr(inode);
+	return err;
+}
+
+/*
+ * ACL names through xattr handlers, for kernels that route them there
+ * (compat.h's LAYERFS_XATTR_HANDLERS): converted to ACLs and handed
+ * to the same functions the newer kernels call directly.
+ */
+static int __maybe_unused
+layerfs_acl_xattr_get(const struct xattr_handler *handler,
+		      struct dentry *dentry, struct inode *inode,
+		      const char *name, void *buffer, size_t size)
+{
+	struct posix_acl *acl;
+	int err;
+
+	acl = layerfs_get_acl(LAYERFS_NOP_IDMAP, dentry, handler->flags);
+	if (IS_ERR(acl))
+		return PTR_ERR(acl);
+	if (!acl)
+		return -ENODATA;
+	err = posix_acl_to_xattr(&init_user_ns, acl, buffer, size);
+	posix_acl_release(acl);
+	return err;
+}
+
+static int __maybe_unused
+layerfs_acl_xattr_set(const struct xattr_handler *handler,
+		      struct layerfs_idmap *idmap, struct dentry *dentry,
+		      struct inode *inode, const char *name,
+		      const void *value, size_t size, int flags)
+{
+	struct posix_acl *acl;
+	int err;
+
+	acl = posix_acl_from_xattr(&init_user_ns, value, size);
+	if (IS_ERR(acl))
+		return PTR_ERR(acl);
+	err = acl ? posix_acl_valid(&init_user_ns, acl) : 0;
+	if (!err)
+		err = layerfs_set_acl(idmap, dentry, acl, handler->flags);
+	posix_acl_release(acl);
+	return err;
+}
+
+static const struct xattr_handler __maybe_unused
+layerfs_acl_access_xattr_handler = {
+	.name	= XATTR_NAME_POSIX_ACL_ACCESS,
+	.flags	= ACL_TYPE_ACCESS,
+	.get	= layerfs_acl_xattr_get,
+	.set	= layerfs_acl_xattr_set,
+};
+
+static const struct xattr_handler __maybe_unused
+layerfs_acl_default_xattr_handler = {
+	.name	= XATTR_NAME_POSIX_ACL_DEFAULT,
+	.flags	= ACL_TYPE_DEFAULT,
+	.get	= layerfs_acl_xattr_get,
+	.set	= layerfs_acl_xattr_set,
+};
+
+/* Every other name; the prefix "" hands us the full name. */
 static const struct xattr_handler layerfs_xattr_handler = {
 	.prefix	= "",
 	.get	= layerfs_xattr_get,
 	.set	= layerfs_xattr_set,
 };
 
+/* with the ACL handlers where the kernel needs them (compat.h) */
 const struct xattr_handler *layerfs_xattr_handlers[] = {
-	&layerfs_xattr_handler,
+	LAYERFS_XATTR_HANDLERS(&layerfs_xattr_handler),
 	NULL
 };
 
@@ -350,6 +572,7 @@ static const struct inode_operations layerfs_file_iops = {
 	.setattr	= layerfs_setattr,
 	.getattr	= layerfs_getattr,
 	.listxattr	= layerfs_listxattr,
+	LAYERFS_ACL_IOPS,
 };
 
 static const struct inode_operations layerfs_symlink_iops = {
@@ -364,6 +587,7 @@ static const struct inode_operations layerfs_special_iops = {
 	.setattr	= layerfs_setattr,
 	.getattr	= layerfs_getattr,
 	.listxattr	= layerfs_listxattr,
+	LAYERFS_ACL_IOPS,
 };
 
 static int layerfs_inode_test(struct inode *inode, void *key)
@@ -405,9 +629,15 @@ static void layerfs_init_inode(struct inode *inode, struct inode *real)
 
 	inode->i_mode = mode;
 	inode->i_flags |= S_NOCMTIME;
-	fsstack_copy_attr_all(inode, real);
-	fsstack_copy_inode_size(inode, real);
+	layerfs_copy_real_attr(inode, real);
+	set_nlink(inode, real->i_nlink);
+	inode->i_rdev = real->i_rdev;
 	inode->i_mapping->a_ops = &layerfs_aops;
+#ifdef CONFIG_FS_POSIX_ACL
+	/* never cached here: the real inode's ACL is the one that counts */
+	inode->i_acl = ACL_DONT_CACHE;
+	inode->i_default_acl = ACL_DONT_CACHE;
+#endif
 
 	switch (mode & S_IFMT) {
 	case S_IFREG:

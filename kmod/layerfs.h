@@ -216,6 +216,12 @@ int layerfs_getattr(struct layerfs_idmap *idmap, const struct path *path,
 		    struct kstat *stat, u32 request_mask, unsigned int flags);
 ssize_t layerfs_listxattr(struct dentry *dentry, char *list, size_t size);
 extern const struct xattr_handler *layerfs_xattr_handlers[];
+struct posix_acl *layerfs_get_inode_acl(struct inode *inode, int type,
+					bool rcu);
+struct posix_acl *layerfs_get_acl(struct layerfs_idmap *idmap,
+				  struct dentry *dentry, int type);
+int layerfs_set_acl(struct layerfs_idmap *idmap, struct dentry *dentry,
+		    struct posix_acl *acl, int type);
 
 /* file.c */
 extern const struct file_operations layerfs_file_fops;
@@ -241,6 +247,10 @@ int layerfs_do_getattr(const struct path *path, struct kstat *stat,
 int layerfs_do_permission(struct layerfs_path *p, int mask);
 ssize_t layerfs_do_getxattr(struct layerfs_path *p, const char *name,
 			    void *value, size_t size);
+struct posix_acl *layerfs_do_get_acl(struct layerfs_path *p, int type,
+				     bool noperm);
+int layerfs_do_set_acl(struct dentry *dentry, int type, struct posix_acl *acl);
+int layerfs_acl_type(const char *name);
 ssize_t layerfs_do_listxattr(struct dentry *dentry, char *list, size_t size);
 const char *layerfs_do_get_link(struct dentry *dentry,
 				struct delayed_call *done);

@@ -19,6 +19,7 @@
 #include <linux/statfs.h>
 #include <linux/cred.h>
 #include <linux/log2.h>
+#include <linux/posix_acl.h>
 
 #include "layerfs.h"
 
@@ -218,10 +219,22 @@ static int layerfs_setup_workdir(struct fs_context *fc, struct layerfs_fs *ofs,
 	inode_unlock(dir);
 	ofs->workdir = work;
 	err = layerfs_cleanup_dir(ofs, work, 2);
-	mnt_drop_write(layerfs_upper_mnt(ofs));
-	if (err)
+	if (err) {
 		errorfc(fc, "workdir: cannot empty '%s/work': error %d",
 			ofs->workname, err);
+		goto out_drop;
+	}
+	/* a copy made in W/work must not inherit ACLs from W/work */
+	err = layerfs_do_set_acl(work, ACL_TYPE_DEFAULT, NULL);
+	if (!err)
+		err = layerfs_do_set_acl(work, ACL_TYPE_ACCESS, NULL);
+	if (err == -EOPNOTSUPP)
+		err = 0;
+	if (err)
+		errorfc(fc, "workdir: cannot remove the ACLs of '%s/work': error %d",
+			ofs->workname, err);
+out_drop:
+	mnt_drop_write(layerfs_upper_mnt(ofs));
 	return err;
 
 out_dput:
@@ -419,7 +432,17 @@ static int layerfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_op = &layerfs_super_ops;
 	sb->s_d_op = &layerfs_dentry_ops;
 	sb->s_xattr = layerfs_xattr_handlers;
-	sb->s_flags |= SB_NOSEC;
+	/* ACLs are the real objects' (inode.c); the VFS leaves umask to us */
+	if (IS_ENABLED(CONFIG_FS_POSIX_ACL))
+		sb->s_flags |= SB_POSIXACL;
+	/*
+	 * SB_NOSEC lets file_remove_privs() skip an inode marked S_NOSEC:
+	 * only as the upper filesystem does, and S_NOSEC is never copied
+	 * from a real inode (inode.c).
+	 */
+	if (layerfs_upper_mnt(ofs) &&
+	    (layerfs_upper_mnt(ofs)->mnt_sb->s_flags & SB_NOSEC))
+		sb->s_flags |= SB_NOSEC;
 	if (!layerfs_upper_mnt(ofs)) {
 		sb->s_flags |= SB_RDONLY;
 		sb->s_iflags |= SB_I_SKIP_SYNC;

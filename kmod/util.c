@@ -156,6 +156,61 @@ ssize_t layerfs_do_getxattr(struct layerfs_path *p, const char *name,
 }
 
 /**
+ * layerfs_do_get_acl() - read the POSIX ACL of a real object
+ * @p:      real object
+ * @type:   ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT
+ * @noperm: for a permission check: skip the security hook of a read
+ *
+ * Context: mounter's credentials.
+ * Return: the ACL (referenced), NULL for none, or an ERR_PTR().
+ */
+struct posix_acl *layerfs_do_get_acl(struct layerfs_path *p, int type,
+				     bool noperm)
+{
+	struct posix_acl *acl;
+
+	acl = layerfs_compat_get_acl(p->layer->mnt, p->dentry, type, noperm);
+	pr_debug("get_acl(%pd2, %d) = %d\n", p->dentry, type,
+		 PTR_ERR_OR_ZERO(acl));
+	return acl;
+}
+
+/**
+ * layerfs_do_set_acl() - set or remove the POSIX ACL of a real upper object
+ * @dentry: real dentry
+ * @type:   ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT
+ * @acl:    the ACL, NULL to remove it
+ *
+ * Context: mounter's credentials, write access to the upper layer held.
+ * Return: 0 or a negative errno; removing an absent ACL is not an error.
+ */
+int layerfs_do_set_acl(struct dentry *dentry, int type, struct posix_acl *acl)
+{
+	int err = layerfs_compat_set_acl(dentry, type, acl);
+
+	if (!acl && err == -ENODATA)
+		err = 0;
+	pr_debug("set_acl(%pd2, %d, %s) = %d\n", dentry, type,
+		 acl ? "set" : "remove", err);
+	return err;
+}
+
+/**
+ * layerfs_acl_type() - the ACL an xattr name stands for
+ * @name: full xattr name
+ *
+ * Return: ACL_TYPE_ACCESS, ACL_TYPE_DEFAULT, or -1 for other names.
+ */
+int layerfs_acl_type(const char *name)
+{
+	if (!strcmp(name, XATTR_NAME_POSIX_ACL_ACCESS))
+		return ACL_TYPE_ACCESS;
+	if (!strcmp(name, XATTR_NAME_POSIX_ACL_DEFAULT))
+		return ACL_TYPE_DEFAULT;
+	return -1;
+}
+
+/**
  * layerfs_do_listxattr() - list the xattrs of a real object
  * @dentry: real object
  * @list:   buffer, or NULL to query the size

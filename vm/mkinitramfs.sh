@@ -15,6 +15,9 @@ shift 3
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 root=$(mktemp -d "${TMPDIR:-/tmp}/lfs-initramfs.XXXXXX")
+# the image root is the guest's /: mktemp made it 0700, which would shut
+# every test that runs as a non-root user out of the whole tree
+chmod 755 "$root"
 trap 'rm -rf "$root"' EXIT
 
 # Kernel modules the guest loads before layerfs, by name (builtins skipped).
@@ -40,7 +43,8 @@ copy_bin() {
 	done
 }
 
-for b in /usr/bin/setfattr /usr/bin/getfattr /sbin/mke2fs /usr/bin/stress-ng; do
+for b in /usr/bin/setfattr /usr/bin/getfattr /usr/bin/setfacl /usr/bin/getfacl \
+	/sbin/mke2fs /usr/bin/stress-ng; do
 	copy_bin "$b"
 done
 ln -s mke2fs "$root/sbin/mkfs.ext4"

@@ -1,0 +1,49 @@
+#!/bin/sh
+# timeout: 900
+# A stat racing a copy-up and chmod must never leave the union inode with
+# the old, more permissive mode: root runs `chmod 600` on 4,000 lower 0644
+# files while uid 1000 stats them in a loop; once chmod has returned (and
+# the stat loops have stopped), uid 1000 can open none of them. Ten
+# rounds, each on a fresh upper layer, with full preemption.
+. /tests/lib.sh
+. /tests/guest/union-lib.sh
+
+N=4000 ROUNDS=10
+must mkdir -p "$T/l1"
+i=0
+while [ $i -lt $N ]; do
+	i=$((i + 1))
+	echo "$i" > "$T/l1/f$i" || fail "create f$i"
+done
+must chmod 644 "$T"/l1/*
+# A stat must be preempted inside getattr for the race to show: let the
+# kernel preempt anywhere (its default is voluntary preemption).
+PREEMPT=/sys/kernel/debug/sched/preempt
+[ -w "$PREEMPT" ] || fail "no $PREEMPT to switch to full preemption"
+old_preempt=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' "$PREEMPT")
+[ -n "$old_preempt" ] || fail "cannot read the preemption mode"
+echo full > "$PREEMPT" || fail "cannot switch to full preemption"
+trap 'echo "$old_preempt" > "$PREEMPT"' EXIT
+M=$T/m
+total=0 r=0
+while [ $r -lt $ROUNDS ]; do
+	r=$((r + 1))
+	must rm -rf "$T/u" "$T/w" "$T/stop"
+	must mkdir "$T/u" "$T/w"
+	lmount "$M" "lowerdir=$T/l1,upperdir=$T/u,workdir=$T/w"
+	pids=
+	for i in 1 2 3 4; do
+		asuser 1000 privop statloop "$M" "$T/stop" &
+		pids="$pids $!"
+	done
+	must chmod 600 "$M"/*
+	must touch "$T/stop"
+	for p in $pids; do
+		wait "$p" || fail "stat loop failed"
+	done
+	n=$(asuser 1000 privop countopen "$M") || fail "countopen"
+	log "round $r: uid 1000 opened $n of $N files after chmod 600"
+	total=$((total + n))
+	lumount "$M"
+done
+assert_eq "$total" 0 "files uid 1000 could open after chmod 600, over $ROUNDS rounds"
