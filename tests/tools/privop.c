@@ -12,8 +12,11 @@
  *                             the filesystem does direct I/O)
  *   privop countopen DIR      print how many entries of DIR can be opened
  *                             for reading
- *   privop statloop DIR STOP  stat every entry of DIR, over and over,
- *                             until the file STOP exists
+ *   privop statfollow DIR UPPER
+ *                             follow a copy-up that goes through DIR in
+ *                             name order: stat each entry of DIR until
+ *                             it shows up in UPPER (the upper layer's
+ *                             directory), then move on to the next
  *
  * OP of wr: write (append "X"), pwrite ("X" at 0), writev, splice (from
  * a pipe), sendfile (from SRC), copy_file_range (from SRC, which must be
@@ -142,17 +145,12 @@ static long setfl(const char *what, const char *file)
 	return r;
 }
 
-/*
- * The directory operations: "countopen" opens every entry once and prints
- * how many opened, "statloop" stats every entry until @stop exists.
- */
-static int dirop(const char *op, const char *dir, const char *stop)
+/* Print how many entries of @dir can be opened for reading. */
+static int countopen(const char *dir)
 {
-	int count = !strcmp(op, "countopen");
 	struct dirent *de;
-	struct stat st;
 	long n = 0;
-	int dfd, fd;
+	int fd;
 	DIR *d;
 
 	d = opendir(dir);
@@ -160,26 +158,51 @@ static int dirop(const char *op, const char *dir, const char *stop)
 		perror(dir);
 		return 2;
 	}
-	dfd = dirfd(d);
-	do {
-		rewinddir(d);
-		while ((de = readdir(d))) {
-			if (!count) {
-				fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW);
-				continue;
-			}
-			if (de->d_name[0] == '.')
-				continue;
-			fd = openat(dfd, de->d_name, O_RDONLY | O_NONBLOCK);
-			if (fd >= 0) {
-				n++;
-				close(fd);
-			}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NONBLOCK);
+		if (fd >= 0) {
+			n++;
+			close(fd);
 		}
-	} while (!count && access(stop, F_OK));
+	}
 	closedir(d);
-	if (count)
-		printf("%ld\n", n);
+	printf("%ld\n", n);
+	return 0;
+}
+
+/*
+ * Stat each entry of @dir, in name order (the order of a shell glob),
+ * until it exists in @upper: a stat is then as often as possible inside
+ * the copy-up of exactly the file being copied.
+ */
+static int statfollow(const char *dir, const char *upper)
+{
+	struct dirent **names;
+	int dfd, ufd, i, n;
+	struct stat st;
+
+	n = scandir(dir, &names, NULL, alphasort);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	ufd = open(upper, O_RDONLY | O_DIRECTORY);
+	if (n < 0 || dfd < 0 || ufd < 0) {
+		perror(dir);
+		return 2;
+	}
+	for (i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+
+		if (name[0] != '.') {
+			while (fstatat(ufd, name, &st, AT_SYMLINK_NOFOLLOW))
+				fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW);
+			fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW);
+		}
+		free(names[i]);
+	}
+	free(names);
+	close(dfd);
+	close(ufd);
 	return 0;
 }
 
@@ -190,9 +213,10 @@ int main(int argc, char **argv)
 	if (argc == 3 && (!strcmp(argv[1], "setfl_append") ||
 			  !strcmp(argv[1], "setfl_direct")))
 		return report(setfl(argv[1], argv[2]));
-	if ((argc == 3 && !strcmp(argv[1], "countopen")) ||
-	    (argc == 4 && !strcmp(argv[1], "statloop")))
-		return dirop(argv[1], argv[2], argv[3]);
-	fprintf(stderr, "usage: privop wr OP FILE [SRC] | setfl_append|setfl_direct FILE | countopen DIR | statloop DIR STOP\n");
+	if (argc == 3 && !strcmp(argv[1], "countopen"))
+		return countopen(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "statfollow"))
+		return statfollow(argv[2], argv[3]);
+	fprintf(stderr, "usage: privop wr OP FILE [SRC] | setfl_append|setfl_direct FILE | countopen DIR | statfollow DIR UPPER\n");
 	return 2;
 }
