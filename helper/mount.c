@@ -122,16 +122,6 @@ static int plan_upper(struct plan *p, const struct stat *meta)
 	return err || !opt_safe(p->upper) ? LM_EXIT_SYSTEM : 0;
 }
 
-static void add_lower(struct plan *p, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++)	/* a repeated layer adds nothing */
-		if (!strcmp(p->lowers[i], name))
-			return;
-	p->lowers[p->n++] = name;
-}
-
 static int plan_lowers(struct plan *p, const struct lm_image *img,
 		       const struct stat *meta)
 {
@@ -162,8 +152,9 @@ static int plan_lowers(struct plan *p, const struct lm_image *img,
 			p->lowers[p->n++] = p->owned[0];
 		}
 	}
-	for (i = img->nlayers; i-- > 0;)
-		add_lower(p, img->layers[i].diff.hex);
+	for (i = img->nlayers; i-- > 0;)	/* a repeated layer adds nothing */
+		if (!img->layers[i].dup)
+			p->lowers[p->n++] = img->layers[i].diff.hex;
 	if (!p->n) {
 		lm_err(NULL, "the image has no layers to mount");
 		return LM_EXIT_IMAGE;
