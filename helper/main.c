@@ -205,6 +205,8 @@ static const char *opt_word(char **argv, int optind_after)
 	const char *w = argv[optind_after - 1];
 	static char buf[64];
 
+	if (optarg == w && optind_after >= 2)	/* "--opt ARG": ARG is apart */
+		w = argv[optind_after - 2];
 	if (strncmp(w, "--", 2))
 		return w;
 	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(w, "="), w);

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Mount with --type overlay on the host: merged view (deletion, opaque
 # directory), image root metadata, copy-up into an ephemeral upper under the
-# store that umount removes, nodev by default, --dev, --read-only and a
-# persistent --upper.
+# store that umount removes, nodev and nosuid by default, --dev, --suid,
+# -o, --read-only and a persistent --upper.
 . tests/host/lib.sh
 
 mkdir "$T/probe" "$T/mnt"
@@ -20,6 +20,7 @@ trap 'umount "$m" 2>/dev/null || true' EXIT
 [ "$(ls "$m/data")" = new ] || fail "opaque data/ shows: $(ls "$m/data")"
 [ "$(stat -c %a "$m")" = 750 ] || fail "root mode is not the image's"
 grep " $m " /proc/self/mountinfo | grep -q nodev || fail "not nodev"
+grep " $m " /proc/self/mountinfo | grep -q nosuid || fail "not nosuid"
 
 echo changed >"$m/etc/os-release"
 upper=$(ls -d "$STORE"/mounts/*/upper)
@@ -33,6 +34,20 @@ grep -q " $m " /proc/self/mountinfo && fail "still mounted"
 
 lm -q --type overlay --dev "$T/img" "$m"
 grep " $m " /proc/self/mountinfo | grep -q nodev && fail "--dev still nodev"
+grep " $m " /proc/self/mountinfo | grep -q nosuid || fail "--dev: not nosuid"
+lm umount "$m"
+lm -q --type overlay --suid "$T/img" "$m"
+grep " $m " /proc/self/mountinfo | grep -q nosuid && fail "--suid still nosuid"
+grep " $m " /proc/self/mountinfo | grep -q nodev || fail "--suid: not nodev"
+lm umount "$m"
+lm -q --type overlay -o noexec,noatime "$T/img" "$m"
+grep " $m " /proc/self/mountinfo | grep " $m " | cut -d' ' -f6 >"$RUN/flags"
+for fl in noexec noatime nosuid nodev rw; do
+	tr , '\n' <"$RUN/flags" | grep -qx $fl || fail "-o: no $fl in $(cat "$RUN/flags")"
+done
+lm umount "$m"
+lm -q --type overlay -o ro "$T/img" "$m"
+touch "$m/x" 2>/dev/null && fail "-o ro mount is writable"
 lm umount "$m"
 
 lm -q --type overlay --read-only "$T/img" "$m"
