@@ -16,6 +16,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 root=$(mktemp -d "${TMPDIR:-/tmp}/lfs-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
+# the guest's /: mktemp made it 0700, which shuts every user but root out
+# of the whole tree (tests run programs as other uids with asuser)
+chmod 755 "$root"
 
 # Kernel modules the guest loads before layerfs, by name (builtins skipped).
 GUEST_MODULES="virtio_pci virtio_blk overlay fuse"
