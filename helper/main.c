@@ -72,7 +72,7 @@ static void usage(void)
 "     --max-depth <n>      path components (default 256)\n"
 "     --max-json <size>    size of one JSON document (default 16M)\n"
 "     --max-dir-meta <size>  directory metadata kept during the unpack of\n"
-"                          one layer, about 64 bytes + the path a directory\n"
+"                          one layer, about 80 bytes + the path a directory\n"
 "                          (default 256M)\n"
 "\n"
 " -h, --help               display this help\n"
