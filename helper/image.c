@@ -327,6 +327,35 @@ static int choose(struct resolve *r, size_t *which)
 	return LM_EXIT_SELECT;
 }
 
+/* --max-layers, checked before any layer descriptor is looked at. */
+static int layer_count(const char *obj, const struct lm_opts *o,
+		       json_object *layers, struct lm_image *img)
+{
+	img->nlayers = json_object_array_length(layers);
+	if (img->nlayers <= o->caps.layers)
+		return 0;
+	lm_err(obj, "%zu layers, more than the layer cap (%llu, --max-layers)",
+	       img->nlayers, (unsigned long long)o->caps.layers);
+	img->nlayers = 0;
+	return LM_EXIT_IMAGE;
+}
+
+/* Mark the layers that occur again higher in the stack. */
+static void mark_dups(struct lm_image *img)
+{
+	struct lm_map seen = { 0 };
+	size_t i;
+
+	for (i = img->nlayers; i-- > 0;) {
+		struct lm_layer *l = &img->layers[i];
+
+		l->dup = lm_map_get(&seen, l->diff.hex) != NULL;
+		if (!l->dup)
+			lm_map_put(&seen, l->diff.hex, l);
+	}
+	lm_map_free(&seen);
+}
+
 static int diff_ids(const char *obj, json_object *config, struct lm_image *img)
 {
 	json_object *ids = jget(jget(config, "rootfs", json_type_object),
@@ -352,6 +381,7 @@ static int diff_ids(const char *obj, json_object *config, struct lm_image *img)
 			return LM_EXIT_IMAGE;
 		}
 	}
+	mark_dups(img);
 	return 0;
 }
 
@@ -377,9 +407,10 @@ static int oci_manifest(struct lm_source *src, const struct lm_opts *o,
 	}
 	err = descriptor(obj, jget(man, "config", json_type_object),
 			 &img->config, &csize);
+	if (!err)
+		err = layer_count(obj, o, layers, img);
 	if (err)
 		goto out;
-	img->nlayers = json_object_array_length(layers);
 	img->layers = calloc(img->nlayers ? img->nlayers : 1,
 			     sizeof(*img->layers));
 	if (!img->layers) {
@@ -534,7 +565,10 @@ static int load_docker(const struct lm_opts *o, struct lm_source *src,
 		lm_err("manifest.json", "entry without Config or Layers");
 		goto out;
 	}
-	img->nlayers = json_object_array_length(layers);
+	err = layer_count("manifest.json", o, layers, img);
+	if (err)
+		goto out;
+	err = LM_EXIT_IMAGE;
 	img->layers = lm_xmalloc(sizeof(*img->layers) * (img->nlayers + 1));
 	memset(img->layers, 0, sizeof(*img->layers) * (img->nlayers + 1));
 	for (i = 0; i < img->nlayers; i++) {

@@ -26,7 +26,8 @@ enum {
 	LM_EXIT_USAGE	= 1,	/* bad command line */
 	LM_EXIT_IMAGE	= 2,	/* bad or hostile image; nothing published */
 	LM_EXIT_SELECT	= 3,	/* --ref/--platform matches no or several images */
-	LM_EXIT_SYSTEM	= 4,	/* I/O, store or resource error */
+	LM_EXIT_SYSTEM	= 4,	/* local failure: I/O, space, permissions */
+	LM_EXIT_POLICY	= 5,	/* reserved: a policy check failed */
 	LM_EXIT_MOUNT	= 32,	/* mount or umount failure */
 };
 
@@ -35,6 +36,8 @@ struct lm_caps {
 	uint64_t entries;	/* tar entries per layer */
 	uint64_t depth;		/* path components */
 	uint64_t json;		/* bytes of one JSON document */
+	uint64_t layers;	/* layers of an image */
+	uint64_t dir_meta;	/* bytes of directory fix-ups of one layer */
 };
 
 struct lm_opts {
@@ -43,8 +46,10 @@ struct lm_opts {
 	const char *platform;	/* os/arch[/variant]; NULL: the host's */
 	const char *type;	/* layerfs or overlay */
 	const char *upper;	/* persistent upper; NULL: ephemeral */
+	const char *mount_opts;	/* -o, added to the mount */
 	bool read_only;
-	bool dev;
+	bool dev;		/* no nodev */
+	bool suid;		/* no nosuid */
 	bool quiet;
 	struct lm_caps caps;
 };
@@ -67,6 +72,15 @@ void lm_dir_each(int dirfd, const char *sub,
 int lm_random_hex(char *buf, size_t nhex);
 int lm_parse_size(const char *s, uint64_t *out);
 void lm_fmt_bytes(char *buf, size_t len, double n);
+
+struct lm_map {
+	const char **keys;
+	void **vals;
+	size_t cap, n;
+};
+void *lm_map_get(const struct lm_map *m, const char *key);
+void lm_map_put(struct lm_map *m, const char *key, void *val);
+void lm_map_free(struct lm_map *m);
 
 struct lm_progress {
 	bool tty;
@@ -120,8 +134,9 @@ struct lm_reader {
 	bool own;
 	uint64_t off, end;
 };
+struct lm_store;
 int lm_source_open(struct lm_source *src, const char *path,
-		   const struct lm_caps *caps);
+		   const struct lm_caps *caps, struct lm_store *st);
 void lm_source_close(struct lm_source *src);
 int lm_source_check_name(struct lm_source *src, const char *name);
 bool lm_source_exists(struct lm_source *src, const char *name);
@@ -139,6 +154,7 @@ struct lm_layer {
 	struct lm_digest blob;
 	int64_t size;		/* -1 if unknown */
 	struct lm_digest diff;
+	bool dup;		/* the same diff_id is also higher in the stack */
 };
 struct lm_image {
 	struct lm_layer *layers;	/* bottom first */
@@ -154,6 +170,8 @@ struct lm_stream;
 int lm_stream_open(struct lm_stream **sp, struct lm_reader *rd,
 		   const char *obj, const struct lm_caps *caps,
 		   struct lm_progress *prog);
+int lm_stream_decompress(struct lm_reader *rd, int outfd, const char *obj,
+			 const struct lm_caps *caps, bool *copied);
 struct archive *lm_stream_archive(struct lm_stream *s);
 bool lm_stream_truncated(struct lm_stream *s, uint64_t end);
 uint64_t lm_stream_pos(struct lm_stream *s);

@@ -10,18 +10,24 @@
  * a hint on stderr and exit 1 for a bad command line, -h and -V.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "layermount.h"
 
 enum {
 	OPT_MAX_BYTES = 256, OPT_MAX_ENTRIES, OPT_MAX_DEPTH, OPT_MAX_JSON,
-	OPT_READ_ONLY, OPT_DEV, OPT_REF, OPT_PLATFORM, OPT_UPPER,
+	OPT_MAX_LAYERS, OPT_MAX_DIR_META, OPT_READ_ONLY, OPT_DEV, OPT_SUID,
+	OPT_REF, OPT_PLATFORM, OPT_UPPER,
 };
+
+/* Which commands take an option (a bit per command). */
+enum { FOR_MOUNT = 1, FOR_UNPACK = 2, FOR_UMOUNT = 4 };
+#define FOR_IMAGE	(FOR_MOUNT | FOR_UNPACK)
+#define FOR_ALL		(FOR_IMAGE | FOR_UMOUNT)
 
 static void usage(void)
 {
@@ -32,36 +38,62 @@ static void usage(void)
 " layermount umount [options] <mountpoint>\n"
 "\n"
 "Verify and unpack an OCI image layout or a docker save archive (file or\n"
-"directory) into a layer store, and mount it with layerfs or overlayfs.\n"
+"directory, plain, gzip or zstd) into a layer store, and mount it with\n"
+"layerfs or overlayfs.\n"
 "\n"
 "Options:\n"
 " -s, --store <dir>        layer store (default $LAYERMOUNT_STORE,\n"
 "                          else " LM_DEFAULT_STORE ")\n"
 "     --ref <name>         image by org.opencontainers.image.ref.name or tag\n"
 "     --platform <os/arch[/variant]>  default: the host's\n"
-" -t, --type <fs>          layerfs (default) or overlay\n"
-"     --upper <dir>        keep changes in <dir>/upper (work in <dir>/work)\n"
-"     --read-only          mount without an upper layer\n"
-"     --dev                allow device nodes (default: nodev)\n"
 " -q, --quiet              no progress and no messages on success\n"
-"     --max-bytes <size>   uncompressed bytes per layer (default 256G)\n"
+"\n"
+"Mount options (not for unpack and umount):\n"
+" -t, --type <fs>          layerfs (default) or overlay\n"
+"     --upper <dir>        keep changes in <dir>/upper (work in <dir>/work);\n"
+"                          <dir> is made 0700, an existing one must be\n"
+"                          root's and closed to others\n"
+"     --read-only          mount without an upper layer\n"
+" -o, --options <opts>     more mount options (ro, noexec, noatime, ...)\n"
+"     --suid               honour set-user/group-ID bits and file\n"
+"                          capabilities (default: nosuid). RISK: any user\n"
+"                          who reaches the mount runs the image's setuid\n"
+"                          programs with their owner's privileges\n"
+"     --dev                honour device nodes (default: nodev). RISK: any\n"
+"                          user who reaches the mount (or the upper) may\n"
+"                          open the image's devices, e.g. raw disks\n"
+"\n"
+"Caps (a bad image exceeds one: exit 2):\n"
+"     --max-layers <n>     layers of an image (default 500, what one\n"
+"                          overlayfs mount stacks; layerfs stacks 1024)\n"
+"     --max-bytes <size>   uncompressed bytes per layer, and of a compressed\n"
+"                          docker save archive (default 256G)\n"
 "     --max-entries <n>    tar entries per layer (default 10000000)\n"
 "     --max-depth <n>      path components (default 256)\n"
 "     --max-json <size>    size of one JSON document (default 16M)\n"
+"     --max-dir-meta <size>  directory metadata kept during the unpack of\n"
+"                          one layer, about 80 bytes + the path a directory\n"
+"                          (default 256M)\n"
 "\n"
 " -h, --help               display this help\n"
 " -V, --version            display version\n"
 "\n"
 "Exit status: 0 success, 1 usage, 2 bad or hostile image, 3 no or several\n"
-"matching images, 4 system error, 32 mount failure. See layermount(8).\n");
+"matching images, 4 local system error, 5 reserved (a policy check failed),\n"
+"32 mount failure. See layermount(8).\n");
 	exit(LM_EXIT_OK);
 }
 
-static void __attribute__((noreturn)) bad_usage(const char *fmt, const char *arg)
+static void __attribute__((noreturn, format(printf, 1, 2)))
+bad_usage(const char *fmt, ...)
 {
+	va_list ap;
+
+	va_start(ap, fmt);
 	fprintf(stderr, "layermount: ");
-	fprintf(stderr, fmt, arg);
+	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, "\nTry 'layermount --help' for more information.\n");
+	va_end(ap);
 	exit(LM_EXIT_USAGE);
 }
 
@@ -69,17 +101,6 @@ static void size_opt(const char *name, const char *arg, uint64_t *out)
 {
 	if (lm_parse_size(arg, out) || !*out)
 		bad_usage("invalid %s value", name);
-}
-
-/* One lock fd per missing layer: allow images of thousands of layers. */
-static void raise_fd_limit(void)
-{
-	struct rlimit rl;
-
-	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
 }
 
 static int run(struct lm_opts *o, const char *cmd, char **args, int nargs)
@@ -102,44 +123,100 @@ static int run(struct lm_opts *o, const char *cmd, char **args, int nargs)
 		return LM_EXIT_MOUNT;
 	}
 	(void)nargs;
-	err = lm_source_open(&src, args[0], &o->caps);
-	if (err)
-		goto out_src;
-	err = lm_image_load(o, &src, &img);
-	if (err)
-		goto out_img;
+	memset(&img, 0, sizeof(img));
+	memset(&src, 0, sizeof(src));
+	src.dirfd = src.tarfd = -1;
+	/* the store first: a compressed archive is decompressed in its tmp/ */
 	err = lm_store_open(&st, o->store);
+	if (!err)
+		err = lm_source_open(&src, args[0], &o->caps, &st);
+	if (!err)
+		err = lm_image_load(o, &src, &img);
 	if (!err)
 		err = lm_store_fetch(&st, o, &src, &img);
 	if (!err && !strcmp(cmd, "mount"))
 		err = lm_mount(o, &st, &img, args[1]);
-	lm_store_close(&st);
-out_img:
 	lm_image_free(&img);
-out_src:
 	lm_source_close(&src);
+	lm_store_close(&st);
 	return err;
+}
+
+/* Options, with the commands that take them. */
+static const struct {
+	struct option o;
+	int cmds;
+} opts[] = {
+	{ { "store", required_argument, NULL, 's' }, FOR_ALL },
+	{ { "ref", required_argument, NULL, OPT_REF }, FOR_IMAGE },
+	{ { "platform", required_argument, NULL, OPT_PLATFORM }, FOR_IMAGE },
+	{ { "type", required_argument, NULL, 't' }, FOR_MOUNT },
+	{ { "upper", required_argument, NULL, OPT_UPPER }, FOR_MOUNT },
+	{ { "read-only", no_argument, NULL, OPT_READ_ONLY }, FOR_MOUNT },
+	{ { "options", required_argument, NULL, 'o' }, FOR_MOUNT },
+	{ { "dev", no_argument, NULL, OPT_DEV }, FOR_MOUNT },
+	{ { "suid", no_argument, NULL, OPT_SUID }, FOR_MOUNT },
+	{ { "quiet", no_argument, NULL, 'q' }, FOR_ALL },
+	{ { "max-layers", required_argument, NULL, OPT_MAX_LAYERS }, FOR_IMAGE },
+	{ { "max-bytes", required_argument, NULL, OPT_MAX_BYTES }, FOR_IMAGE },
+	{ { "max-entries", required_argument, NULL, OPT_MAX_ENTRIES }, FOR_IMAGE },
+	{ { "max-depth", required_argument, NULL, OPT_MAX_DEPTH }, FOR_IMAGE },
+	{ { "max-json", required_argument, NULL, OPT_MAX_JSON }, FOR_IMAGE },
+	{ { "max-dir-meta", required_argument, NULL, OPT_MAX_DIR_META }, FOR_IMAGE },
+	{ { "help", no_argument, NULL, 'h' }, FOR_ALL },
+	{ { "version", no_argument, NULL, 'V' }, FOR_ALL },
+};
+#define NOPTS	(sizeof(opts) / sizeof(opts[0]))
+
+/* Options that mount(8) users might pass with -o but layermount owns. */
+static void check_mount_opts(const char *s)
+{
+	static const char *const owned[] = {
+		"lowerdir", "lowerdir+", "upperdir", "workdir", "datadir+",
+		"suid", "dev", "rw",
+	};
+	char *copy = lm_xstrdup(s), *save = NULL, *tok;
+	size_t i, n;
+
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		n = strcspn(tok, "=");
+		for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+			if (strlen(owned[i]) == n && !strncmp(tok, owned[i], n))
+				bad_usage("-o %s: set by layermount (see --suid, "
+					  "--dev, --upper, --read-only)", tok);
+	}
+	free(copy);
+}
+
+static int opt_index(int val)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (opts[i].o.val == val)
+			return i;
+	return -1;
+}
+
+/* The option as the user wrote it, for messages: "--name" or "-x". */
+static const char *opt_word(char **argv, int optind_after)
+{
+	const char *w = argv[optind_after - 1];
+	static char buf[64];
+
+	if (optarg == w && optind_after >= 2)	/* "--opt ARG": ARG is apart */
+		w = argv[optind_after - 2];
+	if (strncmp(w, "--", 2))
+		return w;
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(w, "="), w);
+	return buf;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "store", required_argument, NULL, 's' },
-		{ "ref", required_argument, NULL, OPT_REF },
-		{ "platform", required_argument, NULL, OPT_PLATFORM },
-		{ "type", required_argument, NULL, 't' },
-		{ "upper", required_argument, NULL, OPT_UPPER },
-		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
-		{ "dev", no_argument, NULL, OPT_DEV },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
-		{ "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
-		{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
-		{ "max-json", required_argument, NULL, OPT_MAX_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option longopts[NOPTS + 1];
+	const char *given[NOPTS] = { NULL };
 	struct lm_opts o = {
 		.type = "layerfs",
 		.caps = {
@@ -147,13 +224,23 @@ int main(int argc, char **argv)
 			.entries = 10000000,
 			.depth = 256,
 			.json = 16 << 20,
+			.layers = 500,
+			.dir_meta = 256 << 20,
 		},
 	};
 	const char *cmd = "mount";
-	int c, nargs, want = 2;
+	int c, k, nargs, want = 2, cmdbit = FOR_MOUNT;
 	char **args;
+	size_t i;
 
-	while ((c = getopt_long(argc, argv, "s:t:qhV", longopts, NULL)) != -1) {
+	memset(longopts, 0, sizeof(longopts));
+	for (i = 0; i < NOPTS; i++)
+		longopts[i] = opts[i].o;
+	opterr = 0;	/* our own messages, without the program's path */
+	while ((c = getopt_long(argc, argv, ":s:t:o:qhV", longopts, NULL)) != -1) {
+		k = opt_index(c);
+		if (k >= 0)
+			given[k] = opt_word(argv, optind);
 		switch (c) {
 		case 's': o.store = optarg; break;
 		case OPT_REF: o.ref = optarg; break;
@@ -168,30 +255,53 @@ int main(int argc, char **argv)
 				bad_usage("unknown type '%s'", optarg);
 			o.type = optarg;
 			break;
+		case 'o':
+			check_mount_opts(optarg);
+			o.mount_opts = optarg;
+			break;
 		case OPT_UPPER: o.upper = optarg; break;
 		case OPT_READ_ONLY: o.read_only = true; break;
 		case OPT_DEV: o.dev = true; break;
+		case OPT_SUID: o.suid = true; break;
 		case 'q': o.quiet = lm_quiet = true; break;
+		case OPT_MAX_LAYERS: size_opt("--max-layers", optarg, &o.caps.layers); break;
 		case OPT_MAX_BYTES: size_opt("--max-bytes", optarg, &o.caps.bytes); break;
 		case OPT_MAX_ENTRIES: size_opt("--max-entries", optarg, &o.caps.entries); break;
 		case OPT_MAX_DEPTH: size_opt("--max-depth", optarg, &o.caps.depth); break;
 		case OPT_MAX_JSON: size_opt("--max-json", optarg, &o.caps.json); break;
+		case OPT_MAX_DIR_META: size_opt("--max-dir-meta", optarg, &o.caps.dir_meta); break;
 		case 'h': usage(); break;
 		case 'V':
 			printf("layermount %s\n", LM_VERSION);
 			return LM_EXIT_OK;
+		case ':':
+			bad_usage("option %s requires an argument",
+				  opt_word(argv, optind));
+			break;
 		default:
-			bad_usage("%s", "bad option");
+			if (optopt) {
+				char s[3] = { '-', (char)optopt, '\0' };
+
+				bad_usage("unrecognized option '%s'", s);
+			}
+			bad_usage("unrecognized option '%s'", argv[optind - 1]);
 		}
 	}
 	args = argv + optind;
 	nargs = argc - optind;
 	if (nargs && (!strcmp(args[0], "unpack") || !strcmp(args[0], "umount"))) {
 		cmd = args[0];
+		cmdbit = !strcmp(cmd, "unpack") ? FOR_UNPACK : FOR_UMOUNT;
 		want = 1;
 		args++;
 		nargs--;
 	}
+	for (i = 0; i < NOPTS; i++)
+		if (given[i] && !(opts[i].cmds & cmdbit)) {
+			bad_usage("%s: option %s is for mounting an image%s", cmd,
+				  given[i], opts[i].cmds & FOR_UNPACK ?
+				  " or unpacking it" : "");
+		}
 	if (nargs != want)
 		bad_usage("%s", nargs < want ? "missing argument" :
 			  "too many arguments");
@@ -202,6 +312,5 @@ int main(int argc, char **argv)
 	if (!o.store || !*o.store)
 		o.store = LM_DEFAULT_STORE;
 	umask(0);
-	raise_fd_limit();
 	return run(&o, cmd, args, nargs);
 }

@@ -12,7 +12,14 @@
  * page, the filesystem gets one fsconfig(2) "lowerdir+" per layer; overlay
  * before 6.8 lacks "lowerdir+" and gets short names instead: l/<base36
  * index> symlinks, about 4 bytes a layer, enough for its 500-layer limit.
- * Mounts are nodev unless --dev.
+ * Mounts are nodev and nosuid unless --dev and --suid: the store keeps
+ * device nodes, set-id bits and file capabilities as the image has them,
+ * and any local user who can reach the mount point would otherwise use
+ * them.  -o adds the user's options (ro, noexec, noatime, ...).
+ *
+ * A persistent upper (--upper DIR) holds what the container writes, set-id
+ * files and device nodes included, outside the mount's flags: DIR is made
+ * 0700, and an existing DIR must be root's and closed to others.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -81,6 +88,27 @@ static bool opt_safe(const char *s)
 	return !strpbrk(s, ",:\\\"");
 }
 
+/* --upper DIR: nobody but its owner, the user, may enter or change it. */
+static int private_dir(const char *dir)
+{
+	struct stat sb;
+
+	if (lstat(dir, &sb) || !S_ISDIR(sb.st_mode)) {
+		lm_err(dir, "--upper: not a directory");
+		return LM_EXIT_SYSTEM;
+	}
+	if (sb.st_uid != geteuid() || (sb.st_mode & 033)) {
+		lm_err(dir, "--upper: must belong to uid %u and be closed to "
+		       "others (mode 0700; it is %04o, uid %u): other users "
+		       "could reach the container's files, set-id programs and "
+		       "devices in %s/upper", (unsigned int)geteuid(),
+		       (unsigned int)(sb.st_mode & 07777),
+		       (unsigned int)sb.st_uid, dir);
+		return LM_EXIT_SYSTEM;
+	}
+	return 0;
+}
+
 static int plan_upper(struct plan *p, const struct stat *meta)
 {
 	const struct lm_opts *o = p->o;
@@ -93,11 +121,16 @@ static int plan_upper(struct plan *p, const struct stat *meta)
 	if (o->upper) {
 		char *dir;
 
-		err = lm_mkdir_p(o->upper, 0755);
+		err = lm_mkdir_p(o->upper, 0700);
 		dir = err ? NULL : realpath(o->upper, NULL);
 		if (!dir) {
 			lm_err(o->upper, "%s", strerror(err ? -err : errno));
 			return LM_EXIT_SYSTEM;
+		}
+		err = private_dir(dir);
+		if (err) {
+			free(dir);
+			return err;
 		}
 		p->upper = lm_xasprintf("%s/upper", dir);
 		p->work = lm_xasprintf("%s/work", dir);
@@ -120,16 +153,6 @@ static int plan_upper(struct plan *p, const struct stat *meta)
 	free(rel_upper);
 	free(rel_work);
 	return err || !opt_safe(p->upper) ? LM_EXIT_SYSTEM : 0;
-}
-
-static void add_lower(struct plan *p, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++)	/* a repeated layer adds nothing */
-		if (!strcmp(p->lowers[i], name))
-			return;
-	p->lowers[p->n++] = name;
 }
 
 static int plan_lowers(struct plan *p, const struct lm_image *img,
@@ -162,8 +185,9 @@ static int plan_lowers(struct plan *p, const struct lm_image *img,
 			p->lowers[p->n++] = p->owned[0];
 		}
 	}
-	for (i = img->nlayers; i-- > 0;)
-		add_lower(p, img->layers[i].diff.hex);
+	for (i = img->nlayers; i-- > 0;)	/* a repeated layer adds nothing */
+		if (!img->layers[i].dup)
+			p->lowers[p->n++] = img->layers[i].diff.hex;
 	if (!p->n) {
 		lm_err(NULL, "the image has no layers to mount");
 		return LM_EXIT_IMAGE;
@@ -205,7 +229,8 @@ static int shorten(struct plan *p)
 
 static char *options(struct plan *p)
 {
-	size_t i, len = 64 + (p->upper ? strlen(p->upper) + strlen(p->work) : 0);
+	size_t i, len = 64 + (p->upper ? strlen(p->upper) + strlen(p->work) : 0) +
+		   (p->o->mount_opts ? strlen(p->o->mount_opts) : 0);
 	char *s, *o;
 
 	for (i = 0; i < p->n; i++)
@@ -216,8 +241,10 @@ static char *options(struct plan *p)
 		o += sprintf(o, "%s%s", i ? ":" : "", p->lowers[i]);
 	if (p->upper)
 		o += sprintf(o, ",upperdir=%s,workdir=%s", p->upper, p->work);
-	sprintf(o, "%s%s", p->o->dev ? "" : ",nodev",
-		p->o->read_only ? ",ro" : "");
+	sprintf(o, "%s%s%s%s%s", p->o->dev ? "" : ",nodev",
+		p->o->suid ? "" : ",nosuid", p->o->read_only ? ",ro" : "",
+		p->o->mount_opts ? "," : "",
+		p->o->mount_opts ? p->o->mount_opts : "");
 	return s;
 }
 
@@ -261,10 +288,54 @@ static void fs_log(int fd, const char *target)
  * overflows, or the option is refused at create): for overlay any failure
  * returns NEED_SHORT_NAMES, silently, and the caller retries with those.
  */
+/*
+ * -o for the new mount API: per-mount flags (ro, noexec, noatime, ...)
+ * become mount attributes, anything else goes to fsconfig() as a flag or
+ * key=value, as mount(8) would pass it.
+ */
+static int fsconfig_user_opts(int fs, const char *opts, unsigned int *attr)
+{
+	static const struct { unsigned long ms; unsigned int attr; } map[] = {
+		{ MS_RDONLY, MOUNT_ATTR_RDONLY },
+		{ MS_NOSUID, MOUNT_ATTR_NOSUID },
+		{ MS_NODEV, MOUNT_ATTR_NODEV },
+		{ MS_NOEXEC, MOUNT_ATTR_NOEXEC },
+		{ MS_NOATIME, MOUNT_ATTR_NOATIME },
+		{ MS_NODIRATIME, MOUNT_ATTR_NODIRATIME },
+		{ MS_STRICTATIME, MOUNT_ATTR_STRICTATIME },
+		{ MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW },
+	};
+	char *name, *val, *str = (char *)opts;
+	size_t nlen, vlen, i;
+	unsigned long fl;
+	int err = 0;
+
+	while (!err && !mnt_optstr_next_option(&str, &name, &nlen, &val, &vlen)) {
+		char *key = lm_xasprintf("%.*s", (int)nlen, name);
+		char *v = val ? lm_xasprintf("%.*s", (int)vlen, val) : NULL;
+
+		fl = 0;
+		mnt_optstr_get_flags(key, &fl, mnt_get_builtin_optmap(MNT_LINUX_MAP));
+		for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+			if (fl & map[i].ms)
+				*attr |= map[i].attr;
+		if (!(fl & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC |
+			    MS_NOATIME | MS_NODIRATIME | MS_STRICTATIME |
+			    MS_NOSYMFOLLOW)) && strcmp(key, "relatime") &&
+		    (v ? fsconfig(fs, FSCONFIG_SET_STRING, key, v, 0) :
+			 fsconfig(fs, FSCONFIG_SET_FLAG, key, NULL, 0)))
+			err = -errno;
+		free(key);
+		free(v);
+	}
+	return err;
+}
+
 static int do_fsconfig(struct plan *p, const char *target)
 {
 	int fs, mnt = -1, err = 0;
 	unsigned int attr = (p->o->dev ? 0 : MOUNT_ATTR_NODEV) |
+			    (p->o->suid ? 0 : MOUNT_ATTR_NOSUID) |
 			    (p->o->read_only ? MOUNT_ATTR_RDONLY : 0);
 	size_t i;
 
@@ -282,6 +353,8 @@ static int do_fsconfig(struct plan *p, const char *target)
 	    (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", p->upper, 0) ||
 	     fsconfig(fs, FSCONFIG_SET_STRING, "workdir", p->work, 0)))
 		err = -errno;
+	if (!err && p->o->mount_opts)
+		err = fsconfig_user_opts(fs, p->o->mount_opts, &attr);
 	if (!err && (fsconfig(fs, FSCONFIG_SET_STRING, "source", p->o->type, 0) ||
 		     fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0)))
 		err = -errno;

@@ -7,7 +7,16 @@
  * link can lead outside it.  A tar file is indexed once (name, offset, size)
  * and members are then read in place with pread(); member symlinks are
  * resolved lexically and must stay inside the archive too.  Names given by
- * manifests are refused when absolute or containing "..".
+ * manifests are refused when absolute or containing "..".  A name that two
+ * members share (but for directories) is refused: tar -x would keep the
+ * last, a reader of the index might take either.
+ *
+ * A gzip or zstd compressed archive (docker save | gzip) is first
+ * decompressed into an unnamed file (O_TMPFILE) in the store's tmp/, under
+ * the --max-bytes cap, and indexed there: it vanishes with the process.
+ *
+ * Every file is opened with O_NONBLOCK and must be a regular file (or the
+ * image a directory): a FIFO or a device never makes the helper wait.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +33,7 @@
 
 #include "layermount.h"
 
-enum { M_FILE, M_SYMLINK, M_HARDLINK, M_OTHER };
+enum { M_FILE, M_SYMLINK, M_HARDLINK, M_DIR, M_OTHER };
 
 struct lm_member {
 	char *name;
@@ -80,7 +89,7 @@ static int index_tar(struct lm_source *src, const struct lm_caps *caps)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
-	size_t cap = 0;
+	size_t cap = 0, i;
 	char name[LM_PATH_MAX + 1];
 	int r, ret = LM_EXIT_IMAGE;
 
@@ -121,6 +130,8 @@ static int index_tar(struct lm_source *src, const struct lm_caps *caps)
 		} else if (archive_entry_filetype(e) == AE_IFREG &&
 			   !archive_entry_sparse_count(e)) {
 			m->type = M_FILE;
+		} else if (archive_entry_filetype(e) == AE_IFDIR) {
+			m->type = M_DIR;
 		} else {
 			m->type = M_OTHER;
 		}
@@ -131,39 +142,94 @@ static int index_tar(struct lm_source *src, const struct lm_caps *caps)
 		goto out;
 	}
 	qsort(src->members, src->nmembers, sizeof(*src->members), member_cmp);
+	for (i = 1; i < src->nmembers; i++) {
+		struct lm_member *m = &src->members[i];
+
+		if (!strcmp(m[-1].name, m->name) &&
+		    (m[-1].type != M_DIR || m->type != M_DIR)) {
+			lm_err(src->path, "%s: two members of this name "
+			       "(ambiguous archive)", m->name);
+			goto out;
+		}
+	}
 	ret = 0;
 out:
 	archive_read_free(a);
 	return ret;
 }
 
-int lm_source_open(struct lm_source *src, const char *path,
-		   const struct lm_caps *caps)
+/* An unnamed file in the store's tmp/, gone when closed. */
+static int tmp_file(struct lm_store *st)
 {
-	struct stat st;
-	int fd;
+	char name[40], rnd[17];
+	int fd = openat(st->fd, "tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+		return fd < 0 ? -errno : fd;
+	if (lm_random_hex(rnd, 16))
+		return -EIO;
+	snprintf(name, sizeof(name), "tmp/archive.%s", rnd);
+	fd = openat(st->fd, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	unlinkat(st->fd, name, 0);
+	return fd;
+}
+
+/* Replace a compressed archive by its decompressed copy. */
+static int decompress(struct lm_source *src, const struct lm_caps *caps,
+		      struct lm_store *st, const struct stat *sb)
+{
+	struct lm_reader rd = { .fd = src->tarfd, .end = sb->st_size };
+	bool copied;
+	int fd = tmp_file(st), err;
+
+	if (fd < 0) {
+		lm_err(st->path, "tmp/: %s", strerror(-fd));
+		return LM_EXIT_SYSTEM;
+	}
+	err = lm_stream_decompress(&rd, fd, src->path, caps, &copied);
+	if (err || !copied) {
+		close(fd);
+		return err;
+	}
+	close(src->tarfd);
+	src->tarfd = fd;
+	if (lseek(fd, 0, SEEK_SET)) {
+		lm_err(src->path, "lseek: %s", strerror(errno));
+		return LM_EXIT_SYSTEM;
+	}
+	return 0;
+}
+
+int lm_source_open(struct lm_source *src, const char *path,
+		   const struct lm_caps *caps, struct lm_store *st)
+{
+	struct stat sb;
+	int fd, err;
 
 	memset(src, 0, sizeof(*src));
 	src->path = path;
 	src->dirfd = src->tarfd = -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 || fstat(fd, &st)) {
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &sb)) {
 		lm_err(path, "%s", strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return errno == ENOENT ? LM_EXIT_USAGE : LM_EXIT_SYSTEM;
 	}
-	if (S_ISDIR(st.st_mode)) {
+	if (S_ISDIR(sb.st_mode)) {
 		src->dirfd = fd;
 		return 0;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
 		lm_err(path, "not a directory or a tar file");
 		return LM_EXIT_IMAGE;
 	}
 	src->tarfd = fd;
-	return index_tar(src, caps);
+	err = decompress(src, caps, st, &sb);
+	return err ? err : index_tar(src, caps);
 }
 
 void lm_source_close(struct lm_source *src)
@@ -244,7 +310,7 @@ int lm_source_check_name(struct lm_source *src, const char *name)
 static int dir_open(struct lm_source *src, const char *name)
 {
 	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 

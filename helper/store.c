@@ -7,17 +7,26 @@
  *   STORE/layers/HEX  one overlayfs-format tree per layer, HEX = diff_id
  *   STORE/rootmeta/HEX  present when layer HEX carried a root entry, whose
  *                     mode, owner and times are those of layers/HEX itself
- *   STORE/tmp/HEX.RND a layer being unpacked
- *   STORE/locks/HEX   held (flock) while HEX is unpacked, then removed
+ *   STORE/tmp/HEX.RND a layer being unpacked, flock()ed by its unpacker
  *   STORE/mounts/ID   per-mount state (see mount.c)
  *
- * Each missing layer is unpacked into tmp/ and verified (lm_stream_finish);
- * when all of an image's missing layers are, they are synced and renamed to
- * layers/HEX: readers see whole verified layers, and a bad layer publishes
- * nothing.  Unpackers take the locks of the layers they miss in digest
- * order and keep them until they publish; a second unpacker then finds the
- * layers present and reads no blob.  Stale tmp/HEX.* directories
- * (a crash) are removed by the next unpacker of HEX, under the lock.
+ * No unpacker ever waits for another (containerd's approach): each one
+ * unpacks every layer it misses into its own tmp/HEX.RND, verifies it
+ * (lm_stream_finish), and when all of an image's missing layers are, makes
+ * them durable and renames them to layers/HEX with RENAME_NOREPLACE.  The
+ * first complete, verified rename wins; a loser finds layers/HEX taken and
+ * throws its copy away.  A hostile image that claims a layer's diff_id, or
+ * stalls, holds nothing anyone else needs.
+ *
+ * Durability, in this order: (1) syncfs() after every new tree is complete
+ * (their files and directories reach the disk); (2) rootmeta/HEX created or
+ * removed, then rootmeta/ fsync()ed; (3) the renames into layers/, then
+ * layers/ fsync()ed.  After a crash a layers/HEX is whole and its rootmeta
+ * entry right; a tmp/ leftover is garbage.
+ *
+ * Every unpacker holds an exclusive flock() on its tmp/ directory until it
+ * is renamed or removed; any unpacker removes the tmp/ entries whose lock it
+ * can take without waiting (their owner died: a crash or kill -9).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +41,7 @@
 #include "layermount.h"
 
 static const char *const subdirs[] = {
-	"layers", "rootmeta", "tmp", "locks", "mounts",
+	"layers", "rootmeta", "tmp", "mounts",
 };
 
 int lm_store_open(struct lm_store *st, const char *path)
@@ -86,61 +95,64 @@ bool lm_store_has_layer(struct lm_store *st, const struct lm_digest *d)
 	       S_ISDIR(sb.st_mode);
 }
 
-/* Take the lock of layer @hex; the file is removed by unlock_layer(). */
-static int lock_layer(struct lm_store *st, const char *hex, char *name,
-		      size_t len)
+/* Remove tmp/@name if its unpacker is gone (its lock is free). */
+static void stale_one(int fd, const char *name, void *arg)
+{
+	int dfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			 O_CLOEXEC);
+
+	(void)arg;
+	if (dfd < 0) {
+		if (errno == ENOTDIR || errno == ELOOP)
+			unlinkat(fd, name, 0);
+		return;
+	}
+	if (!flock(dfd, LOCK_EX | LOCK_NB))
+		lm_rm_rf_at(fd, name);
+	close(dfd);
+}
+
+/*
+ * Make and lock tmp/HEX.RND; returns its fd or -errno.  A cleaner may take
+ * the new directory for a dead one's between mkdir and flock: then it is
+ * gone or going, and another name is tried.
+ */
+static int make_tmp(struct lm_store *st, const char *hex, char *name,
+		    size_t len)
 {
 	struct stat a, b;
-	int fd;
+	char rnd[17];
+	int tries, fd;
 
-	snprintf(name, len, "locks/%s", hex);
-	for (;;) {
-		fd = openat(st->fd, name, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	for (tries = 0; tries < 100; tries++) {
+		if (lm_random_hex(rnd, 16))
+			return -EIO;
+		snprintf(name, len, "tmp/%s.%s", hex, rnd);
+		if (mkdirat(st->fd, name, 0700))
+			return -errno;
+		fd = openat(st->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			    O_CLOEXEC);
 		if (fd < 0)
-			return -errno;
-		if (flock(fd, LOCK_EX)) {
-			close(fd);
-			return -errno;
-		}
-		/* The holder before us may have removed the file. */
-		if (!fstat(fd, &a) && !fstatat(st->fd, name, &b, 0) &&
+			continue;
+		if (!flock(fd, LOCK_EX | LOCK_NB) && !fstat(fd, &a) &&
+		    !fstatat(st->fd, name, &b, AT_SYMLINK_NOFOLLOW) &&
 		    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
 			return fd;
 		close(fd);
 	}
+	return -EAGAIN;
 }
 
-static void unlock_layer(struct lm_store *st, const char *name, int fd)
+static int fsync_dir(struct lm_store *st, const char *sub)
 {
-	unlinkat(st->fd, name, 0);
-	close(fd);
-}
+	int fd = openat(st->fd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int err = 0;
 
-static void stale_one(int fd, const char *name, void *hex)
-{
-	if (!strncmp(name, hex, LM_HEX) && name[LM_HEX] == '.')
-		lm_rm_rf_at(fd, name);
-}
-
-static int publish(struct lm_store *st, const char *tmp,
-		   const struct lm_layer *l, bool root_seen)
-{
-	char name[LM_HEX + 16], meta[LM_HEX + 16];
-	int fd;
-
-	snprintf(name, sizeof(name), "layers/%s", l->diff.hex);
-	snprintf(meta, sizeof(meta), "rootmeta/%s", l->diff.hex);
-	if (root_seen) {
-		fd = openat(st->fd, meta, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-		if (fd < 0)
-			return -errno;
+	if (fd < 0 || fsync(fd))
+		err = -errno;
+	if (fd >= 0)
 		close(fd);
-	} else if (unlinkat(st->fd, meta, 0) && errno != ENOENT) {
-		return -errno;
-	}
-	if (renameat(st->fd, tmp, st->fd, name))
-		return -errno;
-	return 0;
+	return err;
 }
 
 /* One layer missing from the store. */
@@ -148,66 +160,12 @@ struct job {
 	const struct lm_layer *l;
 	unsigned int index;		/* 1-based, in the image */
 	char *obj;
-	char lock[LM_HEX + 16];
-	int lockfd;
 	char tmp[LM_HEX + 32];		/* "" until made */
-	bool skip;			/* present once locked */
+	int tmpfd;			/* holds the lock on tmp */
+	bool skip;			/* found present: nothing to publish */
 	struct lm_unpack_stats ust;
 	uint64_t read;
 };
-
-static int job_cmp(const void *a, const void *b)
-{
-	const struct job *x = *(struct job *const *)a;
-	const struct job *y = *(struct job *const *)b;
-
-	return strcmp(x->l->diff.hex, y->l->diff.hex);
-}
-
-/* Unpack and verify one layer into tmp/HEX.RND; not published yet. */
-static int unpack_job(struct lm_store *st, const struct lm_opts *o,
-		      struct lm_source *src, struct job *j, unsigned int count)
-{
-	const struct lm_layer *l = j->l;
-	struct lm_stream *s = NULL;
-	struct lm_reader rd = { .fd = -1 };
-	struct lm_progress prog;
-	char rnd[17];
-	int fd = -1, err;
-
-	lm_dir_each(st->fd, "tmp", stale_one, (void *)l->diff.hex);
-	if (lm_random_hex(rnd, 16)) {
-		lm_err(j->obj, "no random numbers");
-		return LM_EXIT_SYSTEM;
-	}
-	snprintf(j->tmp, sizeof(j->tmp), "tmp/%s.%s", l->diff.hex, rnd);
-	if (mkdirat(st->fd, j->tmp, 0700) ||
-	    (fd = openat(st->fd, j->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		lm_err(st->path, "%s: %s", j->tmp, strerror(errno));
-		return LM_EXIT_SYSTEM;
-	}
-	lm_progress_start(&prog, j->index, count, j->obj + 6);
-	err = lm_source_open_file(src, l->path, &rd);
-	if (!err && l->size >= 0 && rd.end - rd.off != (uint64_t)l->size) {
-		lm_err(j->obj, "blob sha256:%s: size %llu does not match its "
-		       "descriptor (%lld)", l->blob.hex,
-		       (unsigned long long)(rd.end - rd.off), (long long)l->size);
-		err = LM_EXIT_IMAGE;
-	}
-	if (!err)
-		err = lm_stream_open(&s, &rd, j->obj, &o->caps, &prog);
-	if (!err)
-		err = lm_unpack(lm_stream_archive(s), s, fd, j->obj, &o->caps,
-				&j->ust);
-	if (!err)
-		err = lm_stream_finish(s, l);
-	lm_progress_end(&prog);
-	j->read = prog.bytes;
-	lm_stream_free(s);
-	lm_reader_close(&rd);
-	close(fd);
-	return err;
-}
 
 static void print_job(const struct lm_opts *o, struct job *j, bool present)
 {
@@ -224,59 +182,134 @@ static void print_job(const struct lm_opts *o, struct job *j, bool present)
 	       (unsigned long long)j->ust.entries, size);
 }
 
-/* Lock every missing layer, in digest order (no deadlock between images). */
-static int lock_jobs(struct lm_store *st, const struct lm_opts *o,
-		     struct job *jobs, size_t n)
+/* Unpack and verify one layer into its own tmp/HEX.RND; not published. */
+static int unpack_job(struct lm_store *st, const struct lm_opts *o,
+		      struct lm_source *src, struct job *j, unsigned int count)
 {
-	struct job **order = lm_xmalloc(n * sizeof(*order));
+	const struct lm_layer *l = j->l;
+	struct lm_stream *s = NULL;
+	struct lm_reader rd = { .fd = -1 };
+	struct lm_progress prog;
+	int err;
+
+	j->tmpfd = make_tmp(st, l->diff.hex, j->tmp, sizeof(j->tmp));
+	if (j->tmpfd < 0) {
+		lm_err(st->path, "%s: %s", j->tmp, strerror(-j->tmpfd));
+		j->tmp[0] = '\0';
+		return LM_EXIT_SYSTEM;
+	}
+	lm_progress_start(&prog, j->index, count, j->obj + 6);
+	err = lm_source_open_file(src, l->path, &rd);
+	if (!err && l->size >= 0 && rd.end - rd.off != (uint64_t)l->size) {
+		lm_err(j->obj, "blob sha256:%s: size %llu does not match its "
+		       "descriptor (%lld)", l->blob.hex,
+		       (unsigned long long)(rd.end - rd.off), (long long)l->size);
+		err = LM_EXIT_IMAGE;
+	}
+	if (!err)
+		err = lm_stream_open(&s, &rd, j->obj, &o->caps, &prog);
+	if (!err)
+		err = lm_unpack(lm_stream_archive(s), s, j->tmpfd, j->obj,
+				&o->caps, &j->ust);
+	if (!err)
+		err = lm_stream_finish(s, l);
+	lm_progress_end(&prog);
+	j->read = prog.bytes;
+	lm_stream_free(s);
+	lm_reader_close(&rd);
+	return err;
+}
+
+/* Steps (2) and (3) of the durability order; *lost: another won. */
+static int publish_meta(struct lm_store *st, struct job *j)
+{
+	char meta[LM_HEX + 16];
+	int fd;
+
+	snprintf(meta, sizeof(meta), "rootmeta/%s", j->l->diff.hex);
+	if (j->ust.root_seen) {
+		fd = openat(st->fd, meta, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return -errno;
+		close(fd);
+	} else if (unlinkat(st->fd, meta, 0) && errno != ENOENT) {
+		return -errno;
+	}
+	return 0;
+}
+
+static int publish_tree(struct lm_store *st, struct job *j, bool *lost)
+{
+	char name[LM_HEX + 16];
+
+	snprintf(name, sizeof(name), "layers/%s", j->l->diff.hex);
+	*lost = false;
+	if (!renameat2(st->fd, j->tmp, st->fd, name, RENAME_NOREPLACE))
+		return 0;
+	if (errno != EEXIST && errno != ENOTEMPTY)
+		return -errno;
+	*lost = true;
+	return 0;
+}
+
+static int publish_all(struct lm_store *st, const struct lm_opts *o,
+		       struct job *jobs, size_t n)
+{
+	const char *what = "syncfs";
 	size_t i;
+	bool lost;
 	int err = 0;
 
-	for (i = 0; i < n; i++)
-		order[i] = &jobs[i];
-	qsort(order, n, sizeof(*order), job_cmp);
+	if (syncfs(st->fd))
+		err = -errno;
+	for (i = 0; i < n && !err; i++)
+		if (!jobs[i].skip && (err = publish_meta(st, &jobs[i])))
+			what = "rootmeta";
+	if (!err && (err = fsync_dir(st, "rootmeta")))
+		what = "fsync rootmeta";
 	for (i = 0; i < n && !err; i++) {
-		struct job *j = order[i];
-
-		j->lockfd = lock_layer(st, j->l->diff.hex, j->lock,
-				       sizeof(j->lock));
-		if (j->lockfd < 0) {
-			lm_err(st->path, "lock %s: %s", j->obj,
-			       strerror(-j->lockfd));
-			err = LM_EXIT_SYSTEM;
-		} else if (lm_store_has_layer(st, &j->l->diff)) {
-			j->skip = true;
-			print_job(o, j, true);
+		if (jobs[i].skip)
+			continue;
+		err = publish_tree(st, &jobs[i], &lost);
+		if (err) {
+			what = jobs[i].obj;
+			break;
 		}
+		if (!lost)
+			jobs[i].tmp[0] = '\0';
+		print_job(o, &jobs[i], lost);
 	}
-	free(order);
-	return err;
+	if (!err && (err = fsync_dir(st, "layers")))
+		what = "fsync layers";
+	if (err) {
+		lm_err(st->path, "publish: %s: %s", what, strerror(-err));
+		return LM_EXIT_SYSTEM;
+	}
+	return 0;
 }
 
 /*
  * Unpack every missing layer, then publish them all: a bad layer anywhere
- * in the image leaves the store as it was.  One syncfs() makes the new
- * layers durable before the first rename.
+ * in the image leaves the store as it was.
  */
 int lm_store_fetch(struct lm_store *st, const struct lm_opts *o,
 		   struct lm_source *src, const struct lm_image *img)
 {
 	struct job *jobs = lm_xmalloc((img->nlayers + 1) * sizeof(*jobs));
-	size_t i, k, n = 0;
+	size_t i, n = 0;
 	int err = 0;
 
+	lm_dir_each(st->fd, "tmp", stale_one, NULL);
 	for (i = 0; i < img->nlayers; i++) {
 		const struct lm_layer *l = &img->layers[i];
 		struct job *j = &jobs[n];
 
-		for (k = 0; k < n && strcmp(jobs[k].l->diff.hex, l->diff.hex); k++)
-			;
-		if (k < n)
+		if (l->dup)
 			continue;	/* the same layer twice */
 		memset(j, 0, sizeof(*j));
 		j->l = l;
 		j->index = i + 1;
-		j->lockfd = -1;
+		j->tmpfd = -1;
 		j->obj = lm_xasprintf("layer sha256:%s", l->diff.hex);
 		if (!lm_store_has_layer(st, &l->diff)) {
 			n++;
@@ -285,32 +318,22 @@ int lm_store_fetch(struct lm_store *st, const struct lm_opts *o,
 		print_job(o, j, true);
 		free(j->obj);
 	}
-	err = lock_jobs(st, o, jobs, n);
-	for (i = 0; i < n && !err; i++)
-		if (!jobs[i].skip)
-			err = unpack_job(st, o, src, &jobs[i], img->nlayers);
-	if (!err && n && syncfs(st->fd)) {
-		lm_err(st->path, "syncfs: %s", strerror(errno));
-		err = LM_EXIT_SYSTEM;
-	}
 	for (i = 0; i < n && !err; i++) {
-		if (jobs[i].skip)
+		/* published by another unpacker meanwhile: not read */
+		if (lm_store_has_layer(st, &jobs[i].l->diff)) {
+			jobs[i].skip = true;
+			print_job(o, &jobs[i], true);
 			continue;
-		err = publish(st, jobs[i].tmp, jobs[i].l, jobs[i].ust.root_seen);
-		if (err) {
-			lm_err(st->path, "publish %s: %s", jobs[i].obj,
-			       strerror(-err));
-			err = LM_EXIT_SYSTEM;
-			break;
 		}
-		jobs[i].tmp[0] = '\0';
-		print_job(o, &jobs[i], false);
+		err = unpack_job(st, o, src, &jobs[i], img->nlayers);
 	}
+	if (!err && n)
+		err = publish_all(st, o, jobs, n);
 	for (i = 0; i < n; i++) {
 		if (jobs[i].tmp[0])
 			lm_rm_rf_at(st->fd, jobs[i].tmp);
-		if (jobs[i].lockfd >= 0)
-			unlock_layer(st, jobs[i].lock, jobs[i].lockfd);
+		if (jobs[i].tmpfd >= 0)
+			close(jobs[i].tmpfd);
 		free(jobs[i].obj);
 	}
 	free(jobs);

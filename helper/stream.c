@@ -207,9 +207,10 @@ static la_ssize_t cb_read(struct archive *a, void *data, const void **buf)
 	return z;
 }
 
-int lm_stream_open(struct lm_stream **sp, struct lm_reader *rd,
-		   const char *obj, const struct lm_caps *caps,
-		   struct lm_progress *prog)
+/* The compression, from the first bytes, and its decompressor. */
+static int stream_init(struct lm_stream **sp, struct lm_reader *rd,
+		       const char *obj, const struct lm_caps *caps,
+		       struct lm_progress *prog)
 {
 	struct lm_stream *s = lm_xmalloc(sizeof(*s));
 	static const unsigned char zmagic[] = { 0x28, 0xb5, 0x2f, 0xfd };
@@ -253,15 +254,6 @@ int lm_stream_open(struct lm_stream **sp, struct lm_reader *rd,
 		if (!s->zd)
 			goto nomem;
 	}
-	s->a = archive_read_new();
-	if (!s->a)
-		goto nomem;
-	archive_read_support_format_tar(s->a);
-	if (archive_read_open(s->a, s, NULL, cb_read, NULL) != ARCHIVE_OK) {
-		lm_err(obj, "%s", s->failed ? s->err : archive_error_string(s->a));
-		return s->failed && !strncmp(s->err, "read error", 10) ?
-		       LM_EXIT_SYSTEM : LM_EXIT_IMAGE;
-	}
 	return 0;
 unsupported:
 	lm_err(obj, "unsupported compression (only tar, gzip and zstd)");
@@ -269,6 +261,81 @@ unsupported:
 nomem:
 	lm_err(obj, "out of memory");
 	return LM_EXIT_SYSTEM;
+}
+
+static int stream_fail_msg(struct lm_stream *s, const char *msg)
+{
+	lm_err(s->obj, "%s", msg);
+	return LM_EXIT_IMAGE;
+}
+
+/* An error of the stream: the image's (2) or a read error (4). */
+static int stream_fail(struct lm_stream *s)
+{
+	lm_err(s->obj, "%s", s->err);
+	return strncmp(s->err, "read error", 10) ? LM_EXIT_IMAGE : LM_EXIT_SYSTEM;
+}
+
+int lm_stream_open(struct lm_stream **sp, struct lm_reader *rd,
+		   const char *obj, const struct lm_caps *caps,
+		   struct lm_progress *prog)
+{
+	struct lm_stream *s;
+	int err = stream_init(sp, rd, obj, caps, prog);
+
+	if (err)
+		return err;
+	s = *sp;
+	s->a = archive_read_new();
+	if (!s->a) {
+		lm_err(obj, "out of memory");
+		return LM_EXIT_SYSTEM;
+	}
+	archive_read_support_format_tar(s->a);
+	if (archive_read_open(s->a, s, NULL, cb_read, NULL) != ARCHIVE_OK) {
+		if (s->failed)
+			return stream_fail(s);
+		lm_err(obj, "%s", archive_error_string(s->a));
+		return LM_EXIT_IMAGE;
+	}
+	return 0;
+}
+
+/*
+ * Decompress a gzip or zstd stream into @outfd (*copied), under the byte
+ * cap; a plain stream is left alone.  For compressed docker save archives.
+ */
+int lm_stream_decompress(struct lm_reader *rd, int outfd, const char *obj,
+			 const struct lm_caps *caps, bool *copied)
+{
+	struct lm_progress prog = { .tty = false };
+	struct lm_stream *s = NULL;
+	uint64_t off = 0;
+	ssize_t n;
+	int err;
+
+	*copied = false;
+	err = stream_init(&s, rd, obj, caps, &prog);
+	if (err || s->kind == K_TAR)
+		goto out;
+	*copied = true;
+	while ((n = produce(s)) > 0) {
+		err = lm_write_all(outfd, s->outp, n);
+		if (err) {
+			lm_err(obj, "decompress into the store's tmp/: %s",
+			       strerror(-err));
+			err = LM_EXIT_SYSTEM;
+			goto out;
+		}
+		off += n;
+	}
+	if (n < 0)
+		err = stream_fail(s);
+	else if (!off)
+		err = stream_fail_msg(s, "empty compressed archive");
+out:
+	lm_stream_free(s);
+	return err;
 }
 
 struct archive *lm_stream_archive(struct lm_stream *s)
@@ -307,11 +374,8 @@ int lm_stream_finish(struct lm_stream *s, const struct lm_layer *l)
 	while (produce(s) > 0)
 		;
 	lm_hash_final(s->diff_h, &diff);
-	if (s->failed) {
-		lm_err(s->obj, "%s", s->err);
-		return strncmp(s->err, "read error", 10) ?
-		       LM_EXIT_IMAGE : LM_EXIT_SYSTEM;
-	}
+	if (s->failed)
+		return stream_fail(s);
 	if (l->has_blob) {
 		obj = lm_xasprintf("blob sha256:%s", l->blob.hex);
 		if (s->kind == K_TAR)

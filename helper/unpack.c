@@ -11,11 +11,27 @@
  * replaced by a symlink earlier in the layer, is an error, not a detour.
  * Hard-link targets are looked up the same way and must already exist.
  * Owners are numeric; directory modes and times are set last (fixups), so a
- * read-only directory still receives its children.  Device nodes are made
- * only by root: the caller keeps the store root-only and mounts nodev.
+ * read-only directory still receives its children.  Fix-ups are kept once
+ * per distinct directory (a hash map by path), their bytes capped by
+ * --max-dir-meta: memory grows with the tree, not with the entries.  An
+ * entry that repeats a directory replaces it entirely, as with GNU tar and
+ * umoci: owner, mode, times and xattrs are the last entry's.
+ * Device nodes are made only by root: the caller keeps the store root-only
+ * and mounts nodev.
+ *
+ * xattrs: overlayfs's own are stripped (whiteout.c), security.selinux and
+ * system.nfs4_acl are dropped (umoci does the same: they belong to the
+ * host, not to the image); security.capability and POSIX ACLs are kept.
+ * ACLs in the SCHILY.acl.access/default form (bsdtar, star, GNU tar
+ * --acls) are applied as system.posix_acl_* xattrs; NFSv4 ACLs are dropped
+ * with a warning.
  *
  * Errors: a bad or hostile entry prints "layer X: entry Y: problem" and
  * returns LM_EXIT_IMAGE; the caller then throws the whole directory away.
+ * A system call that fails because of what the entry asks (a file too big
+ * for the filesystem, a name or value too long, a malformed xattr) is the
+ * image's fault too (2); other failures (ENOSPC, EIO, ...) are the
+ * system's (4).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +55,9 @@ struct fixup {
 	struct timespec ts[2];
 };
 
+/* What a fix-up costs: its path, the struct, its share of the map. */
+#define FIXUP_COST(len)	((len) + 1 + sizeof(struct fixup) + 4 * sizeof(void *))
+
 /* The last two parent directories opened, reused by consecutive entries. */
 struct cache {
 	char key[LM_PATH_MAX + 1];
@@ -55,8 +74,10 @@ struct ctx {
 	bool root;			/* euid 0: chown and mknod */
 	struct lm_path path, link;
 	struct cache cache[2];
-	struct fixup *fix;
+	struct fixup **fix;		/* in order of first appearance */
 	size_t nfix;
+	struct lm_map fixmap;		/* path -> fixup */
+	uint64_t fixbytes;
 	struct lm_unpack_stats *st;
 };
 
@@ -75,8 +96,19 @@ static int bad(struct ctx *c, const char *fmt, ...)
 	return LM_EXIT_IMAGE;
 }
 
+/* A failed system call: the image's fault (2) or the system's (4). */
 static int sys(struct ctx *c, const char *what, int err)
 {
+	switch (err) {
+	case EFBIG:		/* a size or offset the filesystem cannot hold */
+	case ENAMETOOLONG:
+	case EINVAL:		/* a malformed xattr value or ACL */
+	case E2BIG:
+	case ERANGE:
+	case EMLINK:		/* more hard links than the filesystem allows */
+	case EOVERFLOW:
+		return bad(c, "%s: %s", what, strerror(err));
+	}
 	lm_err(c->obj, "entry %s: %s: %s", c->raw, what, strerror(err));
 	return LM_EXIT_SYSTEM;
 }
@@ -196,16 +228,137 @@ static int make_room(struct ctx *c, int pfd, const char *name, bool dir,
 	return err ? sys(c, "replace", -err) : 0;
 }
 
+/* xattrs of the host, not of the image: dropped, as umoci does. */
+static bool xattr_dropped(const char *name)
+{
+	return !strcmp(name, "security.selinux") ||
+	       !strcmp(name, "system.nfs4_acl");
+}
+
+/* Remove the xattrs an earlier entry of this directory set. */
+static int clear_xattrs(struct ctx *c, int fd)
+{
+	char *list, *name;
+	ssize_t n = flistxattr(fd, NULL, 0);
+
+	if (n <= 0)
+		return n < 0 && errno != ENOTSUP ? sys(c, "list xattrs", errno) : 0;
+	list = lm_xmalloc(n);
+	n = flistxattr(fd, list, n);
+	for (name = list; n > 0 && name < list + n; name += strlen(name) + 1)
+		if (strncmp(name, "trusted.overlay.", 16) &&	/* opaque */
+		    fremovexattr(fd, name) && errno != ENODATA) {
+			free(list);
+			return sys(c, "remove xattr", errno);
+		}
+	free(list);
+	return n < 0 ? sys(c, "list xattrs", errno) : 0;
+}
+
+/* POSIX ACL xattr format (linux/posix_acl_xattr.h), little endian. */
+struct acl_ent {
+	uint16_t tag, perm;
+	uint32_t id;
+};
+
+static int acl_tag(int ae_tag)
+{
+	switch (ae_tag) {
+	case ARCHIVE_ENTRY_ACL_USER_OBJ: return 0x01;
+	case ARCHIVE_ENTRY_ACL_USER: return 0x02;
+	case ARCHIVE_ENTRY_ACL_GROUP_OBJ: return 0x04;
+	case ARCHIVE_ENTRY_ACL_GROUP: return 0x08;
+	case ARCHIVE_ENTRY_ACL_MASK: return 0x10;
+	case ARCHIVE_ENTRY_ACL_OTHER: return 0x20;
+	}
+	return -1;
+}
+
+static int acl_cmp(const void *a, const void *b)
+{
+	const struct acl_ent *x = a, *y = b;
+
+	if (x->tag != y->tag)
+		return x->tag < y->tag ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* SCHILY.acl.access / .default, as parsed by libarchive, to the xattrs. */
+static int set_acls(struct ctx *c, struct archive_entry *e, int fd)
+{
+	static const struct { int type; const char *xattr; } kinds[] = {
+		{ ARCHIVE_ENTRY_ACL_TYPE_ACCESS, "system.posix_acl_access" },
+		{ ARCHIVE_ENTRY_ACL_TYPE_DEFAULT, "system.posix_acl_default" },
+	};
+	int type, perm, tag, qual, n, k, i;
+	const char *name;
+	struct acl_ent *ents;
+	unsigned char *buf;
+
+	if (archive_entry_acl_types(e) & ARCHIVE_ENTRY_ACL_TYPE_NFS4)
+		lm_warn(c->obj, "entry %s: NFSv4 ACL dropped", c->raw);
+	for (k = 0; k < 2; k++) {
+		n = archive_entry_acl_reset(e, kinds[k].type);
+		if (n <= 0)
+			continue;
+		if (fd < 0) {
+			lm_warn(c->obj, "entry %s: ACL not kept on this file "
+				"type", c->raw);
+			return 0;
+		}
+		ents = lm_xmalloc(n * sizeof(*ents));
+		for (i = 0; i < n && archive_entry_acl_next(e, kinds[k].type,
+			     &type, &perm, &tag, &qual, &name) == ARCHIVE_OK; i++) {
+			if (acl_tag(tag) < 0) {
+				free(ents);
+				return bad(c, "ACL entry of an unknown kind");
+			}
+			ents[i].tag = acl_tag(tag);
+			ents[i].perm = perm & 7;
+			ents[i].id = tag == ARCHIVE_ENTRY_ACL_USER ||
+				     tag == ARCHIVE_ENTRY_ACL_GROUP ?
+				     (uint32_t)qual : 0xffffffffU;
+		}
+		n = i;
+		qsort(ents, n, sizeof(*ents), acl_cmp);
+		buf = lm_xmalloc(4 + 8 * n);
+		memcpy(buf, "\x02\0\0\0", 4);	/* version 2 */
+		for (i = 0; i < n; i++) {
+			unsigned char *p = buf + 4 + 8 * i;
+
+			p[0] = ents[i].tag; p[1] = ents[i].tag >> 8;
+			p[2] = ents[i].perm; p[3] = ents[i].perm >> 8;
+			p[4] = ents[i].id; p[5] = ents[i].id >> 8;
+			p[6] = ents[i].id >> 16; p[7] = ents[i].id >> 24;
+		}
+		i = fsetxattr(fd, kinds[k].xattr, buf, 4 + 8 * n, 0) ? errno : 0;
+		free(buf);
+		free(ents);
+		if (i == ENOTSUP || i == EOPNOTSUPP)
+			lm_warn(c->obj, "entry %s: ACL: %s", c->raw, strerror(i));
+		else if (i)
+			return sys(c, "set ACL", i);
+	}
+	return 0;
+}
+
 static int set_xattrs(struct ctx *c, struct archive_entry *e, int fd)
 {
 	const char *name;
 	const void *val;
 	size_t size;
+	int err = set_acls(c, e, fd);
 
+	if (err)
+		return err;
 	archive_entry_xattr_reset(e);
 	while (archive_entry_xattr_next(e, &name, &val, &size) == ARCHIVE_OK) {
 		if (lm_xattr_reserved(name)) {
 			lm_warn(c->obj, "entry %s: xattr %s stripped", c->raw, name);
+			continue;
+		}
+		if (xattr_dropped(name)) {
+			lm_warn(c->obj, "entry %s: xattr %s dropped", c->raw, name);
 			continue;
 		}
 		if (fd < 0) {
@@ -240,6 +393,7 @@ static int finish_fd(struct ctx *c, struct archive_entry *e, int fd, bool dir)
 {
 	struct timespec ts[2];
 	char path[LM_PATH_MAX + 1];
+	const char *key;
 	struct fixup *f;
 	int err;
 
@@ -256,10 +410,20 @@ static int finish_fd(struct ctx *c, struct archive_entry *e, int fd, bool dir)
 			return sys(c, "set times", errno);
 		return 0;
 	}
-	c->fix = lm_xrealloc(c->fix, (c->nfix + 1) * sizeof(*c->fix));
-	f = &c->fix[c->nfix++];
-	f->path = lm_xstrdup(c->path.n ?
-			     lm_path_join(&c->path, path, sizeof(path)) : "");
+	key = c->path.n ? lm_path_join(&c->path, path, sizeof(path)) : "";
+	f = lm_map_get(&c->fixmap, key);
+	if (!f) {
+		c->fixbytes += FIXUP_COST(strlen(key));
+		if (c->fixbytes > c->caps->dir_meta)
+			return bad(c, "more directory metadata than the cap "
+				   "(%llu bytes, --max-dir-meta)",
+				   (unsigned long long)c->caps->dir_meta);
+		f = lm_xmalloc(sizeof(*f));
+		f->path = lm_xstrdup(key);
+		lm_map_put(&c->fixmap, f->path, f);
+		c->fix = lm_xrealloc(c->fix, (c->nfix + 1) * sizeof(*c->fix));
+		c->fix[c->nfix++] = f;
+	}
 	f->mode = archive_entry_perm(e) & 07777;
 	f->ts[0] = ts[0];
 	f->ts[1] = ts[1];
@@ -362,7 +526,9 @@ static int directory(struct ctx *c, struct archive_entry *e, int pfd,
 	fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return sys(c, "open", errno);
-	err = finish_fd(c, e, fd, true);
+	err = kept ? clear_xattrs(c, fd) : 0;	/* the last entry wins */
+	if (!err)
+		err = finish_fd(c, e, fd, true);
 	close(fd);
 	return err;
 }
@@ -452,10 +618,13 @@ static int whiteout(struct ctx *c, enum lm_wh_kind kind)
 
 static int root_entry(struct ctx *c, struct archive_entry *e)
 {
+	int err;
+
 	if (archive_entry_hardlink(e) || archive_entry_filetype(e) != AE_IFDIR)
 		return bad(c, "the layer root replaced by a non-directory");
 	c->st->root_seen = true;
-	return finish_fd(c, e, c->rootfd, true);
+	err = clear_xattrs(c, c->rootfd);
+	return err ? err : finish_fd(c, e, c->rootfd, true);
 }
 
 static int entry(struct ctx *c, struct archive_entry *e)
@@ -497,6 +666,9 @@ static int entry(struct ctx *c, struct archive_entry *e)
 	case AE_IFLNK:
 		if (!archive_entry_symlink(e) || !*archive_entry_symlink(e))
 			return bad(c, "symbolic link with an empty target");
+		if (strlen(archive_entry_symlink(e)) >= LM_PATH_MAX)
+			return bad(c, "symbolic link target longer than %d bytes",
+				   LM_PATH_MAX - 1);
 		if (symlinkat(archive_entry_symlink(e), pfd, name))
 			return sys(c, "symlink", errno);
 		return finish_at(c, e, pfd, name, true);
@@ -507,6 +679,9 @@ static int entry(struct ctx *c, struct archive_entry *e)
 	case AE_IFSOCK:
 		lm_warn(c->obj, "entry %s: socket skipped", c->raw);
 		return 0;
+	case 0:		/* libarchive's reading of GNU tar's 'M' */
+		return bad(c, "multi-volume continuation entry (tar type 'M') "
+			   "not supported");
 	}
 	return bad(c, "unsupported entry type 0%o", (unsigned int)type);
 }
@@ -516,7 +691,7 @@ static void fixups(struct ctx *c)
 	size_t i;
 
 	for (i = c->nfix; i-- > 0;) {
-		struct fixup *f = &c->fix[i];
+		struct fixup *f = c->fix[i];
 		int fd;
 
 		if (!*f->path) {
@@ -538,8 +713,10 @@ static void fixups(struct ctx *c)
 				close(fd);
 		}
 		free(f->path);
+		free(f);
 	}
 	free(c->fix);
+	lm_map_free(&c->fixmap);
 }
 
 int lm_unpack(struct archive *a, struct lm_stream *s, int rootfd,

@@ -297,3 +297,66 @@ void lm_progress_end(struct lm_progress *p)
 		fflush(stderr);
 	}
 }
+
+/*
+ * A string-keyed hash map (FNV-1a, open addressing, linear probing); the
+ * keys are borrowed and must outlive the map.  For sets of layers and of
+ * directories, where a list would make the work quadratic.
+ */
+static size_t map_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static size_t map_slot(const struct lm_map *m, const char *key)
+{
+	size_t i = map_hash(key) & (m->cap - 1);
+
+	while (m->keys[i] && strcmp(m->keys[i], key))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+void *lm_map_get(const struct lm_map *m, const char *key)
+{
+	size_t i;
+
+	if (!m->cap)
+		return NULL;
+	i = map_slot(m, key);
+	return m->keys[i] ? m->vals[i] : NULL;
+}
+
+void lm_map_put(struct lm_map *m, const char *key, void *val)
+{
+	size_t i;
+
+	if (2 * (m->n + 1) > m->cap) {
+		struct lm_map big = { .cap = m->cap ? 2 * m->cap : 64 };
+
+		big.keys = lm_xmalloc(big.cap * sizeof(*big.keys));
+		big.vals = lm_xmalloc(big.cap * sizeof(*big.vals));
+		memset(big.keys, 0, big.cap * sizeof(*big.keys));
+		for (i = 0; i < m->cap; i++)
+			if (m->keys[i])
+				lm_map_put(&big, m->keys[i], m->vals[i]);
+		lm_map_free(m);
+		*m = big;
+	}
+	i = map_slot(m, key);
+	if (!m->keys[i])
+		m->n++;
+	m->keys[i] = key;
+	m->vals[i] = val;
+}
+
+void lm_map_free(struct lm_map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}

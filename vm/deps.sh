@@ -21,7 +21,7 @@ PKGS=(
 	pkg-config libarchive-dev libmount-dev zlib1g-dev libzstd-dev
 	libjson-c-dev libssl-dev
 	# guest image and tests
-	busybox-static cpio gzip zstd attr acl e2fsprogs stress-ng python3
+	busybox-static cpio gzip zstd attr acl e2fsprogs stress-ng python3 strace time
 	# layermount host tests: images made by real tools
 	umoci skopeo debootstrap
 	# benchmarks

@@ -15,10 +15,10 @@ shift 3
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 root=$(mktemp -d "${TMPDIR:-/tmp}/lfs-initramfs.XXXXXX")
-# the image root is the guest's /: mktemp made it 0700, which would shut
-# every test that runs as a non-root user out of the whole tree
-chmod 755 "$root"
 trap 'rm -rf "$root"' EXIT
+# the guest's /: mktemp made it 0700, which shuts every user but root out
+# of the whole tree (tests run programs as other uids with asuser)
+chmod 755 "$root"
 
 # Kernel modules the guest loads before layerfs, by name (builtins skipped).
 GUEST_MODULES="virtio_pci virtio_blk overlay fuse"

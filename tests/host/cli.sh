@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Command line: --help (stdout, 0), --version, bad usage (1 with a hint),
-# -q prints nothing on success, missing image.
+# -q prints nothing on success, missing image; options that do not apply
+# to a command; one message per bad option, without the program path.
 . tests/host/lib.sh
 
 "$LAYERMOUNT" --help | grep -q '^Usage:' || fail "--help"
@@ -22,3 +23,41 @@ mkdir "$T/notimage"
 run_lm unpack "$T/notimage"
 expect_rc 2
 expect_err "not an OCI image layout or a docker save archive"
+
+# unpack and umount refuse mount-only options, one message each, and the
+# messages never carry the program's path
+for args in "unpack --upper $T/u $T/img" "unpack --read-only $T/img" \
+	    "unpack --suid $T/img" "unpack --dev $T/img" "unpack -o ro $T/img" \
+	    "unpack --type overlay $T/img" "umount --read-only $T/m" \
+	    "umount --max-layers 3 $T/m" "umount --ref x $T/m"; do
+	run_lm $args
+	expect_rc 1
+	opt=$(echo "$args" | cut -d' ' -f2)
+	expect_err "^layermount: (unpack|umount): option $opt is for mounting an image"
+	[ "$(grep -c '^layermount: ' "$RUN/err")" -eq 1 ] ||
+		fail "$args: not one message: $(cat "$RUN/err")"
+done
+for args in "--bogus $T/img $T/m" "-Z $T/img $T/m" "unpack --store"; do
+	run_lm $args
+	expect_rc 1
+	[ "$(grep -c '^layermount: ' "$RUN/err")" -eq 1 ] ||
+		fail "$args: not one message: $(cat "$RUN/err")"
+	! grep -q "$LAYERMOUNT" "$RUN/err" || fail "$args: program path in: $(cat "$RUN/err")"
+done
+run_lm --bogus "$T/img" "$T/m"
+expect_err "^layermount: unrecognized option '--bogus'$"
+run_lm -Z "$T/img" "$T/m"
+expect_err "^layermount: unrecognized option '-Z'$"
+run_lm unpack --store
+expect_err "^layermount: option --store requires an argument$"
+# -o cannot undo what layermount sets
+for o in suid dev rw upperdir=/x lowerdir=/y workdir=/z; do
+	run_lm -o "noatime,$o" "$T/img" "$T/m"
+	expect_rc 1
+	expect_err "^layermount: -o $o: set by layermount"
+done
+"$LAYERMOUNT" --help >"$RUN/help"
+for w in nosuid nodev --suid --dev RISK -o --max-layers --max-dir-meta \
+	 "5 reserved" "32 mount failure" gzip; do
+	grep -q -- "$w" "$RUN/help" || fail "--help does not mention $w"
+done

@@ -78,7 +78,13 @@ snapshot() {
 	for p in "$@"; do args+=(-path "$p" -prune -o); done
 	find "$dir" "${args[@]}" -printf '%p %y %m %U:%G %s %l\n' | sort
 	find "$dir" "${args[@]}" -type f -print0 | sort -z | xargs -0r sha256sum
-	getfattr -R -h -d -m- --absolute-names "$dir" 2>/dev/null | sort || true
+	getfattr -R -h -d -m- -e hex --absolute-names "$dir" | sort
+}
+
+# no_litter: nothing left in the store's tmp/, and no locks/ (gone).
+no_litter() {
+	[ -z "$(find "$STORE/tmp" -mindepth 1)" ] || fail "leftovers in tmp/"
+	[ ! -e "$STORE/locks" ] || fail "a locks/ directory in the store"
 }
 
 # hostile SCENARIO ERE: a bad image is refused with exit status 2 and a
@@ -101,8 +107,7 @@ hostile() {
 		fail "the store changed"
 	diff -u "$RUN/rest.before" "$RUN/rest.after" ||
 		fail "something outside the store changed"
-	[ -z "$(find "$STORE/tmp" "$STORE/locks" -mindepth 1)" ] ||
-		fail "leftovers in tmp/ or locks/"
+	no_litter
 	[ ! -e "$T/escape" ] && [ ! -e /escape ] || fail "escape file created"
 	note "$(head -n 1 "$RUN/err")"
 }

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Mount with --type overlay on the host: merged view (deletion, opaque
 # directory), image root metadata, copy-up into an ephemeral upper under the
-# store that umount removes, nodev by default, --dev, --read-only and a
-# persistent --upper.
+# store that umount removes, nodev and nosuid by default, --dev, --suid,
+# -o, --read-only and a persistent --upper.
 . tests/host/lib.sh
 
 mkdir "$T/probe" "$T/mnt"
@@ -12,6 +12,12 @@ umount "$T/mnt"
 
 mkimage basic "$T/img"
 m=$T/mnt
+# has_flag FLAG: the per-mount flags of $m (not its paths, which may
+# contain any word) include FLAG; the flags in $RUN/flags, one a line
+has_flag() {
+	grep " $m " /proc/self/mountinfo | cut -d' ' -f6 | tr , '\n' >"$RUN/flags"
+	grep -qx "$1" "$RUN/flags"
+}
 lm -q --type overlay "$T/img" "$m"
 trap 'umount "$m" 2>/dev/null || true' EXIT
 [ "$(cat "$m/top")" = "top layer" ] || fail "top layer file"
@@ -19,7 +25,8 @@ trap 'umount "$m" 2>/dev/null || true' EXIT
 [ ! -e "$m/gone" ] || fail "whiteout did not hide gone"
 [ "$(ls "$m/data")" = new ] || fail "opaque data/ shows: $(ls "$m/data")"
 [ "$(stat -c %a "$m")" = 750 ] || fail "root mode is not the image's"
-grep " $m " /proc/self/mountinfo | grep -q nodev || fail "not nodev"
+has_flag nodev || fail "not nodev"
+has_flag nosuid || fail "not nosuid"
 
 echo changed >"$m/etc/os-release"
 upper=$(ls -d "$STORE"/mounts/*/upper)
@@ -32,7 +39,20 @@ grep -q " $m " /proc/self/mountinfo && fail "still mounted"
 [ "$(ls "$STORE/layers" | wc -l)" -eq 3 ] || fail "umount touched the store"
 
 lm -q --type overlay --dev "$T/img" "$m"
-grep " $m " /proc/self/mountinfo | grep -q nodev && fail "--dev still nodev"
+has_flag nodev && fail "--dev still nodev"
+has_flag nosuid || fail "--dev: not nosuid"
+lm umount "$m"
+lm -q --type overlay --suid "$T/img" "$m"
+has_flag nosuid && fail "--suid still nosuid"
+has_flag nodev || fail "--suid: not nodev"
+lm umount "$m"
+lm -q --type overlay -o noexec,noatime "$T/img" "$m"
+for fl in noexec noatime nosuid nodev rw; do
+	has_flag $fl || fail "-o: no $fl in $(cat "$RUN/flags")"
+done
+lm umount "$m"
+lm -q --type overlay -o ro "$T/img" "$m"
+touch "$m/x" 2>/dev/null && fail "-o ro mount is writable"
 lm umount "$m"
 
 lm -q --type overlay --read-only "$T/img" "$m"
