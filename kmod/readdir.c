@@ -21,7 +21,8 @@
  * Locking: the cache belongs to one open file, whose f_pos_lock the VFS
  * holds for getdents and lseek; the union inode's lock guards the cached
  * link count. Real directories are read with their own i_rwsem held by
- * iterate_dir(), and whiteout checks run after it is released.
+ * iterate_dir(), and whiteout checks run after it is released. fsync
+ * opens the upper directory for the call and takes no lock of its own.
  */
 #include <linux/slab.h>
 #include <linux/rbtree.h>
@@ -551,11 +552,39 @@ static loff_t layerfs_dir_llseek(struct file *file, loff_t offset, int whence)
 	return pos;
 }
 
+/*
+ * fsync of a union directory flushes its upper directory: that is where
+ * every change of its entries was made (renames, creations, removals).
+ * A directory without an upper one has never been changed through the
+ * union and has nothing to flush.
+ */
+static int layerfs_dir_fsync(struct file *file, loff_t start, loff_t end,
+			     int datasync)
+{
+	struct inode *inode = file_inode(file);
+	struct layerfs_fs *ofs = LAYERFS_FS(inode->i_sb);
+	struct path path = {
+		.mnt = layerfs_upper_mnt(ofs),
+		.dentry = layerfs_upper(inode),
+	};
+	struct file *real;
+	int err;
+
+	if (!path.dentry)
+		return 0;
+	real = layerfs_do_open_dir(&path, ofs->creds);
+	if (IS_ERR(real))
+		return PTR_ERR(real);
+	err = layerfs_do_fsync(file, real, start, end, datasync);
+	fput(real);
+	return err;
+}
+
 const struct file_operations layerfs_dir_fops = {
 	.open		= layerfs_dir_open,
 	.release	= layerfs_dir_release,
 	.read		= generic_read_dir,
 	.iterate_shared	= layerfs_iterate,
 	.llseek		= layerfs_dir_llseek,
-	.fsync		= noop_fsync,
+	.fsync		= layerfs_dir_fsync,
 };
