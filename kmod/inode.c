@@ -536,8 +536,12 @@ int layerfs_setattr(struct layerfs_idmap *idmap, struct dentry *dentry,
 				    !attr->ia_size ? O_TRUNC : 0);
 	if (err)
 		return err;
-	/* the file in @attr is the union file, not the upper one */
-	attr->ia_valid &= ~ATTR_FILE;
+	/*
+	 * The file in @attr is the union file, not the upper one; and the
+	 * real file was not opened with O_TRUNC, so ATTR_OPEN (which lets
+	 * e.g. FUSE skip a truncation it believes the open did) would lie.
+	 */
+	attr->ia_valid &= ~(ATTR_FILE | ATTR_OPEN);
 	/* the upper filesystem does its own set-id clearing */
 	if (attr->ia_valid & (ATTR_KILL_SUID | ATTR_KILL_SGID))
 		attr->ia_valid &= ~ATTR_MODE;

@@ -193,6 +193,7 @@ int layerfs_copy_up(struct dentry *dentry);
 int layerfs_copy_up_flags(struct dentry *dentry, int flags);
 struct dentry *layerfs_work_tmp(struct layerfs_fs *ofs, umode_t mode,
 				dev_t rdev, const char *link, struct dentry *old);
+void layerfs_work_drop(struct layerfs_fs *ofs, struct dentry *tmp);
 int layerfs_want_write(struct super_block *sb);
 void layerfs_drop_write(struct super_block *sb);
 

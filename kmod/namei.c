@@ -16,7 +16,9 @@
  *
  * Locking: ->lookup() runs with the union parent's i_rwsem held shared;
  * the parent's stack never changes, and each real parent is locked by
- * the VFS helper that looks the name up in it.
+ * the VFS helper that looks the name up in it. ->d_revalidate() compares
+ * names under the union dentry's d_lock, then the real dentry's (nested),
+ * never the other way round.
  */
 #include <linux/namei.h>
 #include <linux/slab.h>
@@ -214,11 +216,21 @@ static bool layerfs_real_in_place(struct dentry *dentry,
 	if (d_unhashed(real))
 		return false;
 
-	spin_lock(&real->d_lock);
+	/*
+	 * A rename in the union or in the layer may change either name
+	 * right now: d_move() changes a name under the dentry's d_lock, so
+	 * both are compared under theirs (union dentry first; in RCU walk
+	 * a dying dentry's name is still readable). No snapshot: taking
+	 * one adds a reference to an external name, which a dentry being
+	 * freed under RCU walk may already have dropped.
+	 */
+	spin_lock(&dentry->d_lock);
+	spin_lock_nested(&real->d_lock, DENTRY_D_LOCK_NESTED);
 	same_name = real->d_name.len == dentry->d_name.len &&
 		    !memcmp(real->d_name.name, dentry->d_name.name,
 			    dentry->d_name.len);
 	spin_unlock(&real->d_lock);
+	spin_unlock(&dentry->d_lock);
 	if (!same_name)
 		return false;
 

@@ -86,7 +86,7 @@ struct layerfs_merge_ctx {
 	const struct layerfs_layer *layer;
 	int pos;
 	struct layerfs_dirent *checks;
-	unsigned int added;
+	unsigned int count;
 	int err;
 };
 
@@ -123,6 +123,8 @@ static bool layerfs_merge_actor(struct dir_context *ctx, const char *name,
 	struct layerfs_dirent *e;
 	int c;
 
+	/* every entry counts, known names too: see layerfs_merge_layer() */
+	mc->count++;
 	if (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.')))
 		return true;
 
@@ -164,7 +166,6 @@ static bool layerfs_merge_actor(struct dir_context *ctx, const char *name,
 	rb_link_node(&e->node, parent, link);
 	rb_insert_color(&e->node, &mc->cache->names);
 	list_add_tail(&e->list, &mc->cache->list);
-	mc->added++;
 	return true;
 }
 
@@ -208,10 +209,17 @@ static int layerfs_merge_layer(struct layerfs_dir_cache *cache,
 	realdir = layerfs_do_open_dir(&path, ofs->creds);
 	if (IS_ERR(realdir))
 		return PTR_ERR(realdir);
+	/*
+	 * Read until a call returns no entry at all. A batch of names
+	 * already known is no end: a filesystem may hand out one batch per
+	 * call, and a batch may repeat names (FUSE, a lower that changed).
+	 */
 	do {
-		mc.added = 0;
+		mc.count = 0;
 		err = layerfs_do_iterate(realdir, &mc.ctx);
-	} while (!err && !mc.err && mc.added);
+		if (!err && fatal_signal_pending(current))
+			err = -EINTR;
+	} while (!err && !mc.err && mc.count);
 	fput(realdir);
 	if (!err)
 		err = mc.err;
