@@ -510,6 +510,7 @@ static int layerfs_copy_up_one(struct dentry *parent, struct dentry *dentry,
 		 * acquire load in layerfs_upper()).
 		 */
 		smp_store_release(&li->upper, tmp);
+		layerfs_rehash(inode);
 		layerfs_copy_attr(inode);
 	}
 out_revert:

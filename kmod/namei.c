@@ -106,33 +106,18 @@ static int layerfs_lookup_stack(struct inode *dir, const struct qstr *name,
 }
 
 /*
- * The lower object of an upper non-directory counts as its origin (for
- * st_ino) only if the upper's origin xattr names it.
+ * The origin of an upper non-directory, wherever it was renamed to: the
+ * lower object its origin file handle names (it gives st_ino).
  */
-static int layerfs_lookup_origin(struct inode *dir, const struct qstr *name,
-				 struct dentry *upper,
+static int layerfs_lookup_origin(struct inode *dir, struct dentry *upper,
 				 struct layerfs_path *stack)
 {
-	struct layerfs_path up = {
-		.layer = &LAYERFS_FS(dir->i_sb)->layers[0],
-		.dentry = upper,
-	};
-	int n, match;
+	int err;
 
-	/* files made through the union have no origin: skip the lowers */
-	if (layerfs_do_getxattr(&up, LAYERFS_XATTR_ORIGIN, NULL, 0) <= 0)
-		return 0;
-	n = layerfs_lookup_stack(dir, name, stack, false);
-	if (n <= 0)
-		return n;
-	match = d_is_dir(stack[0].dentry) ? 0 :
-		layerfs_origin_match(upper, stack[0].dentry);
-	if (match <= 0) {
-		while (n--)
-			dput(stack[n].dentry);
-		return match;
-	}
-	return 1;
+	err = layerfs_do_decode_origin(LAYERFS_FS(dir->i_sb), upper, stack);
+	if (err)
+		return err;
+	return stack[0].dentry ? 1 : 0;
 }
 
 /**
@@ -165,7 +150,7 @@ struct dentry *layerfs_lookup(struct inode *dir, struct dentry *dentry,
 	old = layerfs_override_creds(dir->i_sb);
 	n = layerfs_lookup_upper(dir, &dentry->d_name, &upper, &stop);
 	if (!n && upper && !d_is_dir(upper))
-		n = layerfs_lookup_origin(dir, &dentry->d_name, upper, stack);
+		n = layerfs_lookup_origin(dir, upper, stack);
 	else if (!n && !stop)
 		n = layerfs_lookup_stack(dir, &dentry->d_name, stack, !!upper);
 	layerfs_revert_creds(old);

@@ -247,47 +247,68 @@ static int layerfs_index_cache(struct layerfs_dir_cache *cache)
 }
 
 /*
- * A copied-up file, and an upper directory merged with lower ones, show
- * the inode number of their origin (see inode.c); give d_ino the same.
+ * The lower directory an upper directory entry is merged with, if any:
+ * the one at @lower (the first lower layer with the name, a directory
+ * there), unless the upper one is opaque.
+ */
+static int layerfs_dir_origin(struct layerfs_fs *ofs,
+			      const struct layerfs_path *lower,
+			      struct dentry *up, const struct layerfs_dirent *e,
+			      struct layerfs_path *origin)
+{
+	struct layerfs_path p = { &ofs->layers[0], up };
+	struct dentry *lo;
+
+	if (layerfs_do_is_opaque(&p))
+		return 0;
+	lo = layerfs_do_lookup(lower->dentry, e->name, e->len);
+	if (IS_ERR(lo))
+		return PTR_ERR(lo);
+	if (!d_is_dir(lo)) {
+		dput(lo);
+		return 0;
+	}
+	origin->layer = lower->layer;
+	origin->dentry = lo;
+	return 0;
+}
+
+/*
+ * d_ino of the upper entries by the rule st_ino follows (layerfs_ino()):
+ * a directory merged with a lower one, and a copied-up file wherever it
+ * was renamed to (its origin file handle), show their origin's number.
  */
 static int layerfs_origin_inos(struct layerfs_dir_cache *cache,
 			       struct inode *dir, struct dentry *udir)
 {
+	struct layerfs_fs *ofs = LAYERFS_FS(dir->i_sb);
 	struct layerfs_inode *li = LAYERFS_I(dir);
-	struct dentry *up, *lo;
+	struct layerfs_path origin;
 	struct layerfs_dirent *e;
-	int err = 0;
+	struct dentry *up;
+	int err;
 
 	list_for_each_entry(e, &cache->list, list) {
-		if (e->origin < 0 || e->whiteout)
+		/* a directory with nothing below keeps its upper number */
+		if (e->pos >= 0 || e->whiteout ||
+		    (e->type == DT_DIR && e->origin < 0))
 			continue;
 		up = layerfs_do_lookup(udir, e->name, e->len);
 		if (IS_ERR(up))
 			return PTR_ERR(up);
-		lo = layerfs_do_lookup(li->lower[e->origin].dentry, e->name,
-				       e->len);
-		err = PTR_ERR_OR_ZERO(lo);
-		if (err || d_is_negative(up) || d_is_negative(lo))
-			goto next;
-		if (d_is_dir(up) && d_is_dir(lo)) {
-			struct layerfs_path p = {
-				&LAYERFS_FS(dir->i_sb)->layers[0], up
-			};
-
-			err = !layerfs_do_is_opaque(&p);
-		} else if (!d_is_dir(up) && !d_is_dir(lo) &&
-			   d_inode(lo)->i_nlink == 1) {
-			err = layerfs_origin_match(up, lo);
-		}
-		if (err > 0)
-			e->ino = layerfs_map_ino(LAYERFS_FS(dir->i_sb),
-						 li->lower[e->origin].layer,
-						 d_inode(lo)->i_ino);
-next:
-		if (!IS_ERR(lo))
-			dput(lo);
+		origin.dentry = NULL;
+		err = 0;
+		/* gone since it was listed: keep the listed number */
+		if (d_is_dir(up) && e->origin >= 0)
+			err = layerfs_dir_origin(ofs, &li->lower[e->origin], up,
+						 e, &origin);
+		else if (d_is_positive(up) && !d_is_dir(up))
+			err = layerfs_do_decode_origin(ofs, up, &origin);
+		if (!err && d_is_positive(up))
+			e->ino = layerfs_ino(ofs, up, &origin);
+		dput(origin.dentry);
 		dput(up);
-		if (err < 0)
+		if (err)
 			return err;
 	}
 	return 0;
