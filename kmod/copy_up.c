@@ -109,8 +109,17 @@ out_unlock:
 	return tmp;
 }
 
-/* Remove a failed temporary object (and what it holds) from W/work/. */
-static void layerfs_work_drop(struct layerfs_fs *ofs, struct dentry *tmp)
+/**
+ * layerfs_work_drop() - remove a failed temporary object from W/work/
+ * @ofs: the mount
+ * @tmp: the object made by layerfs_work_tmp(); its reference is dropped
+ *
+ * A directory is emptied first. Nothing is removed if @tmp has left
+ * W/work/ meanwhile.
+ *
+ * Context: mounter's capabilities, write access to the upper layer held.
+ */
+void layerfs_work_drop(struct layerfs_fs *ofs, struct dentry *tmp)
 {
 	struct inode *wdir = d_inode(ofs->workdir);
 
@@ -210,6 +219,43 @@ static int layerfs_copy_acl(struct layerfs_path *lp, struct dentry *tmp,
 	return err == -EOPNOTSUPP ? 0 : err;
 }
 
+/* a value that keeps changing size between two reads gives up */
+#define LAYERFS_XATTR_TRIES	3
+
+/*
+ * Read the value of xattr @name of @lp into *@value, a kvmalloc()ed
+ * buffer of *@size bytes (NULL, 0 at first), made larger when the size
+ * query asks for it.
+ */
+static ssize_t layerfs_read_xattr(struct layerfs_path *lp, const char *name,
+				  void **value, size_t *size)
+{
+	unsigned int tries;
+	ssize_t len;
+	void *buf;
+
+	for (tries = 0; tries < LAYERFS_XATTR_TRIES; tries++) {
+		len = layerfs_do_getxattr(lp, name, NULL, 0);
+		if (len <= 0)
+			return len;
+		if (len > XATTR_SIZE_MAX)
+			return -E2BIG;
+		if (len > *size) {
+			buf = kvmalloc(len, GFP_KERNEL);
+			if (!buf)
+				return -ENOMEM;
+			kvfree(*value);
+			*value = buf;
+			*size = len;
+		}
+		len = layerfs_do_getxattr(lp, name, *value, *size);
+		/* ERANGE: it grew since the size query */
+		if (len != -ERANGE)
+			return len;
+	}
+	return -ERANGE;
+}
+
 /* Copy the xattrs users can see (ACLs included), and record the origin. */
 static int layerfs_copy_xattrs(struct layerfs_path *lp, struct dentry *tmp)
 {
@@ -217,7 +263,8 @@ static int layerfs_copy_xattrs(struct layerfs_path *lp, struct dentry *tmp)
 	ssize_t len, vlen;
 	char *names, *s;
 	int err = 0, type;
-	void *value;
+	void *value = NULL;
+	size_t vsize = 0;
 	u8 *origin;
 
 	len = layerfs_do_listxattr(lower, NULL, 0);
@@ -225,16 +272,17 @@ static int layerfs_copy_xattrs(struct layerfs_path *lp, struct dentry *tmp)
 		len = 0;
 	if (len < 0)
 		return len;
-	names = kmalloc(len + 1, GFP_KERNEL);
-	value = kmalloc(XATTR_SIZE_MAX, GFP_KERNEL);
+	names = kvmalloc(len + 1, GFP_KERNEL);
 	origin = kmalloc(LAYERFS_ORIGIN_MAX, GFP_KERNEL);
 	err = -ENOMEM;
-	if (!names || !value || !origin)
+	if (!names || !origin)
 		goto out_free;
 	len = len ? layerfs_do_listxattr(lower, names, len) : 0;
 	err = len;
 	if (len < 0)
 		goto out_free;
+	/* a last name without its terminator ends here */
+	names[len] = '\0';
 	err = 0;
 	for (s = names; s < names + len; s += strlen(s) + 1) {
 		if (layerfs_is_private_xattr(s))
@@ -246,13 +294,14 @@ static int layerfs_copy_xattrs(struct layerfs_path *lp, struct dentry *tmp)
 				break;
 			continue;
 		}
-		vlen = layerfs_do_getxattr(lp, s, value, XATTR_SIZE_MAX);
+		vlen = layerfs_read_xattr(lp, s, &value, &vsize);
 		if (vlen == -ENODATA || vlen == -EOPNOTSUPP)
 			continue;
 		err = vlen;
 		if (vlen < 0)
 			break;
-		err = layerfs_do_setxattr(tmp, s, value, vlen, 0);
+		/* an empty value is a value, not a removal */
+		err = layerfs_do_setxattr(tmp, s, vlen ? value : "", vlen, 0);
 		/* names the upper cannot hold (e.g. some security ones) */
 		if (err == -EOPNOTSUPP)
 			err = 0;
@@ -269,8 +318,8 @@ static int layerfs_copy_xattrs(struct layerfs_path *lp, struct dentry *tmp)
 	}
 out_free:
 	kfree(origin);
-	kfree(value);
-	kfree(names);
+	kvfree(value);
+	kvfree(names);
 	return err;
 }
 
@@ -461,6 +510,7 @@ static int layerfs_copy_up_one(struct dentry *parent, struct dentry *dentry,
 		 * acquire load in layerfs_upper()).
 		 */
 		smp_store_release(&li->upper, tmp);
+		layerfs_rehash(inode);
 		layerfs_copy_attr(inode);
 	}
 out_revert:

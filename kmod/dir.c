@@ -123,7 +123,7 @@ static struct dentry *layerfs_work_tmp_inherit(struct dentry *dentry,
 	posix_acl_release(acl);
 	posix_acl_release(dacl);
 	if (err) {
-		dput(tmp);
+		layerfs_work_drop(ofs, tmp);
 		return ERR_PTR(err);
 	}
 	return tmp;
@@ -182,8 +182,9 @@ over_whiteout:
 		/* the swap gave the work dentry the final name */
 		return tmp;
 	}
+	/* a failed object must not stay in W/work until the next mount */
 	if (!IS_ERR(tmp))
-		dput(tmp);
+		layerfs_work_drop(ofs, tmp);
 	return ERR_PTR(err);
 }
 

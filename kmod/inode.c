@@ -7,18 +7,23 @@
  * all types share: permission, getattr, xattrs; plus the operations of
  * regular files, symlinks and special files.
  *
- * Union inodes are hashed by the real inode they show (the upper inode
- * once issue 4's copy-up exists, the topmost lower until then), so two
- * names of one hard-linked real file share one union inode.
+ * Union inodes of non-directories are hashed by the real inode they show
+ * (the upper inode from copy-up on, the lower one until then), so all
+ * names of one upper file share one union inode; directories by their
+ * topmost lower directory while they have one.
  *
- * Inode numbers: st_ino is the real inode number of the topmost real
- * object with the layer's filesystem index (fsid) in the top xino_bits
- * bits. With a single filesystem nothing changes. A real number that
- * already uses those bits is passed through unchanged (documented
- * fallback: it stays stable but may collide across filesystems).
+ * Inode numbers (layerfs_ino()): st_ino is the real inode number of the
+ * origin (the lower object, for a copied-up file the one its origin file
+ * handle names) or else of the upper object, with the layer's filesystem
+ * index (fsid) in the top xino_bits bits. With a single filesystem
+ * nothing changes. A real number that already uses those bits is passed
+ * through unchanged (documented fallback: it stays stable but may collide
+ * across filesystems).
  *
  * Locking: the stack of an inode is set before unlock_new_inode() and
- * never changes, so it is read without locks. The union inode's copy of
+ * never changes, so it is read without locks. The hash key (i_private) of
+ * a non-directory changes once, at copy-up, under the copy-up mutex and
+ * while the inode is unhashed (layerfs_rehash()). The union inode's copy of
  * the real attributes (what permission checks and set-id clearing use) is
  * refreshed from the real inode by layerfs_copy_attr() after every change
  * layerfs makes, with the union inode's i_rwsem held where the VFS or the
@@ -536,8 +541,12 @@ int layerfs_setattr(struct layerfs_idmap *idmap, struct dentry *dentry,
 				    !attr->ia_size ? O_TRUNC : 0);
 	if (err)
 		return err;
-	/* the file in @attr is the union file, not the upper one */
-	attr->ia_valid &= ~ATTR_FILE;
+	/*
+	 * The file in @attr is the union file, not the upper one; and the
+	 * real file was not opened with O_TRUNC, so ATTR_OPEN (which lets
+	 * e.g. FUSE skip a truncation it believes the open did) would lie.
+	 */
+	attr->ia_valid &= ~(ATTR_FILE | ATTR_OPEN);
 	/* the upper filesystem does its own set-id clearing */
 	if (attr->ia_valid & (ATTR_KILL_SUID | ATTR_KILL_SGID))
 		attr->ia_valid &= ~ATTR_MODE;
@@ -659,27 +668,72 @@ static void layerfs_init_inode(struct inode *inode, struct inode *real)
 	}
 }
 
+/**
+ * layerfs_ino() - the inode number of a union object
+ * @ofs:    the mount
+ * @upper:  its upper dentry, or NULL
+ * @origin: its topmost lower object; for an upper non-directory the
+ *          origin its file handle names (see namei.c); NULL or a NULL
+ *          dentry for none
+ *
+ * The one rule for st_ino (lookup sets i_ino with it, getattr reports
+ * i_ino) and d_ino (readdir.c): the lower number while there is a lower
+ * object, for directories and for files whose origin has a single link;
+ * the upper number otherwise (a lower hard link is broken by copy-up, so
+ * its number would repeat). The result is mapped with layerfs_map_ino().
+ *
+ * Return: the union inode number.
+ */
+u64 layerfs_ino(struct layerfs_fs *ofs, struct dentry *upper,
+		const struct layerfs_path *origin)
+{
+	struct inode *lo = origin && origin->dentry ?
+			   d_inode(origin->dentry) : NULL;
+
+	if (lo && (!upper || d_is_dir(upper) || lo->i_nlink == 1))
+		return layerfs_map_ino(ofs, origin->layer, lo->i_ino);
+	return layerfs_map_ino(ofs, &ofs->layers[0], d_inode(upper)->i_ino);
+}
+
 /*
- * Which real inode a union inode is hashed by, and which one gives its
- * number: a directory keeps its topmost lower (its origin) when it has
- * one; a non-directory is hashed by its upper once it has one, and takes
- * its number from its verified origin unless that was hard-linked (the
- * links were broken by copy-up, so the number would repeat).
+ * Which real inode a union inode is hashed by: a directory keeps its
+ * topmost lower (its origin) when it has one; a non-directory is hashed
+ * by its upper once it has one, so that all names of an upper inode share
+ * one union inode.
  */
 static struct layerfs_path layerfs_key(struct super_block *sb,
 				       struct dentry *upper,
 				       struct layerfs_path *stack,
-				       unsigned int num, bool for_ino)
+				       unsigned int num)
 {
 	struct layerfs_path key = { &LAYERFS_FS(sb)->layers[0], upper };
 
-	if (!num)
-		return key;
-	if (!upper || d_is_dir(upper))
-		return stack[0];
-	if (for_ino && d_inode(stack[0].dentry)->i_nlink == 1)
+	if (num && (!upper || d_is_dir(upper)))
 		return stack[0];
 	return key;
+}
+
+/**
+ * layerfs_rehash() - hash a copied-up non-directory by its upper inode
+ * @inode: union inode whose upper dentry was just published
+ *
+ * Lookup finds the union inode of an upper non-directory by the upper
+ * inode (layerfs_get_inode()); until its copy-up the inode was hashed by
+ * its lower one, or not at all (a lower hard link). No other name of the
+ * new upper inode exists yet, so no lookup can miss the inode while it is
+ * moved.
+ *
+ * Context: the union inode's copy-up mutex held.
+ */
+void layerfs_rehash(struct inode *inode)
+{
+	struct dentry *upper = layerfs_upper(inode);
+
+	if (!upper || S_ISDIR(inode->i_mode))
+		return;
+	remove_inode_hash(inode);
+	inode->i_private = d_inode(upper);
+	__insert_inode_hash(inode, (unsigned long)d_inode(upper));
 }
 
 /**
@@ -695,8 +749,7 @@ static struct layerfs_path layerfs_key(struct super_block *sb,
 struct inode *layerfs_get_inode(struct super_block *sb, struct dentry *upper,
 				struct layerfs_path *stack, unsigned int num)
 {
-	struct layerfs_path key = layerfs_key(sb, upper, stack, num, false);
-	struct layerfs_path ino = layerfs_key(sb, upper, stack, num, true);
+	struct layerfs_path key = layerfs_key(sb, upper, stack, num);
 	struct inode *real = d_inode(key.dentry);
 	struct layerfs_inode *li;
 	struct inode *inode;
@@ -731,8 +784,7 @@ struct inode *layerfs_get_inode(struct super_block *sb, struct dentry *upper,
 	li->upper = upper;
 	li->lower = stack;
 	li->numlower = num;
-	inode->i_ino = layerfs_map_ino(LAYERFS_FS(sb), ino.layer,
-				       d_inode(ino.dentry)->i_ino);
+	inode->i_ino = layerfs_ino(LAYERFS_FS(sb), upper, num ? stack : NULL);
 	layerfs_init_inode(inode, d_inode(upper ? upper : stack[0].dentry));
 	if (hashed)
 		unlock_new_inode(inode);

@@ -193,6 +193,7 @@ int layerfs_copy_up(struct dentry *dentry);
 int layerfs_copy_up_flags(struct dentry *dentry, int flags);
 struct dentry *layerfs_work_tmp(struct layerfs_fs *ofs, umode_t mode,
 				dev_t rdev, const char *link, struct dentry *old);
+void layerfs_work_drop(struct layerfs_fs *ofs, struct dentry *tmp);
 int layerfs_want_write(struct super_block *sb);
 void layerfs_drop_write(struct super_block *sb);
 
@@ -208,6 +209,9 @@ void layerfs_copy_attr(struct inode *inode);
 void layerfs_put_stack(struct layerfs_path *stack, unsigned int num);
 u64 layerfs_map_ino(struct layerfs_fs *ofs, const struct layerfs_layer *layer,
 		    u64 ino);
+u64 layerfs_ino(struct layerfs_fs *ofs, struct dentry *upper,
+		const struct layerfs_path *origin);
+void layerfs_rehash(struct inode *inode);
 void layerfs_real_path(struct inode *inode, struct path *path);
 struct dentry *layerfs_real_dentry(struct inode *inode);
 int layerfs_permission(struct layerfs_idmap *idmap, struct inode *inode,
@@ -287,7 +291,8 @@ int layerfs_do_setxattr(struct dentry *dentry, const char *name,
 			const void *value, size_t size, int flags);
 struct file *layerfs_do_open(const struct path *path, int flags);
 int layerfs_origin_encode(struct dentry *lower, u8 *buf);
-int layerfs_origin_match(struct dentry *upper, struct dentry *lower);
+int layerfs_do_decode_origin(struct layerfs_fs *ofs, struct dentry *upper,
+			     struct layerfs_path *origin);
 ssize_t layerfs_do_copy_range(struct file *in, loff_t *pos, struct file *out,
 			      size_t len);
 ssize_t layerfs_do_write_iter(struct file *real, struct kiocb *iocb,

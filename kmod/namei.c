@@ -16,7 +16,9 @@
  *
  * Locking: ->lookup() runs with the union parent's i_rwsem held shared;
  * the parent's stack never changes, and each real parent is locked by
- * the VFS helper that looks the name up in it.
+ * the VFS helper that looks the name up in it. ->d_revalidate() compares
+ * names under the union dentry's d_lock, then the real dentry's (nested),
+ * never the other way round.
  */
 #include <linux/namei.h>
 #include <linux/slab.h>
@@ -104,33 +106,18 @@ static int layerfs_lookup_stack(struct inode *dir, const struct qstr *name,
 }
 
 /*
- * The lower object of an upper non-directory counts as its origin (for
- * st_ino) only if the upper's origin xattr names it.
+ * The origin of an upper non-directory, wherever it was renamed to: the
+ * lower object its origin file handle names (it gives st_ino).
  */
-static int layerfs_lookup_origin(struct inode *dir, const struct qstr *name,
-				 struct dentry *upper,
+static int layerfs_lookup_origin(struct inode *dir, struct dentry *upper,
 				 struct layerfs_path *stack)
 {
-	struct layerfs_path up = {
-		.layer = &LAYERFS_FS(dir->i_sb)->layers[0],
-		.dentry = upper,
-	};
-	int n, match;
+	int err;
 
-	/* files made through the union have no origin: skip the lowers */
-	if (layerfs_do_getxattr(&up, LAYERFS_XATTR_ORIGIN, NULL, 0) <= 0)
-		return 0;
-	n = layerfs_lookup_stack(dir, name, stack, false);
-	if (n <= 0)
-		return n;
-	match = d_is_dir(stack[0].dentry) ? 0 :
-		layerfs_origin_match(upper, stack[0].dentry);
-	if (match <= 0) {
-		while (n--)
-			dput(stack[n].dentry);
-		return match;
-	}
-	return 1;
+	err = layerfs_do_decode_origin(LAYERFS_FS(dir->i_sb), upper, stack);
+	if (err)
+		return err;
+	return stack[0].dentry ? 1 : 0;
 }
 
 /**
@@ -163,7 +150,7 @@ struct dentry *layerfs_lookup(struct inode *dir, struct dentry *dentry,
 	old = layerfs_override_creds(dir->i_sb);
 	n = layerfs_lookup_upper(dir, &dentry->d_name, &upper, &stop);
 	if (!n && upper && !d_is_dir(upper))
-		n = layerfs_lookup_origin(dir, &dentry->d_name, upper, stack);
+		n = layerfs_lookup_origin(dir, upper, stack);
 	else if (!n && !stop)
 		n = layerfs_lookup_stack(dir, &dentry->d_name, stack, !!upper);
 	layerfs_revert_creds(old);
@@ -214,11 +201,21 @@ static bool layerfs_real_in_place(struct dentry *dentry,
 	if (d_unhashed(real))
 		return false;
 
-	spin_lock(&real->d_lock);
+	/*
+	 * A rename in the union or in the layer may change either name
+	 * right now: d_move() changes a name under the dentry's d_lock, so
+	 * both are compared under theirs (union dentry first; in RCU walk
+	 * a dying dentry's name is still readable). No snapshot: taking
+	 * one adds a reference to an external name, which a dentry being
+	 * freed under RCU walk may already have dropped.
+	 */
+	spin_lock(&dentry->d_lock);
+	spin_lock_nested(&real->d_lock, DENTRY_D_LOCK_NESTED);
 	same_name = real->d_name.len == dentry->d_name.len &&
 		    !memcmp(real->d_name.name, dentry->d_name.name,
 			    dentry->d_name.len);
 	spin_unlock(&real->d_lock);
+	spin_unlock(&dentry->d_lock);
 	if (!same_name)
 		return false;
 

@@ -21,7 +21,8 @@
  * Locking: the cache belongs to one open file, whose f_pos_lock the VFS
  * holds for getdents and lseek; the union inode's lock guards the cached
  * link count. Real directories are read with their own i_rwsem held by
- * iterate_dir(), and whiteout checks run after it is released.
+ * iterate_dir(), and whiteout checks run after it is released. fsync
+ * opens the upper directory for the call and takes no lock of its own.
  */
 #include <linux/slab.h>
 #include <linux/rbtree.h>
@@ -85,7 +86,7 @@ struct layerfs_merge_ctx {
 	const struct layerfs_layer *layer;
 	int pos;
 	struct layerfs_dirent *checks;
-	unsigned int added;
+	unsigned int count;
 	int err;
 };
 
@@ -122,6 +123,8 @@ static bool layerfs_merge_actor(struct dir_context *ctx, const char *name,
 	struct layerfs_dirent *e;
 	int c;
 
+	/* every entry counts, known names too: see layerfs_merge_layer() */
+	mc->count++;
 	if (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.')))
 		return true;
 
@@ -163,7 +166,6 @@ static bool layerfs_merge_actor(struct dir_context *ctx, const char *name,
 	rb_link_node(&e->node, parent, link);
 	rb_insert_color(&e->node, &mc->cache->names);
 	list_add_tail(&e->list, &mc->cache->list);
-	mc->added++;
 	return true;
 }
 
@@ -207,10 +209,17 @@ static int layerfs_merge_layer(struct layerfs_dir_cache *cache,
 	realdir = layerfs_do_open_dir(&path, ofs->creds);
 	if (IS_ERR(realdir))
 		return PTR_ERR(realdir);
+	/*
+	 * Read until a call returns no entry at all. A batch of names
+	 * already known is no end: a filesystem may hand out one batch per
+	 * call, and a batch may repeat names (FUSE, a lower that changed).
+	 */
 	do {
-		mc.added = 0;
+		mc.count = 0;
 		err = layerfs_do_iterate(realdir, &mc.ctx);
-	} while (!err && !mc.err && mc.added);
+		if (!err && fatal_signal_pending(current))
+			err = -EINTR;
+	} while (!err && !mc.err && mc.count);
 	fput(realdir);
 	if (!err)
 		err = mc.err;
@@ -238,47 +247,68 @@ static int layerfs_index_cache(struct layerfs_dir_cache *cache)
 }
 
 /*
- * A copied-up file, and an upper directory merged with lower ones, show
- * the inode number of their origin (see inode.c); give d_ino the same.
+ * The lower directory an upper directory entry is merged with, if any:
+ * the one at @lower (the first lower layer with the name, a directory
+ * there), unless the upper one is opaque.
+ */
+static int layerfs_dir_origin(struct layerfs_fs *ofs,
+			      const struct layerfs_path *lower,
+			      struct dentry *up, const struct layerfs_dirent *e,
+			      struct layerfs_path *origin)
+{
+	struct layerfs_path p = { &ofs->layers[0], up };
+	struct dentry *lo;
+
+	if (layerfs_do_is_opaque(&p))
+		return 0;
+	lo = layerfs_do_lookup(lower->dentry, e->name, e->len);
+	if (IS_ERR(lo))
+		return PTR_ERR(lo);
+	if (!d_is_dir(lo)) {
+		dput(lo);
+		return 0;
+	}
+	origin->layer = lower->layer;
+	origin->dentry = lo;
+	return 0;
+}
+
+/*
+ * d_ino of the upper entries by the rule st_ino follows (layerfs_ino()):
+ * a directory merged with a lower one, and a copied-up file wherever it
+ * was renamed to (its origin file handle), show their origin's number.
  */
 static int layerfs_origin_inos(struct layerfs_dir_cache *cache,
 			       struct inode *dir, struct dentry *udir)
 {
+	struct layerfs_fs *ofs = LAYERFS_FS(dir->i_sb);
 	struct layerfs_inode *li = LAYERFS_I(dir);
-	struct dentry *up, *lo;
+	struct layerfs_path origin;
 	struct layerfs_dirent *e;
-	int err = 0;
+	struct dentry *up;
+	int err;
 
 	list_for_each_entry(e, &cache->list, list) {
-		if (e->origin < 0 || e->whiteout)
+		/* a directory with nothing below keeps its upper number */
+		if (e->pos >= 0 || e->whiteout ||
+		    (e->type == DT_DIR && e->origin < 0))
 			continue;
 		up = layerfs_do_lookup(udir, e->name, e->len);
 		if (IS_ERR(up))
 			return PTR_ERR(up);
-		lo = layerfs_do_lookup(li->lower[e->origin].dentry, e->name,
-				       e->len);
-		err = PTR_ERR_OR_ZERO(lo);
-		if (err || d_is_negative(up) || d_is_negative(lo))
-			goto next;
-		if (d_is_dir(up) && d_is_dir(lo)) {
-			struct layerfs_path p = {
-				&LAYERFS_FS(dir->i_sb)->layers[0], up
-			};
-
-			err = !layerfs_do_is_opaque(&p);
-		} else if (!d_is_dir(up) && !d_is_dir(lo) &&
-			   d_inode(lo)->i_nlink == 1) {
-			err = layerfs_origin_match(up, lo);
-		}
-		if (err > 0)
-			e->ino = layerfs_map_ino(LAYERFS_FS(dir->i_sb),
-						 li->lower[e->origin].layer,
-						 d_inode(lo)->i_ino);
-next:
-		if (!IS_ERR(lo))
-			dput(lo);
+		origin.dentry = NULL;
+		err = 0;
+		/* gone since it was listed: keep the listed number */
+		if (d_is_dir(up) && e->origin >= 0)
+			err = layerfs_dir_origin(ofs, &li->lower[e->origin], up,
+						 e, &origin);
+		else if (d_is_positive(up) && !d_is_dir(up))
+			err = layerfs_do_decode_origin(ofs, up, &origin);
+		if (!err && d_is_positive(up))
+			e->ino = layerfs_ino(ofs, up, &origin);
+		dput(origin.dentry);
 		dput(up);
-		if (err < 0)
+		if (err)
 			return err;
 	}
 	return 0;
@@ -551,11 +581,39 @@ static loff_t layerfs_dir_llseek(struct file *file, loff_t offset, int whence)
 	return pos;
 }
 
+/*
+ * fsync of a union directory flushes its upper directory: that is where
+ * every change of its entries was made (renames, creations, removals).
+ * A directory without an upper one has never been changed through the
+ * union and has nothing to flush.
+ */
+static int layerfs_dir_fsync(struct file *file, loff_t start, loff_t end,
+			     int datasync)
+{
+	struct inode *inode = file_inode(file);
+	struct layerfs_fs *ofs = LAYERFS_FS(inode->i_sb);
+	struct path path = {
+		.mnt = layerfs_upper_mnt(ofs),
+		.dentry = layerfs_upper(inode),
+	};
+	struct file *real;
+	int err;
+
+	if (!path.dentry)
+		return 0;
+	real = layerfs_do_open_dir(&path, ofs->creds);
+	if (IS_ERR(real))
+		return PTR_ERR(real);
+	err = layerfs_do_fsync(file, real, start, end, datasync);
+	fput(real);
+	return err;
+}
+
 const struct file_operations layerfs_dir_fops = {
 	.open		= layerfs_dir_open,
 	.release	= layerfs_dir_release,
 	.read		= generic_read_dir,
 	.iterate_shared	= layerfs_iterate,
 	.llseek		= layerfs_dir_llseek,
-	.fsync		= noop_fsync,
+	.fsync		= layerfs_dir_fsync,
 };

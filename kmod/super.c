@@ -208,12 +208,25 @@ static int layerfs_setup_workdir(struct fs_context *fc, struct layerfs_fs *ofs,
 		goto out_unlock;
 	err = 0;
 	if (d_is_positive(work) && !d_is_dir(work)) {
+		/*
+		 * W/work is ours, whatever a crash or another tool left
+		 * there. The removed dentry stays positive (unhashed, see
+		 * layerfs_do_remove()): look the name up again.
+		 */
 		err = layerfs_do_remove(dir, work);
+		dput(work);
 		if (err)
-			goto out_dput;
+			goto out_unlock;
+		work = layerfs_do_lookup_locked(wdir, "work", 4);
+		err = PTR_ERR(work);
+		if (IS_ERR(work))
+			goto out_unlock;
+		err = 0;
 	}
 	if (d_is_negative(work))
 		err = layerfs_do_create(dir, work, S_IFDIR | 0, 0, NULL);
+	else if (!d_is_dir(work))
+		err = -ENOTDIR;
 	if (err)
 		goto out_dput;
 	inode_unlock(dir);

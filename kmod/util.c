@@ -20,6 +20,7 @@
 #include <linux/cred.h>
 #include <linux/exportfs.h>
 #include <linux/slab.h>
+#include <linux/uuid.h>
 
 #include "layerfs.h"
 
@@ -791,37 +792,101 @@ int layerfs_origin_encode(struct dentry *lower, u8 *buf)
 	return LAYERFS_FH_HDR + dwords * 4;
 }
 
+/* overlayfs origin flags: big-endian handle, handle of an upper object */
+#define LAYERFS_FH_BIG_ENDIAN	0x01
+#define LAYERFS_FH_PATH_UPPER	0x04
+
+/* The origin of a non-directory may be disconnected: only its inode counts. */
+static int layerfs_origin_acceptable(void *ctx, struct dentry *dentry)
+{
+	return !d_is_dir(dentry);
+}
+
+/*
+ * The lower layer on the filesystem an origin's uuid names: only when no
+ * other filesystem of the lowers has that uuid, and never a null one.
+ */
+static struct layerfs_layer *layerfs_origin_layer(struct layerfs_fs *ofs,
+						  const uuid_t *uuid)
+{
+	struct layerfs_layer *found = NULL;
+	unsigned int i;
+
+	if (uuid_is_null(uuid))
+		return NULL;
+	for (i = 1; i <= ofs->numlower; i++) {
+		struct layerfs_layer *layer = &ofs->layers[i];
+
+		if (!uuid_equal(uuid, &layer->mnt->mnt_sb->s_uuid))
+			continue;
+		if (found && found->mnt->mnt_sb != layer->mnt->mnt_sb)
+			return NULL;
+		if (!found)
+			found = layer;
+	}
+	return found;
+}
+
 /**
- * layerfs_origin_match() - was @upper copied up from @lower?
- * @upper: an upper non-directory
- * @lower: a lower object at the same path
+ * layerfs_do_decode_origin() - the lower object an upper file was copied from
+ * @ofs:    the mount
+ * @upper:  an upper non-directory
+ * @origin: result: the origin (a reference is held) and a lower layer on
+ *          its filesystem; origin->dentry is NULL when there is none
+ *
+ * Decodes the file handle of @upper's trusted.overlay.origin (written by
+ * layerfs_origin_encode() or by overlayfs) on the lower filesystem its
+ * uuid names, wherever the file now is. A missing, malformed or stale
+ * handle, or one that names an object of another type, is no origin.
  *
  * Context: mounter's credentials.
- * Return: 1 if @upper's origin xattr names @lower, 0 if not, or a
- * negative errno on allocation failure.
+ * Return: 0, or -ENOMEM.
  */
-int layerfs_origin_match(struct dentry *upper, struct dentry *lower)
+int layerfs_do_decode_origin(struct layerfs_fs *ofs, struct dentry *upper,
+			     struct layerfs_path *origin)
 {
-	u8 *want, *have;
-	ssize_t wlen, hlen;
-	int ret = -ENOMEM;
+	u32 fid[MAX_HANDLE_SZ / 4];
+	struct layerfs_layer *layer;
+	struct dentry *real = NULL;
+	ssize_t len;
+	uuid_t uuid;
+	u8 *buf;
 
-	want = kmalloc(2 * LAYERFS_ORIGIN_MAX, GFP_KERNEL);
-	if (!want)
-		return ret;
-	have = want + LAYERFS_ORIGIN_MAX;
-	ret = 0;
-	hlen = vfs_getxattr(LAYERFS_NOP_IDMAP, upper, LAYERFS_XATTR_ORIGIN,
-			    have, LAYERFS_ORIGIN_MAX);
-	if (hlen <= 0)
+	origin->dentry = NULL;
+	buf = kmalloc(LAYERFS_ORIGIN_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	len = vfs_getxattr(LAYERFS_NOP_IDMAP, upper, LAYERFS_XATTR_ORIGIN,
+			   buf, LAYERFS_ORIGIN_MAX);
+	if (len <= LAYERFS_FH_HDR || buf[0] != 0 || buf[1] != 0xfb ||
+	    buf[2] != len || (len - LAYERFS_FH_HDR) % 4 ||
+	    (buf[3] & (LAYERFS_FH_BIG_ENDIAN | LAYERFS_FH_PATH_UPPER)))
 		goto out_free;
-	wlen = layerfs_origin_encode(lower, want);
-	if (wlen == hlen && !memcmp(want, have, wlen))
-		ret = 1;
+	memcpy(&uuid, buf + 5, sizeof(uuid));
+	layer = layerfs_origin_layer(ofs, &uuid);
+	if (!layer)
+		goto out_free;
+	/* the handle, aligned for the filesystem */
+	memcpy(fid, buf + LAYERFS_FH_HDR, len - LAYERFS_FH_HDR);
+	real = exportfs_decode_fh(layer->mnt, (struct fid *)fid,
+				  (len - LAYERFS_FH_HDR) / 4, buf[4],
+				  layerfs_origin_acceptable, NULL);
+	if (IS_ERR_OR_NULL(real)) {
+		real = NULL;
+		goto out_free;
+	}
+	if (d_is_negative(real) ||
+	    ((d_inode(real)->i_mode ^ d_inode(upper)->i_mode) & S_IFMT)) {
+		dput(real);
+		real = NULL;
+		goto out_free;
+	}
+	origin->layer = layer;
+	origin->dentry = real;
 out_free:
-	kfree(want);
-	pr_debug("origin_match(%pd2, %pd2) = %d\n", upper, lower, ret);
-	return ret;
+	kfree(buf);
+	pr_debug("decode_origin(%pd2) = %s\n", upper, real ? "found" : "none");
+	return 0;
 }
 
 /**

@@ -1,16 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# crash-cycle.sh DIR [vm/run.sh options]: the crash-safety cycle of
+# crash-cycle.sh DIR [vm/run.sh options]: the crash-safety cycles of
 # tests/crash on one kernel (the options choose it: --kver, and for a debug
 # kernel --kernel-image, --release, --moddir ...).
 #
-# Phase 1 boots a guest with a fresh persistent disk DIR/disk.img and runs
-# copyup_crash_1, which asks the host to kill QEMU in the middle of a
-# large copy-up; phase 2 boots again on the same disk and runs
-# copyup_crash_2, which remounts the upper and checks the file and W/work/.
-# Output of both guests goes to DIR/phase{1,2}.txt. Exits 0 when the kill
-# happened and phase 2 passed, 1 otherwise (with a FAIL: line).
+# tests/crash holds cases in pairs NAME_1.sh, NAME_2.sh. For each case,
+# phase 1 boots a guest with a fresh persistent disk DIR/NAME.img and runs
+# NAME_1, which asks the host to kill QEMU at the moment the case is
+# about (in the middle of a copy-up, right after an fsync); phase 2 boots
+# again on the same disk and runs NAME_2, which checks what survived.
+# Output of both guests goes to DIR/NAME-phase{1,2}.txt. $CRASH_CASES
+# (globs, default all) picks cases. Exits 0 when every kill happened and
+# every phase 2 passed, 1 otherwise (with a FAIL: line).
 set -uo pipefail
 
 [ $# -ge 1 ] || { echo "usage: crash-cycle.sh DIR [vm/run.sh options]" >&2; exit 1; }
@@ -18,25 +20,46 @@ dir=$1
 shift
 cd "$(dirname "$0")/.." || exit 1
 mkdir -p "$dir" || exit 1
-disk=$dir/disk.img
-rm -f "$disk"
 
-# phase N [run.sh options]: boot on the disk, run copyup_crash_N
+# phase CASE N [run.sh options]: boot on the case's disk, run CASE_N
 phase() {
-	local n=$1 rc
-	shift
-	vm/run.sh "$@" --suite crash --tests "copyup_crash_$n" \
-		--disk-image "$disk" --out "$dir/phase$n" > "$dir/phase$n.txt" 2>&1
+	local c=$1 n=$2 rc
+	shift 2
+	vm/run.sh "$@" --suite crash --tests "${c}_$n" \
+		--disk-image "$dir/$c.img" --out "$dir/$c-phase$n" \
+		> "$dir/$c-phase$n.txt" 2>&1
 	rc=$?
-	sed 's/^/# /' "$dir/phase$n.txt"
-	[ $rc -eq 0 ] || { echo "FAIL: phase $n exited $rc"; exit 1; }
+	sed 's/^/# /' "$dir/$c-phase$n.txt"
+	[ $rc -eq 0 ] || { echo "FAIL: $c: phase $n exited $rc"; exit 1; }
 }
 
-phase 1 "$@"
-grep -q 'guest killed on request' "$dir/phase1.txt" ||
-	{ echo "FAIL: the guest was not killed in phase 1"; exit 1; }
-phase 2 "$@"
-grep -Eq '^ok [0-9]+ copyup_crash_2' "$dir/phase2.txt" ||
-	{ echo "FAIL: phase 2 did not report copyup_crash_2 as passed"; exit 1; }
-rm -f "$disk"
+cases=()
+for f in tests/crash/*_1.sh; do
+	c=$(basename "$f" _1.sh)
+	[ -f "tests/crash/${c}_2.sh" ] ||
+		{ echo "FAIL: tests/crash/${c}_1.sh has no ${c}_2.sh"; exit 1; }
+	if [ -n "${CRASH_CASES:-}" ]; then
+		match=0
+		for g in $CRASH_CASES; do
+			# shellcheck disable=SC2053
+			[[ $c == $g ]] && match=1
+		done
+		[ $match = 1 ] || continue
+	fi
+	cases+=("$c")
+done
+[ ${#cases[@]} -gt 0 ] || { echo "FAIL: no crash case matches '${CRASH_CASES:-}'"; exit 1; }
+
+for c in "${cases[@]}"; do
+	echo "# crash case $c"
+	rm -f "$dir/$c.img"
+	phase "$c" 1 "$@"
+	grep -q 'guest killed on request' "$dir/$c-phase1.txt" ||
+		{ echo "FAIL: $c: the guest was not killed in phase 1"; exit 1; }
+	phase "$c" 2 "$@"
+	grep -Eq "^ok [0-9]+ ${c}_2" "$dir/$c-phase2.txt" ||
+		{ echo "FAIL: $c: phase 2 did not report ${c}_2 as passed"; exit 1; }
+	rm -f "$dir/$c.img"
+	echo "# crash case $c passed"
+done
 exit 0

@@ -15,6 +15,7 @@
  *     mmapwrite (ARG written at offset 0 through a shared mapping)
  *     fsync fdatasync syncfs flock (exclusive, non-blocking) fcntllock
  *     (write lock, non-blocking) flockhold (hold flock for ARG seconds)
+ *     dirsync (fsync of a directory, opened read-only)
  * ARG: second path (rename, link: new name; symlink: link name) or
  *      xattr name (setxattr, removexattr, getxattr).
  * getxattr prints the value, listxattr the names one per line, readlink
@@ -164,6 +165,13 @@ int main(int argc, char **argv)
 		if (op[1] == 'c')
 			return res(fcntl(fd, F_SETLK, &fl));
 		return 2;
+	}
+	if (!strcmp(op, "dirsync")) {
+		int fd = open(p, O_RDONLY | O_DIRECTORY);
+
+		if (fd < 0)
+			return res(fd);
+		return res(fsync(fd));
 	}
 	if (!strcmp(op, "flockhold")) {
 		int fd = open(p, O_RDONLY);
