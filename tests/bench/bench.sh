@@ -199,9 +199,9 @@ bench_mount() {
 			direct)	continue ;;
 			esac
 			rm -rf "$S"
-			measure tmpfs "mount_${n}_cold" "$r" "$tgt" run layermount -q --store "$S" --type $ty --read-only "$img" "$M"
+			measure tmpfs "mount_${n}_cold" "$r" "$tgt" run layermount -q --store "$S" --type "$ty" --read-only "$img" "$M"
 			layermount umount "$M" || log "umount $M"
-			measure tmpfs "mount_${n}_warm" "$r" "$tgt" run layermount -q --store "$S" --type $ty --read-only "$img" "$M"
+			measure tmpfs "mount_${n}_warm" "$r" "$tgt" run layermount -q --store "$S" --type "$ty" --read-only "$img" "$M"
 			layermount umount "$M" || log "umount $M"
 		done
 		# 100 full-length layer names overflow mount(2)'s one page of
