@@ -16,9 +16,17 @@ set -e
 set -o pipefail
 # an unexpected failure names its line (of the test, or of the library
 # the failing command is in)
+# (a test's own cleanup at exit goes through at_exit, not trap)
 # shellcheck disable=SC2154 # _rc is set in the trap itself
 trap '_rc=$?; [ "$_rc" = 0 ] || [ "$_rc" = 77 ] || [ -n "${_lfs_failed:-}" ] ||
-	echo "FAIL: unexpected exit status $_rc at line $LINENO"' EXIT
+	echo "FAIL: unexpected exit status $_rc at line $LINENO"
+	eval "${_lfs_at_exit:-}"' EXIT
+
+# at_exit CMD: run the shell command CMD when the test ends, however
+at_exit() {
+	_lfs_at_exit="${_lfs_at_exit:-}$1
+"
+}
 
 log() {
 	echo "# $*"

@@ -24,7 +24,7 @@ PREEMPT=/sys/kernel/debug/sched/preempt
 old_preempt=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' "$PREEMPT")
 [ -n "$old_preempt" ] || fail "cannot read the preemption mode"
 echo full > "$PREEMPT" || fail "cannot switch to full preemption"
-trap 'echo "$old_preempt" > "$PREEMPT"' EXIT
+at_exit "echo '$old_preempt' > '$PREEMPT'"
 M=$T/m
 total=0 r=0
 while [ $r -lt $ROUNDS ]; do
