@@ -48,6 +48,10 @@ mkdir "$M/d"
 assert_eq "$(names "$M/d")" "" "new dir over a whiteout is empty"
 assert_eq "$(getfattr -n trusted.overlay.opaque --only-values "$U/d" 2>/dev/null)" y \
 	"opaque xattr"
+# and so it stays when looked up afresh (the upper's opaque xattr read)
+lumount "$M"
+lmount "$M" "lowerdir=$T/l1:$T/l2:$T/l3,upperdir=$U,workdir=$W"
+assert_eq "$(names "$M/d")" "" "opaque dir over a whiteout after a remount"
 # file over a whiteout
 echo again > "$M/f"
 assert_eq "$(cat "$M/f")" again "file over a whiteout"
