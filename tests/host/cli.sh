@@ -33,6 +33,7 @@ for args in "unpack --upper $T/u $T/img" "unpack --read-only $T/img" \
 	    "unpack --suid $T/img" "unpack --dev $T/img" "unpack -o ro $T/img" \
 	    "unpack --type overlay $T/img" "umount --read-only $T/m" \
 	    "umount --max-layers 3 $T/m" "umount --ref x $T/m"; do
+	# shellcheck disable=SC2086 # the words of $args are the arguments
 	run_lm $args
 	expect_rc 1
 	opt=$(echo "$args" | cut -d' ' -f2)
@@ -41,6 +42,7 @@ for args in "unpack --upper $T/u $T/img" "unpack --read-only $T/img" \
 		fail "$args: not one message: $(cat "$RUN/err")"
 done
 for args in "--bogus $T/img $T/m" "-Z $T/img $T/m" "unpack --store"; do
+	# shellcheck disable=SC2086 # the words of $args are the arguments
 	run_lm $args
 	expect_rc 1
 	[ "$(grep -c '^layermount: ' "$RUN/err")" -eq 1 ] ||
