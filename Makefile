@@ -24,7 +24,7 @@ TOOL_SRCS	:= $(wildcard tests/tools/*.c)
 TOOLS		:= $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 .PHONY: all deps modules helper tools testmods lint check check-host check-guest \
-	demo shell bench stress check-debug clean FORCE
+	demo shell bench stress check-debug check-mutants clean FORCE
 
 all: modules helper tools testmods
 
@@ -86,6 +86,12 @@ clean:
 
 stress: all
 	@for s in $(KVERS); do vm/run.sh --kver $$s --suite stress || exit 1; done
+
+# deliberate breakages of kmod/ and helper/ (tests/mutants), each of which a
+# test must catch; MUTANTS="glob ..." picks some. Not part of check.
+MUTANTS		?=
+check-mutants: all
+	@vm/mutants.py $(MUTANTS)
 
 # debug kernels (KASAN, lockdep, kmemleak, ...): built once, cached in
 # /var/cache/layerfs/debug; not part of check or CI

@@ -28,7 +28,7 @@ hex() { sha256sum "$1" | cut -d' ' -f1; }
 # oci_layout DIR LAYER-TAR... : an OCI layout whose layers are the given
 # compressed blobs; diff_ids from the uncompressed tars beside them (.tar)
 oci_layout() {
-	local dir=$1 blob diffs= layers= n=0 cfg man
+	local dir=$1 blob diffs='' layers='' n=0 cfg man
 	shift
 	mkdir -p "$dir/blobs/sha256"
 	for blob in "$@"; do

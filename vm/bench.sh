@@ -16,10 +16,10 @@ out=$BUILD/bench${1:+-$1}
 mkdir -p "$out"
 runs=${BENCH_RUNS:-5}
 if [ "$size" = smoke ]; then
-	args=(--env BENCH_SIZE=smoke --env BENCH_FS=tmpfs --env BENCH_RUNS=$runs)
+	args=(--env BENCH_SIZE=smoke --env BENCH_FS=tmpfs --env "BENCH_RUNS=$runs")
 else
 	args=(--env BENCH_SIZE=full --env "BENCH_FS=${BENCH_FS:-tmpfs ext4}"
-		--env BENCH_RUNS=$runs --mem 6144 --disk 8G)
+		--env "BENCH_RUNS=$runs" --mem 6144 --disk 8G)
 fi
 
 # summarize KERNEL RAWFILE: median, min and max of every (fs, workload,

@@ -14,7 +14,7 @@ PKGS=(
 	linux-image-cloud-amd64 linux-headers-cloud-amd64
 	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
 	# module build and lint
-	build-essential bc kmod sparse linux-source-6.1 xz-utils
+	build-essential bc kmod sparse linux-source-6.1 xz-utils shellcheck
 	# debug kernels (make check-debug)
 	linux-source-6.12 flex bison libelf-dev
 	# helper libraries
@@ -68,7 +68,9 @@ fi
 echo "deps: apt-get update"
 $SUDO apt-get update -qq
 if [ -n "$need" ]; then
+	# shellcheck disable=SC2086 # one package name a word
 	echo "deps: installing" $need
+	# shellcheck disable=SC2086 # one package name a word
 	$SUDO apt-get install -y -qq --no-install-recommends $need
 fi
 if ! qemu_ok; then

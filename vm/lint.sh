@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # lint.sh: checkpatch --strict on the kernel code, sparse and W=1 builds of
-# the module on every kernel of $KVERS, and a from-scratch warning-as-error
-# build of the helper and the test tools. Prints KTAP; zero findings pass.
+# the module on every kernel of $KVERS, a from-scratch warning-as-error
+# build of the helper and the test tools, and shellcheck on every shell
+# script. Prints KTAP; zero findings pass.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -68,6 +69,15 @@ for c in tests/tools/*.c; do
 done
 grep -E 'warning:|error:|build failed' "$out/tools.log" > "$out/tools.findings"
 record tools_warnings "$out/tools.findings"
+
+# every shell file through shellcheck: vm/, tests/, .ci/, the guest init
+# (sourced paths such as /tests/lib.sh resolve against the top directory)
+mapfile -t shfiles < <( {
+	find vm tests .ci -type f -name '*.sh'
+	find vm tests .ci -type f ! -name '*.*' -exec grep -lE '^#!/bin/(ba)?sh' {} +
+} | sort -u)
+shellcheck -x -P "$top" -f gcc "${shfiles[@]}" > "$out/shellcheck.findings" 2>&1
+record shellcheck "$out/shellcheck.findings"
 
 echo "KTAP version 1"
 echo "# layerfs lint"

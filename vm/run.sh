@@ -42,9 +42,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$top/build}
 export BUILD
 
-kver= tests=${TESTS:-} suite=guest suite_dir= test_timeout=120 watchdog=
-boot_timeout=120 scale=1 extra=() mode=test out= mem=2048 verbose=0 load=1
-kimage= krel= moddir= disk=2G envs=() data= disk_image=
+kver='' tests=${TESTS:-} suite=guest suite_dir='' test_timeout=120 watchdog=''
+boot_timeout=120 scale=1 extra=() mode=test out='' mem=2048 verbose=0 load=1
+kimage='' krel='' moddir='' disk=2G envs=() data='' disk_image=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kver)		kver=$2; shift ;;
@@ -167,8 +167,8 @@ while kill -0 $qpid 2>/dev/null; do
 	if [ "$lines" -eq 0 ]; then
 		limit=$boot_timeout
 	elif [[ $st == START* ]]; then
-		set -- $st
-		limit=$(( ${tmo[$3]:-$test_timeout} + 60 ))
+		read -r _ _ cur_test <<< "$st"
+		limit=$(( ${tmo[$cur_test]:-$test_timeout} + 60 ))
 	else
 		# between tests: long enough for the guest's hung-task report (60 s)
 		limit=$((180 * scale))
@@ -186,11 +186,13 @@ wait $qpid 2>/dev/null
 res=$(tr -d '\r' < "$out/results.log")
 pass=0 failn=0 skipn=0 idx=0
 ktap=()
+skips=()	# "NAME REASON" of every skip, for tests/check.sh
 emit() {	# emit ok|fail|skip NAME [REASON]
 	idx=$((idx + 1))
 	case "$1" in
 	ok)	pass=$((pass + 1)); ktap+=("ok $idx $2") ;;
-	skip)	skipn=$((skipn + 1)); ktap+=("ok $idx $2 # SKIP ${3:-}") ;;
+	skip)	skipn=$((skipn + 1)); ktap+=("ok $idx $2 # SKIP ${3:-}")
+		skips+=("$2 ${3:-}") ;;
 	*)	failn=$((failn + 1)); ktap+=("not ok $idx $2${3:+ # $3}") ;;
 	esac
 }
@@ -215,7 +217,6 @@ fi
 if [ -n "$grel" ]; then emit ok guest_boot; else emit fail guest_boot "${why:-no report from the guest}"; fi
 line=$(sed -n 's/^RESULT 0 boot fail //p' <<< "$res")
 [ -n "$line" ] && emit fail boot_kernel_log "$line"
-diags=()
 i=0
 for n in "${names[@]}"; do
 	i=$((i + 1))
@@ -232,10 +233,8 @@ for n in "${names[@]}"; do
 		fi
 		continue
 	fi
-	set -- $r
-	st=$4
-	shift 4
-	emit "$st" "$n" "$*"
+	read -r _ _ _ st reason <<< "$r"
+	emit "$st" "$n" "$reason"
 	if [ "$st" = fail ]; then
 		d=$(diag "$i")
 		[ -n "$d" ] && ktap+=("$d")
@@ -272,6 +271,7 @@ echo "1..$idx"
 printf '%s\n' "${ktap[@]}"
 echo "# $kver: $pass passed, $failn failed, $skipn skipped"
 echo "$pass $failn $skipn" > "$out/summary"
+printf '%s\n' "${skips[@]}" | sed '/^$/d' > "$out/skips"
 if [ "$failn" -ne 0 ]; then
 	echo "# console log: $out/console.log"
 	exit 1

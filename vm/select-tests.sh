@@ -8,7 +8,8 @@ dir=$1 globs=${2:-}
 for f in "$dir"/*.sh; do
 	[ -e "$f" ] || continue
 	n=$(basename "$f" .sh)
-	[[ $n =~ ^[a-z0-9_]+$ ]] && [ "$n" != lib ] || continue
+	[[ $n =~ ^[a-z0-9_]+$ ]] || continue
+	[ "$n" != lib ] || continue
 	if [ -n "$globs" ]; then
 		hit=
 		set -f

@@ -3,6 +3,9 @@
 # Crash safety, phase 1 (tests/host/crash_safety.sh): on a persistent disk,
 # copy up a large lower file and have the guest killed in the middle.
 # The new content is the old one with a first byte "y" (lfsbench first-write).
+# Before that, a complete copy-up (chmod of "done") has 7 s to reach the
+# journal: its rename commits within ext4's 5 s, its data only because
+# copy-up flushes them (background writeback is held off meanwhile).
 . /tests/lib.sh
 
 D=$T/disk
@@ -16,7 +19,13 @@ mount -t layerfs layerfs "$D/m" \
 	-o "lowerdir=$D/lower,upperdir=$D/upper,workdir=$D/work" || fail "mount"
 # calibrate: how long does the copy-up of an equal file take here?
 lfsbench mkfile "$D/lower/cal" 128 > /dev/null
+lfsbench mkfile "$D/lower/done" 8 > /dev/null
+sha256sum < "$D/lower/done" | cut -d' ' -f1 > "$D/done.sha"
 sync
+echo 6000 > /proc/sys/vm/dirty_expire_centisecs
+echo 6000 > /proc/sys/vm/dirty_writeback_centisecs
+chmod 600 "$D/m/done"
+sleep 7
 t=$(lfsbench first-write "$D/m/cal") || fail "calibration copy-up"
 ms=$(awk -v t="$t" 'BEGIN { printf "%d", t * 500 }')
 log "a copy-up takes ${t}s here; killing the guest after ${ms}ms"

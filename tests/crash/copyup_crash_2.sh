@@ -9,11 +9,14 @@ disk_mount "$D"
 [ -f "$D/old.sha" ] || fail "phase 1 left no state on the disk"
 assert_eq "$(sha256sum < "$D/lower/big" | cut -d' ' -f1)" "$(cat "$D/old.sha")" \
 	"lower file after the crash"
-log "workdir before the mount: $(ls -A "$D/work/work" 2>/dev/null | tr '\n' ' ')"
+if [ -d "$D/work/work" ]; then
+	log "workdir before the mount: $(names "$D/work/work")"
+else
+	log "workdir before the mount: no work/"
+fi
 mount -t layerfs layerfs "$D/m" \
 	-o "lowerdir=$D/lower,upperdir=$D/upper,workdir=$D/work" || fail "remount"
-[ -z "$(ls -A "$D/work/work" 2>/dev/null)" ] ||
-	fail "workdir not emptied at mount: $(ls -A "$D/work/work")"
+assert_eq "$(names "$D/work/work")" "" "workdir emptied at mount"
 got=$(sha256sum < "$D/m/big" | cut -d' ' -f1)
 if [ "$got" = "$(cat "$D/old.sha")" ]; then
 	log "the file shows the complete old content"
@@ -22,6 +25,10 @@ elif [ "$got" = "$(cat "$D/new.sha")" ]; then
 else
 	fail "the file is neither the old nor the new content"
 fi
+# the copy-up completed 7 s before the crash is there, data included
+[ -f "$D/upper/done" ] || fail "the copy-up of done did not survive the crash"
+assert_eq "$(sha256sum < "$D/upper/done" | cut -d' ' -f1)" "$(cat "$D/done.sha")" \
+	"data of the copy-up completed before the crash"
 [ -e "$D/upper/big" ] && [ "$(stat -c %s "$D/upper/big")" != 134217728 ] &&
 	fail "partial file in upper: $(stat -c %s "$D/upper/big") bytes"
 umount "$D/m"

@@ -27,8 +27,8 @@ must layermount $IMG $M
 grep " $M " /proc/mounts | sed 's/lowerdir=[^,]*/lowerdir=<4 layers>/'
 
 step "the layer store: one directory per layer, named by its diff_id"
-ls -l $S/layers
-for l in $S/layers/*; do
+ls -l "$S/layers"
+for l in "$S"/layers/*; do
 	echo "--- $(basename "$l" | cut -c 1-12)..."
 	(cd "$l" && find . -mindepth 1 | sort | while read -r p; do
 		if [ -c "$p" ]; then echo "$p  (whiteout: char $(stat -c %t:%T "$p"))"
@@ -40,12 +40,12 @@ done
 
 step "the merged view"
 (cd $M && find . -mindepth 1 | sort)
-echo "/data (b deleted in layer 3):      $(ls $M/data | tr '\n' ' ')"
-echo "/cache (opaque in layer 4):        $(ls $M/cache | tr '\n' ' ')"
+echo "/data (b deleted in layer 3):      $(names "$M/data")"
+echo "/cache (opaque in layer 4):        $(names "$M/cache")"
 echo "/app/config (added in layer 2):   $(cat $M/app/config)"
 $M/bin/hello
-[ "$(ls $M/data | tr '\n' ' ')" = "a c " ] || fail "merged /data"
-[ "$(ls $M/cache)" = fresh ] || fail "opaque /cache"
+[ "$(names "$M/data")" = "a c" ] || fail "merged /data"
+[ "$(names "$M/cache")" = fresh ] || fail "opaque /cache"
 
 U=$(find $S -path '*/upper' -type d | head -n 1)
 step "copy-up: append to /app/VERSION (it lives in the bottom layer)"
@@ -59,12 +59,12 @@ grep -q patched "$U/app/VERSION" || fail "no copy-up of /app/VERSION"
 
 step "whiteout: rm /data/a"
 rm $M/data/a
-echo "/data now: $(ls $M/data | tr '\n' ' ')"
+echo "/data now: $(names "$M/data")"
 ls -l "$U/data/a"
 [ -c "$U/data/a" ] || fail "no whiteout for /data/a"
 
 step "layermount umount $M: the ephemeral upper goes, the store stays"
 must layermount umount $M
 grep -q " $M " /proc/mounts && fail "still mounted"
-ls $S/layers | wc -l
+echo "layers in the store: $(count "$S/layers")"
 echo "demo complete"

@@ -11,7 +11,7 @@ must mkdir -p "$L" "$U" "$T/w" "$T/direct"
 
 # acl_of FILE: the file's ACL, without the header
 acl_of() {
-	getfacl -cp "$1" 2> /dev/null || echo "<getfacl failed>"
+	getfacl -cp "$1" 2> /dev/null || fail "getfacl $1"
 }
 
 # mkfile FILE MODE [OWNER]: a file with fixed content

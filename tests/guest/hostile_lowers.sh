@@ -39,7 +39,7 @@ assert_eq "$(content "$M/f")" l1data "metacopy file shows its own data"
 assert_eq "$(content "$M/g")" g "file with garbage origin"
 i1=$(stat -c %i "$M/g")
 assert_eq "$(names "$M/p")" "one two" "opaque=x is not opaque"
-getfattr -d -m - "$M/g" "$M/d" "$M/f" "$M/p" 2>/dev/null | grep -q trusted.overlay &&
+getfattr -d -m - "$M/g" "$M/d" "$M/f" "$M/p" 2>/dev/null | grep trusted.overlay > /dev/null &&
 	fail "trusted.overlay.* visible through the mount"
 lumount "$M"
 lmount "$M" "lowerdir=$L1:$L2"
@@ -48,9 +48,9 @@ lumount "$M"
 
 # a whiteout (0:0 device) cannot be a layer root
 mknod "$T/wh" c 0 0 || fail "mknod"
-r=$(fsmnt -m "$M" "lowerdir=$T/wh" | head -n 1)
+r=$(outcome fsmnt -m "$M" "lowerdir=$T/wh")
 assert_eq "$r" ENOTDIR "0:0 device as a layer root"
-r=$(fsmnt -m "$M" "lowerdir=$L1:$T/wh" | head -n 1)
+r=$(outcome fsmnt -m "$M" "lowerdir=$L1:$T/wh")
 assert_eq "$r" ENOTDIR "0:0 device as a lower layer root"
 
 # an opaque lower root: layerfs shows what overlayfs shows
@@ -59,7 +59,7 @@ echo 1 > "$T/r1/one"
 echo 2 > "$T/r2/two"
 echo 3 > "$T/r3/three"
 setfattr -n trusted.overlay.opaque -v y "$T/r2" || fail "opaque root"
-modprobe overlay 2>/dev/null
+need_overlay
 mount -t overlay overlay "$O" -o "lowerdir=$T/r1:$T/r2:$T/r3,redirect_dir=off,index=off,xino=off,metacopy=off" ||
 	fail "overlay mount"
 want=$(names "$O")
@@ -92,11 +92,11 @@ echo in1 > "$T/n1/$D/$A"
 echo hidden > "$T/n2/$W"
 mknod "$T/n1/$W" c 0 0 || fail "mknod 255-byte whiteout"
 lmount "$M" "lowerdir=$T/n1:$T/n2"
-assert_eq "$(ls "$M" | sort | tr '\n' ' ')" "$A $D " "255-byte names at the root"
-assert_eq "$(ls "$M/$D" | sort | tr '\n' ' ')" "$A $B " "255-byte merged directory"
+assert_eq "$(names "$M")" "$A $D" "255-byte names at the root"
+assert_eq "$(names "$M/$D")" "$A $B" "255-byte merged directory"
 assert_eq "$(content "$M/$D/$B")" b "255-byte name from the lower"
 [ -e "$M/$W" ] && fail "255-byte whiteout ignored"
-r=$(tryop openr "$M/$(n255 x)x" | head -n 1)
+r=$(outcome tryop openr "$M/$(n255 x)x")
 assert_eq "$r" ENAMETOOLONG "a 256-byte name"
 lumount "$M"
 exit 0

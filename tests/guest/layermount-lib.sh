@@ -1,76 +1,89 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # layermount-lib.sh: build OCI images in the guest with busybox (tar, gzip,
 # sha256sum) for the layermount_* tests.  Sourced after /tests/lib.sh.
 
 LM=${LM:-/usr/bin/layermount}
-[ -x "$LM" ] || skip "no /usr/bin/layermount in the guest"
+[ -x "$LM" ] || fail "no $LM in the guest (vm/mkinitramfs.sh puts it there)"
 
 # put FILE DIR: move FILE to DIR/blobs/sha256/<hex>; prints "sha256:<hex> size"
 put() {
-	h=$(sha256sum "$1" | cut -d' ' -f1)
-	s=$(stat -c %s "$1")
-	mv "$1" "$2/blobs/sha256/$h"
-	echo "sha256:$h $s"
+	{ h=$(sha256sum "$1") && s=$(stat -c %s "$1") &&
+	mv "$1" "$2/blobs/sha256/${h%% *}"; } || fail "put $1"
+	echo "sha256:${h%% *} $s"
 }
 
 # mkoci OUT LAYERDIR...: an OCI layout of gzip layers, bottom first.
 mkoci() {
 	out=$1
 	shift
-	mkdir -p "$out/blobs/sha256"
-	echo '{"imageLayoutVersion": "1.0.0"}' > "$out/oci-layout"
+	{ mkdir -p "$out/blobs/sha256" &&
+	echo '{"imageLayoutVersion": "1.0.0"}' > "$out/oci-layout"; } ||
+		fail "mkoci $out"
 	diffs=
 	layers=
 	for dir in "$@"; do
 		tar -cf "$out/l.tar" -C "$dir" . || fail "tar $dir"
-		diff=$(sha256sum "$out/l.tar" | cut -d' ' -f1)
-		gzip -c "$out/l.tar" > "$out/l.tgz"
-		rm "$out/l.tar"
-		set -- $(put "$out/l.tgz" "$out")
-		diffs="$diffs${diffs:+,}\"sha256:$diff\""
+		{ diff=$(sha256sum "$out/l.tar") &&
+		gzip -c "$out/l.tar" > "$out/l.tgz" &&
+		rm "$out/l.tar"; } || fail "mkoci: layer $dir"
+		blob=$(put "$out/l.tgz" "$out")
+		# shellcheck disable=SC2086 # digest and size
+		set -- $blob
+		diffs="$diffs${diffs:+,}\"sha256:${diff%% *}\""
 		layers="$layers${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"$1\",\"size\":$2}"
 	done
 	printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[%s]}}' \
-		"$diffs" > "$out/c"
-	set -- $(put "$out/c" "$out")
+		"$diffs" > "$out/c" || fail "mkoci: config"
+	blob=$(put "$out/c" "$out")
+	# shellcheck disable=SC2086 # digest and size
+	set -- $blob
 	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[%s]}' \
-		"$1" "$2" "$layers" > "$out/m"
-	set -- $(put "$out/m" "$out")
+		"$1" "$2" "$layers" > "$out/m" || fail "mkoci: manifest"
+	blob=$(put "$out/m" "$out")
+	# shellcheck disable=SC2086 # digest and size
+	set -- $blob
 	printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%s}]}' \
-		"$1" "$2" > "$out/index.json"
+		"$1" "$2" > "$out/index.json" || fail "mkoci: index"
 }
 
 # sample_image OUT: three layers with a deletion and an opaque directory.
 sample_image() {
 	s=$T/src
-	mkdir -p "$s/1/etc" "$s/1/data" "$s/1/bin" "$s/2/data" "$s/3"
-	echo ID=test > "$s/1/etc/os-release"
-	echo old1 > "$s/1/data/old1"
-	echo gone > "$s/1/gone"
-	printf '#!/bin/sh\necho hi\n' > "$s/1/bin/tool"
-	chmod 755 "$s/1/bin/tool"
-	ln -s tool "$s/1/bin/sh"
-	ln "$s/1/bin/tool" "$s/1/bin/tool2"
-	mknod "$s/1/null" c 1 3
-	: > "$s/2/.wh.gone"
-	: > "$s/2/data/.wh..wh..opq"
-	echo new > "$s/2/data/new"
-	echo top > "$s/3/top"
-	chmod 750 "$s/3"
+	{ mkdir -p "$s/1/etc" "$s/1/data" "$s/1/bin" "$s/2/data" "$s/3" &&
+	echo ID=test > "$s/1/etc/os-release" &&
+	echo old1 > "$s/1/data/old1" &&
+	echo gone > "$s/1/gone" &&
+	printf '#!/bin/sh\necho hi\n' > "$s/1/bin/tool" &&
+	chmod 755 "$s/1/bin/tool" &&
+	ln -s tool "$s/1/bin/sh" &&
+	ln "$s/1/bin/tool" "$s/1/bin/tool2" &&
+	mknod "$s/1/null" c 1 3 &&
+	: > "$s/2/.wh.gone" &&
+	: > "$s/2/data/.wh..wh..opq" &&
+	echo new > "$s/2/data/new" &&
+	echo top > "$s/3/top" &&
+	chmod 750 "$s/3"; } || fail "sample_image: sources"
 	mkoci "$1" "$s/1" "$s/2" "$s/3"
 }
 
 # tree DIR: what a mount shows, one line per object (type, mode, owner,
 # size, content hash, link target, device numbers).
 tree() {
-	(cd "$1" && find . | sort | while read -r p; do
-		st=$(stat -c '%F %a %u:%g %t:%T' "$p")
+	_paths=$(cd "$1" && find .) || fail "tree: find in $1"
+	printf '%s\n' "$_paths" | sort | while read -r p; do
+		st=$(stat -c '%F %a %u:%g %t:%T' "$1/$p") || fail "tree: stat $1/$p"
 		case $st in
-		"regular file"*) st="$st $(stat -c %s "$p") $(sha256sum < "$p" | cut -d' ' -f1)" ;;
-		"symbolic link"*) st="$st $(readlink "$p")" ;;
+		"regular file"*)
+			sz=$(stat -c %s "$1/$p") || fail "tree: stat $1/$p"
+			h=$(sha256sum < "$1/$p") || fail "tree: read $1/$p"
+			st="$st $sz ${h%% *}" ;;
+		"symbolic link"*)
+			l=$(readlink "$1/$p") || fail "tree: readlink $1/$p"
+			st="$st $l" ;;
 		esac
 		echo "$p $st"
-	done)
+	done
 }
 
 # tree_fast DIR: what tree() prints, in another layout, for large trees:
@@ -84,5 +97,5 @@ tree_fast() {
 		find . ! -type f -exec stat -c '%n %F %a %u:%g %t:%T' {} + |
 			sed 's/^/o /'
 		find . -type l -exec stat -c '%N' {} + | sed 's/^/l /'
-	} | LC_ALL=C sort)
+	} | LC_ALL=C sort) || fail "tree_fast $1"
 }

@@ -9,19 +9,19 @@
 sample_image "$T/img"
 mkdir "$T/m"
 for type in layerfs overlay; do
-	must $LM -q --store "$T/store" --type $type --read-only "$T/img" "$T/m"
+	must "$LM" -q --store "$T/store" --type "$type" --read-only "$T/img" "$T/m"
 	assert_eq "$(cat "$T/m/top")" top "$type: top layer"
 	assert_eq "$(cat "$T/m/etc/os-release")" ID=test "$type: bottom layer"
 	[ -e "$T/m/gone" ] && fail "$type: whiteout did not hide gone"
 	assert_eq "$(ls "$T/m/data")" new "$type: opaque data/"
 	assert_eq "$(stat -c %a "$T/m")" 750 "$type: root mode"
-	grep " $T/m " /proc/mounts | grep -q nodev || fail "$type: not nodev"
+	grep " $T/m " /proc/mounts | grep nodev > /dev/null || fail "$type: not nodev"
 	tree "$T/m" > "$T/tree.$type"
-	must $LM --store "$T/store" umount "$T/m"
+	must "$LM" --store "$T/store" umount "$T/m"
 done
 cmp "$T/tree.layerfs" "$T/tree.overlay" || {
 	diff "$T/tree.layerfs" "$T/tree.overlay"
 	fail "layerfs and overlay show different trees"
 }
-assert_eq "$(ls "$T/store/layers" | wc -l)" 3 "layers in the store"
-assert_eq "$(ls "$T/store/mounts" | wc -l)" 0 "mount state left"
+assert_eq "$(count "$T/store/layers")" 3 "layers in the store"
+assert_eq "$(count "$T/store/mounts")" 0 "mount state left"

@@ -5,20 +5,28 @@
 . /tests/guest/union-lib.sh
 
 std_layers
+printf '#!/bin/sh\necho ran\n' > "$T/l1/prog"
+chmod 755 "$T/l1/prog"
 M=$T/m
 lmount "$M" "lowerdir=$T/l1:$T/l2:$T/l3"
 # populate caches
 find "$M" > /dev/null
 cat "$M/f" "$M/d/a" > /dev/null
+assert_eq "$("$M/prog")" ran "a lower program runs"
+
+# the real inode is checked too, not only the union's cached copy of its
+# attributes: without its x bits below, the program no longer runs
+chmod 644 "$T/l1/prog"
+"$M/prog" > /dev/null 2>&1 && fail "a lower program ran after chmod -x below"
 
 # content changed in place: visible at once
 echo changed > "$T/l1/f"
 assert_eq "$(content "$M/f")" changed "in-place change"
 
-# file removed from the top layer: the one below shows through, or ENOENT
+# file removed from the top layer: the next lookup sees the one below
+# (the unlinked real dentry invalidates the union's, layerfs.rst)
 rm "$T/l1/f"
-got=$(content "$M/f")
-case "$got" in mid|"<absent>") ;; *) fail "after removing the top file: '$got'" ;; esac
+assert_eq "$(content "$M/f")" mid "after removing the top file"
 echo 2 > /proc/sys/vm/drop_caches
 assert_eq "$(content "$M/f")" mid "after removal and cache drop"
 
@@ -26,8 +34,8 @@ assert_eq "$(content "$M/f")" mid "after removal and cache drop"
 rm "$T/l2/only2"
 mkdir "$T/l2/only2"
 echo in > "$T/l2/only2/x"
-got=$(content "$M/only2/x")
-case "$got" in in|"<absent>") ;; *) fail "file replaced by a dir: '$got'" ;; esac
+assert_eq "$(content "$M/only2/x")" in "file replaced by a dir"
+[ -d "$M/only2" ] || fail "the replacing dir is not a dir in the union"
 
 # open descriptor on a file that is then unlinked below: old data
 exec 3< "$M/d/a"
@@ -40,8 +48,9 @@ exec 3<&-
 exec 4< "$M/deep/er"
 (cd "$M/deep/er" && sleep 1) &
 rm -rf "$T/l3/deep"
-ls "$M/deep/er" > /dev/null 2>&1
-ls "$M/deep" > /dev/null 2>&1
+# either may fail or list nothing: what matters is no crash
+ls "$M/deep/er" > /dev/null 2>&1 || true
+ls "$M/deep" > /dev/null 2>&1 || true
 stat "$M/deep/er/file" > /dev/null 2>&1 && fail "file of a removed dir"
 wait
 exec 4<&-
@@ -67,12 +76,13 @@ echo 2 > /proc/sys/vm/drop_caches
 
 # heavy churn below while readers walk the union
 (for i in $(seq 1 30); do
-	mkdir -p "$T/l2/churn/$i"; echo $i > "$T/l2/churn/$i/f"
+	mkdir -p "$T/l2/churn/$i"; echo "$i" > "$T/l2/churn/$i/f"
 	rm -rf "$T/l2/churn/$((i - 1))"
 done) &
 for i in $(seq 1 30); do
-	find "$M" > /dev/null 2>&1
-	cat "$M"/churn/*/f > /dev/null 2>&1
+	# names vanish under the walkers: errors are expected, crashes not
+	find "$M" > /dev/null 2>&1 || true
+	cat "$M"/churn/*/f > /dev/null 2>&1 || true
 done
 wait
 lumount "$M"

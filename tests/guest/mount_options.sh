@@ -14,11 +14,11 @@ echo > "$T/file"
 # log gains a line matching LOGPATTERN
 bad() {
 	before=$(dmesg | wc -l)
-	got=$(fsmnt -m "$M" "$1" | head -n 1)
+	got=$(outcome fsmnt -m "$M" "$1")
 	assert_eq "$got" "$2" "errno for -o '$1'"
-	dmesg | tail -n +$((before + 1)) | grep -q "layerfs: .*$3" ||
+	dmesg | tail -n +$((before + 1)) | grep "layerfs: .*$3" > /dev/null ||
 		fail "no log line matching '$3' for -o '$1'"
-	grep -q " $M layerfs " /proc/mounts && fail "mounted despite -o '$1'"
+	! grep -q " $M layerfs " /proc/mounts || fail "mounted despite -o '$1'"
 }
 
 bad "upperdir=$T/l1" EINVAL "missing 'lowerdir'"
@@ -49,9 +49,9 @@ set --
 for i in $(seq 1 1025); do
 	set -- "$@" "lowerdir+=$i"
 done
-out=$(fsmnt "$M" "$@")
+out=$(fsmnt "$M" "$@") && fail "1025 layers mounted"
 assert_eq "$(echo "$out" | head -n 1)" E2BIG "errno for 1025 layers"
-echo "$out" | grep -q "too many layers at '1025', the limit is 1024" ||
+echo "$out" | grep "too many layers at '1025', the limit is 1024" > /dev/null ||
 	fail "no message for too many layers: $out"
 # exactly the limit mounts; relative paths resolve against the cwd
 shift
@@ -72,7 +72,7 @@ lumount "$T/s1"
 (cd "$T" && mount -t layerfs layerfs m -o lowerdir=l1:l2) ||
 	fail "relative lowerdirs"
 assert_eq "$(names "$M")" "f1 f2 sub" "relative lowerdirs"
-grep " $M layerfs " /proc/mounts | grep -q "lowerdir=l1:l2" ||
+grep " $M layerfs " /proc/mounts | grep "lowerdir=l1:l2" > /dev/null ||
 	fail "show_options: $(grep " $M " /proc/mounts)"
 lumount "$M"
 
@@ -98,7 +98,7 @@ lumount "$M"
 
 # no upper: the mount is read-only and a remount cannot make it writable
 lmount "$M" "lowerdir=$T/l1"
-grep " $M layerfs " /proc/mounts | grep -q " ro[ ,]" ||
+grep " $M layerfs " /proc/mounts | grep " ro[ ,]" > /dev/null ||
 	fail "mount without upperdir is not read-only"
 mount -o remount,rw "$M" 2>/dev/null && fail "remount rw succeeded"
 lumount "$M"

@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Helpers for the layerfs union tests; source after /tests/lib.sh.
+# shellcheck shell=sh
+# Helpers for the layerfs union tests; source after /tests/lib.sh. Each
+# checks its own steps (set -e does not reach into a helper called from a
+# condition).
 
 # whiteout PATH: an overlayfs whiteout (character device 0:0)
 whiteout() {
@@ -15,7 +18,7 @@ opaque() {
 # scratch_disk DIR: an ext2/ext4 filesystem on the scratch disk, mounted on
 # DIR (lib.sh's scratch_ext4 needs e2fsprogs; busybox mke2fs makes ext2)
 scratch_disk() {
-	[ -b /dev/vda ] || skip "no scratch disk /dev/vda"
+	[ -b /dev/vda ] || fail "no scratch disk /dev/vda (vm/run.sh provides one)"
 	mke2fs -F /dev/vda > /dev/null 2>&1 || fail "mke2fs /dev/vda"
 	mkdir -p "$1"
 	mount -t ext4 /dev/vda "$1" 2>/dev/null ||
@@ -31,11 +34,6 @@ lmount() {
 # lumount MNT
 lumount() {
 	umount "$1" || fail "umount $1"
-}
-
-# names DIR: the sorted names in DIR, one line, space separated
-names() {
-	ls -A "$1" | sort | tr '\n' ' ' | sed 's/ $//'
 }
 
 # content FILE: the file's content, or "<absent>" when it cannot be read
@@ -54,37 +52,38 @@ content() {
 #   df/         dir in l1 over a file in l2 over a dir in l3: only x
 #   deep/er/    directory only in l3
 std_layers() {
-	mkdir -p "$T/l1" "$T/l2" "$T/l3"
-	echo top > "$T/l1/f"
-	echo mid > "$T/l2/f"
-	echo bottom > "$T/l3/f"
-	echo two > "$T/l2/only2"
-	echo three > "$T/l3/wh"
-	whiteout "$T/l2/wh"
+	{ mkdir -p "$T/l1" "$T/l2" "$T/l3" &&
+	echo top > "$T/l1/f" &&
+	echo mid > "$T/l2/f" &&
+	echo bottom > "$T/l3/f" &&
+	echo two > "$T/l2/only2" &&
+	echo three > "$T/l3/wh" &&
+	whiteout "$T/l2/wh" &&
 	# merged directory across all layers
-	mkdir -p "$T/l1/d" "$T/l2/d" "$T/l3/d"
-	echo a1 > "$T/l1/d/a"
-	echo b2 > "$T/l2/d/b"
-	echo c3 > "$T/l3/d/c"
-	echo hidden > "$T/l3/d/gone"
-	whiteout "$T/l1/d/gone"
+	mkdir -p "$T/l1/d" "$T/l2/d" "$T/l3/d" &&
+	echo a1 > "$T/l1/d/a" &&
+	echo b2 > "$T/l2/d/b" &&
+	echo c3 > "$T/l3/d/c" &&
+	echo hidden > "$T/l3/d/gone" &&
+	whiteout "$T/l1/d/gone" &&
 	# opaque directory in l2 hides l3's contents
-	mkdir -p "$T/l2/o" "$T/l3/o"
-	echo visible > "$T/l2/o/x"
-	echo hidden > "$T/l3/o/y"
-	opaque "$T/l2/o"
+	mkdir -p "$T/l2/o" "$T/l3/o" &&
+	echo visible > "$T/l2/o/x" &&
+	echo hidden > "$T/l3/o/y" &&
+	opaque "$T/l2/o" &&
 	# file in l1 covers a directory in l2
-	echo file > "$T/l1/fd"
-	mkdir -p "$T/l2/fd"
-	echo under > "$T/l2/fd/z"
+	echo file > "$T/l1/fd" &&
+	mkdir -p "$T/l2/fd" &&
+	echo under > "$T/l2/fd/z" &&
 	# directory in l1 covers a file in l2 and a dir in l3: no merge below
-	mkdir -p "$T/l1/df" "$T/l3/df"
-	echo x > "$T/l1/df/x"
-	echo f > "$T/l2/df"
-	echo never > "$T/l3/df/never"
+	mkdir -p "$T/l1/df" "$T/l3/df" &&
+	echo x > "$T/l1/df/x" &&
+	echo f > "$T/l2/df" &&
+	echo never > "$T/l3/df/never" &&
 	# directory only in l3 (passed through)
-	mkdir -p "$T/l3/deep/er"
-	echo deep > "$T/l3/deep/er/file"
+	mkdir -p "$T/l3/deep/er" &&
+	echo deep > "$T/l3/deep/er/file"; } ||
+		fail "std_layers"
 }
 
 # many_layers N DIR: N lowers DIR/1 (top) .. DIR/N, each with its own file
@@ -98,11 +97,12 @@ many_layers() {
 	(cd "$dir" && mkdir $(seq 1 "$n")) || fail "mkdir layers"
 	opt=
 	for i in $(seq 1 "$n"); do
-		mkdir "$dir/$i/d" "$dir/$i/own$i"
-		echo "$i" > "$dir/$i/common"
-		echo "$i" > "$dir/$i/d/e$i"
-		[ $((i % 5)) -eq 0 ] && [ "$i" -lt "$n" ] &&
-			mknod "$dir/$i/d/e$((i + 1))" c 0 0
+		{ mkdir "$dir/$i/d" "$dir/$i/own$i" &&
+		echo "$i" > "$dir/$i/common" &&
+		echo "$i" > "$dir/$i/d/e$i"; } || fail "many_layers: layer $i"
+		if [ $((i % 5)) -eq 0 ] && [ "$i" -lt "$n" ]; then
+			whiteout "$dir/$i/d/e$((i + 1))"
+		fi
 		opt="$opt${opt:+:}$i"
 	done
 	echo "$opt"
@@ -112,9 +112,9 @@ many_layers() {
 check_many() {
 	n=$1 m=$2
 	assert_eq "$(content "$m/common")" 1 "topmost of $n layers wins"
-	assert_eq "$(ls "$m" | grep -c '^own')" "$n" "own dirs of $n layers"
+	assert_eq "$(count "$m" '^own')" "$n" "own dirs of $n layers"
 	hidden=$(( (n - 1) / 5 ))
-	assert_eq "$(ls "$m/d" | wc -l)" $((n - hidden)) "merged entries of $n layers"
+	assert_eq "$(count "$m/d")" $((n - hidden)) "merged entries of $n layers"
 	assert_eq "$(content "$m/d/e$n")" "$n" "entry of the bottom layer"
 	[ -e "$m/d/e6" ] && fail "whiteout in layer 5 ignored"
 	assert_eq "$(stat -c %h "$m/d")" 2 "merged dir without subdirs"
@@ -123,9 +123,11 @@ check_many() {
 
 # ino_snapshot MNT: "PATH INO" for every object under MNT, sorted
 ino_snapshot() {
-	(cd "$1" && find . | sort | while read -r p; do
-		echo "$p $(stat -c %i "$p")"
-	done)
+	_paths=$(cd "$1" && find .) || fail "ino_snapshot: find in $1"
+	printf '%s\n' "$_paths" | sort | while read -r p; do
+		_ino=$(stat -c %i "$1/$p") || fail "ino_snapshot: stat $1/$p"
+		echo "$p $_ino"
+	done
 }
 
 # check_dino MNT DIR...: d_ino equals st_ino for every entry of each DIR
@@ -134,20 +136,29 @@ check_dino() {
 	cm=$1
 	shift
 	for cd in "$@"; do
-		dirents "$cm/$cd" | while read -r name ino type; do
+		_ents=$(dirents "$cm/$cd") || fail "check_dino: dirents $cm/$cd"
+		printf '%s\n' "$_ents" | grep '^\. ' > /dev/null ||
+			fail "check_dino: no '.' in $cm/$cd"
+		printf '%s\n' "$_ents" | while read -r name ino _; do
 			[ "$cd/$name" = "./.." ] && continue
-			st=$(stat -c %i "$cm/$cd/$name")
+			st=$(stat -c %i "$cm/$cd/$name") ||
+				fail "check_dino: stat $cd/$name"
 			[ "$ino" = "$st" ] ||
 				fail "d_ino $ino != st_ino $st for $cd/$name"
-		done || exit 1
+		done
 	done
 }
 
-# diff_setup: overlayfs loaded (or skip), a tmpfs at S=$T/s holding the
+# need_overlay: overlayfs is there (vm/init loads it), or the test fails
+need_overlay() {
+	grep -qw overlay /proc/filesystems ||
+		fail "overlayfs not available (vm/mkinitramfs.sh loads it)"
+}
+
+# diff_setup: overlayfs loaded, a tmpfs at S=$T/s holding the
 # lowers of diff_layers, for the tests that compare layerfs with overlayfs
 diff_setup() {
-	modprobe overlay 2>/dev/null
-	grep -qw overlay /proc/filesystems || skip "overlayfs not available"
+	need_overlay
 	S=$T/s
 	mkdir -p "$S"
 	mount -t tmpfs -o noatime tmpfs "$S" || fail "tmpfs for the lowers"
@@ -158,35 +169,36 @@ diff_setup() {
 # the differential tests touch
 diff_layers() {
 	s=$1
-	mkdir -p "$s/l1" "$s/l2" "$s/l3"
-	echo one > "$s/l1/f"
-	echo two > "$s/l2/f"
-	echo two > "$s/l2/only2"
-	echo three > "$s/l3/wh"
-	mknod "$s/l2/wh" c 0 0
-	mkdir -p "$s/l1/d" "$s/l2/d" "$s/l3/d" "$s/l2/o" "$s/l3/o"
-	echo a > "$s/l1/d/a"
-	echo b > "$s/l2/d/b"
-	echo c > "$s/l3/d/c"
-	echo gone > "$s/l3/d/gone"
-	mknod "$s/l1/d/gone" c 0 0
-	echo x > "$s/l2/o/x"
-	echo y > "$s/l3/o/y"
-	setfattr -n trusted.overlay.opaque -v y "$s/l2/o"
-	echo file > "$s/l1/fd"
-	mkdir -p "$s/l2/fd"
-	echo z > "$s/l2/fd/z"
-	mkdir -p "$s/l3/deep/er"
-	echo deep > "$s/l3/deep/er/file"
-	ln -s f "$s/l2/lnk"
-	ln -s nowhere "$s/l3/dangling"
-	mkfifo "$s/l3/fifo"
-	mknod "$s/l3/null" c 1 3
-	echo hard > "$s/l3/hl"
-	ln "$s/l3/hl" "$s/l3/hl2"
-	setfattr -n trusted.tag -v lower "$s/l2/only2"
-	chown 5:6 "$s/l3/deep/er/file"
-	chmod 751 "$s/l3/deep"
+	{ mkdir -p "$s/l1" "$s/l2" "$s/l3" &&
+	echo one > "$s/l1/f" &&
+	echo two > "$s/l2/f" &&
+	echo two > "$s/l2/only2" &&
+	echo three > "$s/l3/wh" &&
+	mknod "$s/l2/wh" c 0 0 &&
+	mkdir -p "$s/l1/d" "$s/l2/d" "$s/l3/d" "$s/l2/o" "$s/l3/o" &&
+	echo a > "$s/l1/d/a" &&
+	echo b > "$s/l2/d/b" &&
+	echo c > "$s/l3/d/c" &&
+	echo gone > "$s/l3/d/gone" &&
+	mknod "$s/l1/d/gone" c 0 0 &&
+	echo x > "$s/l2/o/x" &&
+	echo y > "$s/l3/o/y" &&
+	setfattr -n trusted.overlay.opaque -v y "$s/l2/o" &&
+	echo file > "$s/l1/fd" &&
+	mkdir -p "$s/l2/fd" &&
+	echo z > "$s/l2/fd/z" &&
+	mkdir -p "$s/l3/deep/er" &&
+	echo deep > "$s/l3/deep/er/file" &&
+	ln -s f "$s/l2/lnk" &&
+	ln -s nowhere "$s/l3/dangling" &&
+	mkfifo "$s/l3/fifo" &&
+	mknod "$s/l3/null" c 1 3 &&
+	echo hard > "$s/l3/hl" &&
+	ln "$s/l3/hl" "$s/l3/hl2" &&
+	setfattr -n trusted.tag -v lower "$s/l2/only2" &&
+	chown 5:6 "$s/l3/deep/er/file" &&
+	chmod 751 "$s/l3/deep"; } ||
+		fail "diff_layers $s"
 }
 
 # run_ops SEED COUNT A B: the same pseudo-random operations, relative
@@ -226,13 +238,16 @@ run_ops() {
 		}
 	}' > "$T/ops.$seed"
 	while read -r step op a arg; do
-		x=$(cd "$ra" && tryop "$op" "$a" "$arg" 2>&1)
-		y=$(cd "$rb" && tryop "$op" "$a" "$arg" 2>&1)
+		# tryop's output is the result, OK or the errno name
+		x=$(cd "$ra" && { tryop "$op" "$a" "$arg" 2>&1 || true; }) ||
+			fail "cd $ra"
+		y=$(cd "$rb" && { tryop "$op" "$a" "$arg" 2>&1 || true; }) ||
+			fail "cd $rb"
 		[ "$x" = "$y" ] || fail "seed $seed step $step: $op $a $arg: reference '$x', layerfs '$y'"
-		treedump "$ra" > "$T/tree.a" 2>&1
-		treedump "$rb" > "$T/tree.b" 2>&1
+		treedump "$ra" > "$T/tree.a" 2>&1 || fail "treedump $ra"
+		treedump "$rb" > "$T/tree.b" 2>&1 || fail "treedump $rb"
 		if ! cmp -s "$T/tree.a" "$T/tree.b"; then
-			diff "$T/tree.a" "$T/tree.b" | head -n 20
+			diff "$T/tree.a" "$T/tree.b" | head -n 20 || true
 			fail "seed $seed step $step: $op $a $arg: trees differ"
 		fi
 	done < "$T/ops.$seed"
@@ -240,5 +255,6 @@ run_ops() {
 
 # lower_hash S: a fingerprint of the lowers under S (data and metadata)
 lower_hash() {
-	treedump -t "$1" | md5sum
+	_tree=$(treedump -t "$1") || fail "treedump -t $1"
+	printf '%s\n' "$_tree" | md5sum
 }

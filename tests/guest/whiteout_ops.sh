@@ -16,6 +16,7 @@ mkdir "$M/nd"
 ln -s new "$M/sl"
 assert_eq "$(readlink "$U/sl")" new "symlink"
 mkfifo "$M/pf"
+assert_eq "$(stat -c %F "$U/pf")" fifo "mkfifo in upper"
 assert_eq "$(tryop mknod "$M/nd/cdev")" OK "mknod 1:3"
 # 0:0 devices are refused
 mknod "$M/wh0" c 0 0 2>/dev/null && fail "mknod of a whiteout allowed"
@@ -47,6 +48,10 @@ mkdir "$M/d"
 assert_eq "$(names "$M/d")" "" "new dir over a whiteout is empty"
 assert_eq "$(getfattr -n trusted.overlay.opaque --only-values "$U/d" 2>/dev/null)" y \
 	"opaque xattr"
+# and so it stays when looked up afresh (the upper's opaque xattr read)
+lumount "$M"
+lmount "$M" "lowerdir=$T/l1:$T/l2:$T/l3,upperdir=$U,workdir=$W"
+assert_eq "$(names "$M/d")" "" "opaque dir over a whiteout after a remount"
 # file over a whiteout
 echo again > "$M/f"
 assert_eq "$(cat "$M/f")" again "file over a whiteout"
@@ -77,16 +82,23 @@ mkdir -p "$M/nd/sub"
 echo x > "$M/nd/sub/x"
 mv "$M/nd" "$M/deep/nd2" || fail "rename of an upper dir"
 assert_eq "$(cat "$M/deep/nd2/sub/x")" x "moved dir content"
-# RENAME_WHITEOUT and whiteout creation are refused
+# RENAME_WHITEOUT from user space is refused (as by overlayfs), and
+# leaves both names as they were
+echo rw > "$M/rw"
+assert_eq "$(tryop rename_whiteout "$M/rw" "$M/rw2")" EINVAL "RENAME_WHITEOUT"
+assert_eq "$(cat "$M/rw")" rw "source of a refused RENAME_WHITEOUT"
+[ -e "$M/rw2" ] && fail "target of a refused RENAME_WHITEOUT exists"
+assert_eq "$(names "$U" | grep -c rw2)" 0 "no upper entry for a refused RENAME_WHITEOUT"
+# private xattrs stay out of reach
 assert_eq "$(tryop getxattr "$M/deep" trusted.overlay.opaque)" EOPNOTSUPP "private xattr"
 assert_eq "$(tryop setxattr "$M/deep" trusted.overlay.opaque)" EOPNOTSUPP "set private xattr"
-assert_eq "$(ls -A "$W/work")" "" "work directory empty"
+assert_eq "$(names "$W/work")" "" "work directory empty"
 lumount "$M"
 # a second mount of the same upper or workdir is refused
 lmount "$M" "lowerdir=$T/l1,upperdir=$U,workdir=$W"
 mkdir -p "$T/w2" "$T/u2" "$T/m2"
-assert_eq "$(fsmnt -m "$T/m2" "lowerdir=$T/l2,upperdir=$U,workdir=$T/w2" 2>&1 | head -n 1)" \
+assert_eq "$(outcome fsmnt -m "$T/m2" "lowerdir=$T/l2,upperdir=$U,workdir=$T/w2" 2>&1)" \
 	EBUSY "upperdir in use"
-assert_eq "$(fsmnt -m "$T/m2" "lowerdir=$T/l2,upperdir=$T/u2,workdir=$W" 2>&1 | head -n 1)" \
+assert_eq "$(outcome fsmnt -m "$T/m2" "lowerdir=$T/l2,upperdir=$T/u2,workdir=$W" 2>&1)" \
 	EBUSY "workdir in use"
 lumount "$M"

@@ -5,7 +5,7 @@
 . /tests/lib.sh
 . /tests/guest/union-lib.sh
 
-mkdir -p "$T/l1" "$T/u" "$T/w" "$T/ref"
+must mkdir -p "$T/l1" "$T/u" "$T/w" "$T/ref"
 for d in "$T/l1" "$T/ref"; do
 	echo x > "$d/f" || fail "create $d/f"
 	must setfattr -n trusted.secret -v s "$d/f"
@@ -18,16 +18,21 @@ M=$T/m
 lmount "$M" "lowerdir=$T/l1,upperdir=$T/u,workdir=$T/w"
 must touch -c "$M/up"
 
+# names_of [asuser UID] FILE: the xattr names listxattr gives, sorted
 names_of() {
-	tryop listxattr "$1" | tail -n +2 | sort | tr '\n' ' '
+	_l=$("$@" 2>&1) || fail "listxattr: $*: $_l"
+	printf '%s\n' "$_l" | tail -n +2 | sort | tr '\n' ' '
+}
+root_names_of() {
+	names_of tryop listxattr "$1"
 }
 user_names_of() {
-	asuser 1000 tryop listxattr "$1" | tail -n +2 | sort | tr '\n' ' '
+	names_of asuser 1000 tryop listxattr "$1"
 }
 
-assert_eq "$(names_of "$M/f")" "$(names_of "$T/ref/f")" "root's list"
+assert_eq "$(root_names_of "$M/f")" "$(root_names_of "$T/ref/f")" "root's list"
 assert_eq "$(user_names_of "$T/ref/f")" "security.label " "real filesystem's list for uid 1000"
 assert_eq "$(user_names_of "$M/f")" "$(user_names_of "$T/ref/f")" "uid 1000's list (lower)"
 assert_eq "$(user_names_of "$M/up")" "" "uid 1000's list (upper)"
-assert_eq "$(names_of "$M/up")" "trusted.secret " "root's list (upper)"
+assert_eq "$(root_names_of "$M/up")" "trusted.secret " "root's list (upper)"
 lumount "$M"

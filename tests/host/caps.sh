@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The caps on entries, uncompressed bytes, path depth and JSON size are
 # settable; exceeding one is a bad image (2) with nothing published.

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Command line: --help (stdout, 0), --version, bad usage (1 with a hint),
 # -q prints nothing on success, missing image; options that do not apply
@@ -8,6 +9,7 @@
 "$LAYERMOUNT" --version | grep -Eq '^layermount [0-9]' || fail "--version"
 for args in "" "--bogus x y" "unpack" "unpack a b" "--type ext4 a b" \
 	    "--platform linux a b" "--read-only --upper u a b" "--max-bytes 0 a b"; do
+	# shellcheck disable=SC2086 # the words of $args are the arguments
 	run_lm $args
 	expect_rc 1
 	expect_err "Try 'layermount --help'"
@@ -15,7 +17,8 @@ done
 mkimage basic "$T/img"
 run_lm -q unpack "$T/img"
 expect_rc 0
-[ ! -s "$RUN/out" ] && [ ! -s "$RUN/err" ] || fail "-q printed something"
+[ ! -s "$RUN/out" ] || fail "-q printed something on stdout"
+[ ! -s "$RUN/err" ] || fail "-q printed something on stderr"
 run_lm unpack "$T/nonexistent"
 expect_rc 1
 expect_err "^layermount: $T/nonexistent: No such file or directory"
@@ -30,6 +33,7 @@ for args in "unpack --upper $T/u $T/img" "unpack --read-only $T/img" \
 	    "unpack --suid $T/img" "unpack --dev $T/img" "unpack -o ro $T/img" \
 	    "unpack --type overlay $T/img" "umount --read-only $T/m" \
 	    "umount --max-layers 3 $T/m" "umount --ref x $T/m"; do
+	# shellcheck disable=SC2086 # the words of $args are the arguments
 	run_lm $args
 	expect_rc 1
 	opt=$(echo "$args" | cut -d' ' -f2)
@@ -38,6 +42,7 @@ for args in "unpack --upper $T/u $T/img" "unpack --read-only $T/img" \
 		fail "$args: not one message: $(cat "$RUN/err")"
 done
 for args in "--bogus $T/img $T/m" "-Z $T/img $T/m" "unpack --store"; do
+	# shellcheck disable=SC2086 # the words of $args are the arguments
 	run_lm $args
 	expect_rc 1
 	[ "$(grep -c '^layermount: ' "$RUN/err")" -eq 1 ] ||

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Two entries for one directory in a layer: the last wins entirely (mode,
 # owner, times and xattrs), as with GNU tar and umoci; no mix of both.

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # docker save archives: the classic layout (manifest.json, <id>/layer.tar)
 # as a directory and as a tar file, and docker 25's OCI layout in a tar.
@@ -15,7 +16,7 @@ rm -rf "$STORE"
 lm -q unpack "$T/img.tar"
 snapshot "$STORE/layers" >"$RUN/tar"
 diff -u "$RUN/dir" "$RUN/tar" || fail "tar and directory forms differ"
-[ "$(ls "$STORE/layers" | wc -l)" -eq 2 ] || fail "not 2 layers"
+[ "$(count "$STORE/layers")" -eq 2 ] || fail "not 2 layers"
 [ -d "$(layer "$T/basic" 1)" ] || fail "layer 1 is not the OCI one"
 
 run_lm unpack --ref other:tag "$T/img.tar"
@@ -30,4 +31,4 @@ done
 rm -rf "$STORE"
 lm -q unpack --ref docker.io/library/test:latest "$T/oci.tar"
 lm -q unpack --ref latest "$T/oci.tar"
-[ "$(ls "$STORE/layers" | wc -l)" -eq 3 ] || fail "--ref on docker 25 names"
+[ "$(count "$STORE/layers")" -eq 3 ] || fail "--ref on docker 25 names"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # docker save | gzip and | zstd archives are accepted, as docker load
 # accepts them, and give the same layers as the plain tar; the temporary

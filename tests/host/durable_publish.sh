@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Publication is durable, in the documented order (layermount(8)): syncfs
 # of the store, then the rootmeta/ entries and an fsync of rootmeta/, then
@@ -21,13 +22,13 @@ ren3=$(last 'renameat2?\(.*"tmp/[0-9a-f]{64}\.[0-9a-f]+".*"layers/[0-9a-f]{64}"'
 laysync=$(last 'fsync\([0-9]+<[^>]*/store/layers>')
 note "trace lines: syncfs $sync, rootmeta $meta, fsync rootmeta/ $metasync," \
      "renames $ren1-$ren3, fsync layers/ $laysync"
-[ -n "$sync" ] && [ -n "$meta" ] && [ -n "$ren1" ] ||
+{ [ -n "$sync" ] && [ -n "$meta" ] && [ -n "$ren1" ]; } ||
 	fail "no syncfs, rootmeta entry or rename in the trace"
 [ "$(grep -cE 'renameat2?\(.*"layers/' "$RUN/trace")" -eq 3 ] ||
 	fail "not 3 renames into layers/"
-[ "$sync" -lt "$meta" ] && [ "$sync" -lt "$ren1" ] ||
+{ [ "$sync" -lt "$meta" ] && [ "$sync" -lt "$ren1" ]; } ||
 	fail "syncfs after the rootmeta entry or the first rename"
-[ -n "$metasync" ] && [ "$meta" -lt "$metasync" ] && [ "$metasync" -lt "$ren1" ] ||
+{ [ -n "$metasync" ] && [ "$meta" -lt "$metasync" ] && [ "$metasync" -lt "$ren1" ]; } ||
 	fail "rootmeta/ not fsynced between its entries and the renames"
-[ -n "$laysync" ] && [ "$ren3" -lt "$laysync" ] ||
+{ [ -n "$laysync" ] && [ "$ren3" -lt "$laysync" ]; } ||
 	fail "layers/ not fsynced after the renames"

@@ -41,6 +41,8 @@ expect good 0 '^# [0-9.]+: 4 passed, 0 failed, 1 skipped$'
 expect good 0 '^ok [0-9]+ skipped # SKIP deliberate skip$'
 expect fail 1 "^not ok 2 failing # deliberate failure: got '1', expected '2'$"
 expect fail 1 '^not ok 3 slow # timeout after 3s$'
+expect fail 1 '^not ok 4 subshell # deliberate failure in a subshell$'
+expect fail 1 '^not ok 5 unchecked # unexpected exit status 1 at line 4$'
 expect panic 1 '^not ok 2 panic # guest panicked: '
 expect hang 1 '^not ok 2 hang # guest hung: no progress for 15s$' --watchdog 15
 expect warn 1 '^not ok 2 warn # kernel log: .*WARNING: .*lfs_selftest'

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Hostile layer: a layer blob longer than its descriptor says; refused, nothing changed.
 . tests/host/lib.sh

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Hostile layer: a layer that does not match its diff_id; refused, nothing changed.
 . tests/host/lib.sh

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Hostile layer: more diff_ids than layers; refused, nothing changed.
 . tests/host/lib.sh

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # A docker save tar with two manifest.json members (tar -x would keep the
 # second, an index reader might take the first): ambiguous, refused.

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Hostile layer: bytes after the gzip stream; refused, nothing changed.
 . tests/host/lib.sh

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Hostile layer: truncated JSON; refused, nothing changed.
 . tests/host/lib.sh

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Hostile layer: a 256-byte name; refused, nothing changed.
 . tests/host/lib.sh

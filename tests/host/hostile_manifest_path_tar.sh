@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Hostile layer: manifest.json in a tar naming a file above it; refused, nothing changed.
 . tests/host/lib.sh

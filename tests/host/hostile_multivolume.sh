@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # A GNU tar multi-volume continuation entry (type 'M') is refused and named
 # as such (it was "unsupported entry type 00").

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Hostile layer: indexes nested 12 deep; refused, nothing changed.
 . tests/host/lib.sh

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # A 1 PiB sparse file (more than the store's filesystem holds: EFBIG) is
 # the image's fault: exit 2 (it was 4), nothing changed.

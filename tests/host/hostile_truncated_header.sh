@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Hostile layer: a stream ending inside a header; refused, nothing changed.
 . tests/host/lib.sh

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Hostile layer: ".wh.." in a directory; refused, nothing changed.
 . tests/host/lib.sh

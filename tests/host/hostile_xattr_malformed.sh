@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # A malformed security.capability value (EINVAL from setxattr) is the
 # image's fault: exit 2 (it was 4), nothing changed.

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # A manifest of 100,000 layers: over the default --max-layers (500) it is a
 # bad image (2) in well under a second; with the cap raised, the repeated-

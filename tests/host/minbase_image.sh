@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # A Debian minbase tree made with debootstrap as the base layer of a umoci
 # image (vm/minbase-image.sh, cached in $LFS_IMAGE_CACHE), mounted in a

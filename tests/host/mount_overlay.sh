@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Mount with --type overlay on the host: merged view (deletion, opaque
 # directory), image root metadata, copy-up into an ephemeral upper under the
@@ -5,10 +6,8 @@
 # -o, --read-only and a persistent --upper.
 . tests/host/lib.sh
 
-mkdir "$T/probe" "$T/mnt"
-mount -t overlay overlay -o "lowerdir=$T/probe:$T/mnt" "$T/mnt" 2>/dev/null ||
-	skip "cannot mount overlay here"
-umount "$T/mnt"
+mkdir "$T/mnt"
+can_mount_overlay
 
 mkimage basic "$T/img"
 m=$T/mnt
@@ -36,7 +35,7 @@ upper=$(ls -d "$STORE"/mounts/*/upper)
 lm umount "$m"
 grep -q " $m " /proc/self/mountinfo && fail "still mounted"
 [ -z "$(ls "$STORE/mounts")" ] || fail "ephemeral upper not removed"
-[ "$(ls "$STORE/layers" | wc -l)" -eq 3 ] || fail "umount touched the store"
+[ "$(count "$STORE/layers")" -eq 3 ] || fail "umount touched the store"
 
 lm -q --type overlay --dev "$T/img" "$m"
 has_flag nodev && fail "--dev still nodev"

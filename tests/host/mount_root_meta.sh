@@ -1,12 +1,11 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The mounted root carries the image's root metadata (the topmost layer with
 # a root entry) even when the top layer has none: read-only and with upper.
 . tests/host/lib.sh
 
-mkdir "$T/probe" "$T/mnt"
-mount -t overlay overlay -o "lowerdir=$T/probe:$T/mnt" "$T/mnt" 2>/dev/null ||
-	skip "cannot mount overlay here"
-umount "$T/mnt"
+mkdir "$T/mnt"
+can_mount_overlay
 
 mkimage share_a "$T/img"	# layer 1 has "./" 0755, layer 2 none
 l1=$(layer "$T/img" 1)

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # An OCI layout of three layers (gzip, zstd, plain tar) unpacks into one
 # overlayfs-format directory per layer, with owners, modes, links, devices,
@@ -11,7 +12,7 @@ lm unpack "$T/img" >"$RUN/out"
 
 l1=$(layer "$T/img" 1) l2=$(layer "$T/img" 2) l3=$(layer "$T/img" 3)
 for l in "$l1" "$l2" "$l3"; do [ -d "$l" ] || fail "missing layer $l"; done
-[ "$(ls "$STORE/layers" | wc -l)" -eq 3 ] || fail "extra layer dirs"
+[ "$(count "$STORE/layers")" -eq 3 ] || fail "extra layer dirs"
 
 # Layer 1: files, hard link, symlink, setuid with numeric owner, devices.
 [ "$(cat "$l1/etc/os-release")" = ID=test ] || fail "content"
@@ -30,8 +31,8 @@ for l in "$l1" "$l2" "$l3"; do [ -d "$l" ] || fail "missing layer $l"; done
 	fail "whiteout not converted"
 [ "$(getfattr --only-values -n trusted.overlay.opaque "$l2/data")" = y ] ||
 	fail "opaque xattr missing"
-[ ! -e "$l2/.wh.gone" ] && [ ! -e "$l2/data/.wh..wh..opq" ] ||
-	fail "OCI markers left in the layer"
+[ ! -e "$l2/.wh.gone" ] || fail "OCI whiteout .wh.gone left in the layer"
+[ ! -e "$l2/data/.wh..wh..opq" ] || fail "OCI opaque marker left in the layer"
 [ "$(stat -c '%a %u %g' "$l2/etc/added")" = "600 1000 1000" ] ||
 	fail "owner of etc/added"
 

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # A nested multi-platform index: the host's platform by default,
 # --platform otherwise, exit 3 when nothing matches.

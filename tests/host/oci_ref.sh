@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # --ref picks a manifest by org.opencontainers.image.ref.name; without it,
 # an index of several images is an error (3) that lists them.
@@ -16,4 +17,4 @@ lm -q unpack --ref b "$T/img"
 grep -rqx b "$STORE/layers" || fail "--ref b did not unpack b"
 grep -rqx a "$STORE/layers" && fail "--ref b unpacked a"
 lm -q unpack --ref a "$T/img"
-[ "$(ls "$STORE/layers" | wc -l)" -eq 2 ] || fail "not two layers"
+[ "$(count "$STORE/layers")" -eq 2 ] || fail "not two layers"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Images made by real tools, offline: umoci (new/insert, --whiteout,
 # --opaque; a base layer copied from this system) and skopeo (oci: to
@@ -5,8 +6,8 @@
 # mounted read-only with overlay, shows the tree `umoci unpack` makes.
 . tests/host/lib.sh
 
-command -v umoci >/dev/null || skip "umoci not installed (make deps)"
-command -v skopeo >/dev/null || skip "skopeo not installed (make deps)"
+command -v umoci >/dev/null || fail "umoci not installed (make deps)"
+command -v skopeo >/dev/null || fail "skopeo not installed (make deps)"
 can_mount_overlay
 
 base=$T/src/base
@@ -54,4 +55,4 @@ for i in "$img" "$T/docker.tar" "$T/docker.dir" "$T/zstd" "$T/back"; do
 	}
 	note "$(basename "$i"): same tree as umoci unpack ($(wc -l <"$RUN/want") lines)"
 done
-[ "$(ls "$STORE/layers" | wc -l)" -ge 4 ] || fail "layers missing"
+[ "$(count "$STORE/layers")" -ge 4 ] || fail "layers missing"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Several processes unpacking the same image at once all succeed; every
 # layer is published once, whole, and no temporary file remains (the
@@ -16,7 +17,7 @@ done
 for p in "${pids[@]}"; do
 	wait "$p" || { cat "$RUN"/*.log; fail "a concurrent unpack failed"; }
 done
-[ "$(ls "$STORE/layers" | wc -l)" -eq 4 ] || fail "not 4 layers"
+[ "$(count "$STORE/layers")" -eq 4 ] || fail "not 4 layers"
 [ "$(find "$STORE/layers/$(diff_ids "$T/img")/big" -type f | wc -l)" -eq 400 ] ||
 	fail "big layer incomplete"
 no_litter

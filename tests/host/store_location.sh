@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The store is --store, else $LAYERMOUNT_STORE; it is created mode 0700 and
 # refused when others can enter it.  A crash's leftover temporary directory
@@ -6,7 +7,7 @@
 
 mkimage basic "$T/img"
 LAYERMOUNT_STORE=$T/env/store "$LAYERMOUNT" -q unpack "$T/img"
-[ "$(ls "$T/env/store/layers" | wc -l)" -eq 3 ] || fail "\$LAYERMOUNT_STORE ignored"
+[ "$(count "$T/env/store/layers")" -eq 3 ] || fail "\$LAYERMOUNT_STORE ignored"
 [ "$(stat -c %a "$T/env/store")" = 700 ] || fail "store not 0700"
 
 mkdir -p "$T/loose"

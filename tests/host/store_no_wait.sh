@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # No unpack ever waits on another.  A FIFO as the image or as a blob is
 # refused (2) at once, without blocking.  An unpack stopped in the middle
@@ -50,12 +51,12 @@ mkimage stall "$T/stall"
 "$LAYERMOUNT" -q --store "$STORE" unpack "$T/stall" 2>"$RUN/stall.err" &
 pid=$!
 trap 'kill -CONT $pid 2>/dev/null; kill $pid 2>/dev/null || true' EXIT
-for i in $(seq 500); do
-	[ "$(ls "$STORE/tmp" 2>/dev/null | wc -l)" -ge 2 ] && break
+for _ in $(seq 500); do
+	[ "$(find "$STORE/tmp" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)" -ge 2 ] && break
 	sleep 0.01
 done
 kill -STOP $pid
-[ "$(ls "$STORE/tmp" | wc -l)" -ge 2 ] || fail "the stalling unpack did not start its second layer"
+[ "$(count "$STORE/tmp")" -ge 2 ] || fail "the stalling unpack did not start its second layer"
 secs "$LAYERMOUNT" --store "$STORE" unpack "$T/basic"
 expect_rc 0
 fast "unpack of basic while a stopped unpack holds its bottom layer"
@@ -64,15 +65,15 @@ grep -q "$(diff_ids "$T/basic" | head -n 1): unpacked" "$RUN/out" ||
 kill -CONT $pid
 wait $pid || { cat "$RUN/stall.err"; fail "the resumed unpack failed"; }
 trap - EXIT
-[ "$(ls "$STORE/layers" | wc -l)" -eq 4 ] || fail "not 4 layers"
+[ "$(count "$STORE/layers")" -eq 4 ] || fail "not 4 layers"
 no_litter
 
 # kill -9 in the middle, then an unpack of another image cleans up
 rm -rf "$STORE"
 "$LAYERMOUNT" -q --store "$STORE" unpack "$T/stall" 2>/dev/null &
 pid=$!
-for i in $(seq 500); do
-	[ "$(ls "$STORE/tmp" 2>/dev/null | wc -l)" -ge 2 ] && break
+for _ in $(seq 500); do
+	[ "$(find "$STORE/tmp" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)" -ge 2 ] && break
 	sleep 0.01
 done
 kill -9 $pid

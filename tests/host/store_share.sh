@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # A layer shared by two images is unpacked once: the second image unpacks
 # only its new layer and reads no blob of the shared ones (they are deleted
@@ -22,7 +23,7 @@ PY
 lm unpack "$T/b" >"$RUN/out"
 [ "$(grep -c ': present' "$RUN/out")" -eq 2 ] || fail "b: shared not present"
 [ "$(grep -c ': unpacked' "$RUN/out")" -eq 2 ] || fail "b: not 2 unpacked"
-[ "$(ls "$STORE/layers" | wc -l)" -eq 4 ] || fail "not 4 layers in the store"
+[ "$(count "$STORE/layers")" -eq 4 ] || fail "not 4 layers in the store"
 
 # Every layer blob gone: still fine, nothing is read.
 python3 - "$T/b" <<'PY'

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # --upper DIR is private: a new DIR is made 0700, so what the container
 # writes (set-id files, device nodes) is out of reach of other users (seen

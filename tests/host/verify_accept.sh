@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Streams that are unusual but valid are accepted: no padding or end blocks
 # after the last entry (umoci 0.4.7), bytes after the end marker (part of the
@@ -15,5 +16,5 @@ done
 rm -rf "$STORE" "$T/img"
 mkimage no_padding "$T/img"
 lm -q unpack "$T/img"
-[ "$(cat "$(layer "$T/img" 1)/dir/file" | wc -c)" -eq 700 ] ||
+[ "$(wc -c < "$(layer "$T/img" 1)/dir/file")" -eq 700 ] ||
 	fail "last entry of an unpadded stream incomplete"

@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # OCI whiteouts become overlayfs ones wherever they stand: .wh.NAME -> 0:0
 # device, .wh..wh..opq -> opaque xattr (before or after the directory's
@@ -21,7 +22,8 @@ is_wh "$l/deep/er/gone" || fail "deep/er/gone is not a whiteout"
 opaque "$l/o" || fail "o not opaque"
 opaque "$l/p" || fail "p not opaque (marker after content)"
 opaque "$l/q" || fail "q not opaque (directory only implied)"
-[ -f "$l/o/upper" ] && [ -f "$l/p/upper" ] || fail "opaque dir lost content"
+[ -f "$l/o/upper" ] || fail "opaque dir o lost content"
+[ -f "$l/p/upper" ] || fail "opaque dir p lost content"
 [ "$(cat "$l/both")" = "real wins" ] || fail "whiteout beat a later real entry"
 [ "$(cat "$l/both2")" = "real first" ] || fail "whiteout beat an earlier real entry"
 [ -z "$(find "$l" -name '.wh.*')" ] || fail "OCI markers left: $(find "$l" -name '.wh.*')"

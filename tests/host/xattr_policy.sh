@@ -1,3 +1,4 @@
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # xattrs of a layer: security.selinux and system.nfs4_acl are dropped (as
 # umoci does), security.capability is kept, and ACLs in SCHILY.acl.* form
@@ -14,7 +15,8 @@ xhex() {
 	getfattr -h -e hex -n "$2" --absolute-names "$l/$1" 2>/dev/null |
 		sed -n "s/^$2=//p" || true
 }
-[ -f "$l/selinux" ] && [ -f "$l/nfs4" ] || fail "files missing"
+[ -f "$l/selinux" ] || fail "selinux missing"
+[ -f "$l/nfs4" ] || fail "nfs4 missing"
 [ -z "$(xhex selinux security.selinux)" ] || fail "security.selinux kept"
 [ -z "$(xhex nfs4 system.nfs4_acl)" ] || fail "system.nfs4_acl kept"
 [ "$(xhex cap security.capability)" = 0x0100000200040000000000000000000000000000 ] ||

@@ -15,7 +15,7 @@ many_layers 1000 "$T/K" > /dev/null
 cd "$T/K" || fail "cd"
 set --
 for i in $(seq 1 1000); do set -- "$@" "lowerdir+=$i"; done
-assert_eq "$(fsmnt "$T/m" "$@" | head -n 1)" OK "1000 layers with lowerdir+="
+assert_eq "$(outcome fsmnt "$T/m" "$@")" OK "1000 layers with lowerdir+="
 cd / || fail "cd /"
 check_many 1000 "$T/m"
 lumount "$T/m"

@@ -9,6 +9,12 @@
  *                             entry once; seeking back to each recorded
  *                             position gives the same entry again;
  *                             rewinddir restarts. Prints "OK N".
+ *   dirents -r DIR NEW        read DIR to its end, create the file NEW
+ *                             (e.g. in a lower layer of DIR), rewinddir
+ *                             and read again through the same descriptor;
+ *                             prints the entry counts of both passes and
+ *                             "new" or "old": whether the second pass
+ *                             listed NEW's name.
  *
  * Exit status 0 on success, 1 on any mismatch or error (with a message).
  */
@@ -144,14 +150,65 @@ static int seekcheck(const char *path)
 	return 0;
 }
 
+/* count the entries of d from where it is; *seen when one is named name */
+static long count(DIR *d, const char *name, int *seen)
+{
+	struct dirent *e;
+	long n = 0;
+
+	*seen = 0;
+	errno = 0;
+	while ((e = readdir(d))) {
+		n++;
+		if (!strcmp(e->d_name, name))
+			*seen = 1;
+	}
+	return errno ? -1 : n;
+}
+
+static int rewindcheck(const char *path, const char *new)
+{
+	const char *base = strrchr(new, '/') ? strrchr(new, '/') + 1 : new;
+	DIR *d = opendir(path);
+	long n1, n2;
+	int seen, fd;
+
+	if (!d) {
+		perror(path);
+		return 1;
+	}
+	n1 = count(d, base, &seen);
+	if (n1 < 0 || seen) {
+		printf("first pass: %s\n", n1 < 0 ? strerror(errno) : "NEW already listed");
+		return 1;
+	}
+	fd = open(new, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0) {
+		perror(new);
+		return 1;
+	}
+	close(fd);
+	rewinddir(d);
+	n2 = count(d, base, &seen);
+	if (n2 < 0) {
+		perror("readdir after rewinddir");
+		return 1;
+	}
+	closedir(d);
+	printf("%ld %ld %s\n", n1, n2, seen ? "new" : "old");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "-r"))
+		return rewindcheck(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "-s"))
 		return seekcheck(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "-b"))
 		return list(argv[3], strtoul(argv[2], NULL, 0));
 	if (argc == 2)
 		return list(argv[1], 32768);
-	fprintf(stderr, "usage: dirents [-b BUFSIZE] DIR | dirents -s DIR\n");
+	fprintf(stderr, "usage: dirents [-b BUFSIZE] DIR | dirents -s DIR | dirents -r DIR NEW\n");
 	return 2;
 }
