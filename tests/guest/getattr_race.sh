@@ -22,22 +22,14 @@ must chmod 644 "$T"/l1/*
 # preemption and can switch; the debug kernels are built without
 # preemption and cannot: there the check still runs, with less power).
 PREEMPT=/sys/kernel/debug/sched/preempt
-<<<<<<< HEAD
 if [ -e "$PREEMPT" ]; then
 	old_preempt=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' "$PREEMPT")
 	[ -n "$old_preempt" ] || fail "cannot read the preemption mode"
 	echo full > "$PREEMPT" || fail "cannot switch to full preemption"
-	trap 'echo "$old_preempt" > "$PREEMPT"' EXIT
+	at_exit "echo '$old_preempt' > '$PREEMPT'"
 else
 	log "no $PREEMPT: the kernel's own preemption model ($(uname -v))"
 fi
-=======
-[ -w "$PREEMPT" ] || fail "no $PREEMPT to switch to full preemption"
-old_preempt=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' "$PREEMPT")
-[ -n "$old_preempt" ] || fail "cannot read the preemption mode"
-echo full > "$PREEMPT" || fail "cannot switch to full preemption"
-at_exit "echo '$old_preempt' > '$PREEMPT'"
->>>>>>> issue13
 M=$T/m
 total=0 r=0
 while [ $r -lt $ROUNDS ]; do
