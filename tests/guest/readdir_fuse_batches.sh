@@ -14,7 +14,7 @@ assert_eq "$(names "$T/fuse")" "a a b b c" "the FUSE lower itself"
 echo z > "$T/l2/z" || fail "l2/z"
 lmount "$T/m" "lowerdir=$T/fuse:$T/l2"
 assert_eq "$(names "$T/m")" "a b c z" "merged listing over the FUSE lower"
-assert_eq "$(ls -A "$T/m" | wc -l)" 4 "no name listed twice"
+assert_eq "$(count "$T/m")" 4 "no name listed twice"
 [ -f "$T/m/c" ] || fail "c cannot be looked up"
 lumount "$T/m"
 # the FUSE lower alone (a single-layer directory is read the same way)

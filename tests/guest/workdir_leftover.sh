@@ -11,7 +11,7 @@ M=$T/m
 for kind in file symlink fifo whiteout dangling; do
 	case $kind in
 	file)		echo junk > "$T/w/work" || fail "file W/work" ;;
-	symlink)	mkdir "$T/elsewhere" && ln -s "$T/elsewhere" "$T/w/work" ||
+	symlink)	{ mkdir "$T/elsewhere" && ln -s "$T/elsewhere" "$T/w/work"; } ||
 				fail "symlink W/work" ;;
 	fifo)		must mkfifo "$T/w/work" ;;
 	whiteout)	whiteout "$T/w/work" ;;
@@ -19,12 +19,12 @@ for kind in file symlink fifo whiteout dangling; do
 	esac
 	must mount -t layerfs layerfs "$M" \
 		-o "lowerdir=$T/l,upperdir=$T/u,workdir=$T/w"
-	[ -d "$T/w/work" ] && [ ! -L "$T/w/work" ] ||
+	{ [ -d "$T/w/work" ] && [ ! -L "$T/w/work" ]; } ||
 		fail "$kind: W/work is not a directory after the mount"
-	assert_eq "$(ls -A "$T/w/work")" "" "$kind: W/work after the mount"
+	assert_eq "$(names "$T/w/work")" "" "$kind: W/work after the mount"
 	# the union works: a copy-up goes through W/work
 	echo "$kind" >> "$M/f" || fail "$kind: copy-up"
-	assert_eq "$(ls -A "$T/w/work")" "" "$kind: W/work after a copy-up"
+	assert_eq "$(names "$T/w/work")" "" "$kind: W/work after a copy-up"
 	must umount "$M"
 	[ -d "$T/elsewhere" ] && { rmdir "$T/elsewhere" || fail "symlink target changed"; }
 	rm -rf "$T/w/work" || fail "rm W/work"
