@@ -28,11 +28,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/falloc.h>
+#include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -183,6 +185,14 @@ static int statfollow(const char *dir, const char *upper)
 	int dfd, ufd, i, n;
 	struct stat st;
 
+	/*
+	 * Waits for a copy-up that a failing test may never make: die with
+	 * the test rather than spin on through the rest of the guest run.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL)) {
+		perror("prctl");
+		return 2;
+	}
 	n = scandir(dir, &names, NULL, alphasort);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	ufd = open(upper, O_RDONLY | O_DIRECTORY);
