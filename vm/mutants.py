@@ -13,6 +13,7 @@ line "N mutants, N killed"; the exit status is 0 only when every mutant
 was killed.
 
     vm/mutants.py [--list FILE] [--keep] [NAME_GLOB...]
+    vm/mutants.py --check        (make lint: every hunk still applies once)
 
 Logs: build/mutants/NAME/{build,guest,host}.log; the report is also written
 to build/mutants/report.txt.
@@ -126,18 +127,23 @@ def scratch_copy(dst):
         shutil.copy2(src, d, follow_symlinks=False)
 
 
-def apply(m, src):
-    """Apply M's hunks to the copy SRC; returns an error or None."""
+def apply(m, src, write=True):
+    """Apply M's hunks to the copy SRC (only check them when not WRITE);
+    returns an error or None."""
+    texts = {}
     for f, old, new in m.hunks:
         p = os.path.join(src, f)
-        with open(p) as fh:
-            text = fh.read()
+        if p not in texts:
+            with open(p) as fh:
+                texts[p] = fh.read()
         o, nw = "\n".join(old), "\n".join(new)
-        count = text.count(o)
+        count = texts[p].count(o)
         if count != 1:
             return f"{f}: the original text occurs {count} times, not once"
+        texts[p] = texts[p].replace(o, nw)
+    for p, text in texts.items() if write else ():
         with open(p, "w") as fh:
-            fh.write(text.replace(o, nw))
+            fh.write(text)
     return None
 
 
@@ -217,9 +223,16 @@ def main():
     ap.add_argument("--list", default=os.path.join(TOP, "tests/mutants"))
     ap.add_argument("--keep", action="store_true",
                     help="keep each mutant's source copy")
+    ap.add_argument("--check", action="store_true",
+                    help="only check that every hunk applies to the tree")
     ap.add_argument("globs", nargs="*", help="mutant names (globs)")
     a = ap.parse_args()
     mutants = parse(a.list)
+    if a.check:
+        errs = [f"{m.name}: {e}" for m in mutants
+                if (e := apply(m, TOP, write=False))]
+        print("\n".join(errs) or f"{len(mutants)} mutants apply")
+        return 1 if errs else 0
     if a.globs:
         mutants = [m for m in mutants
                    if any(fnmatch.fnmatch(m.name, g) for g in a.globs)]
