@@ -19,10 +19,11 @@ assert_eq "$("$M/bin/busybox" echo hello)" hello "static binary"
 assert_eq "$("$M/bin/echo" via-link)" via-link "binary through a symlink"
 assert_eq "$("$M/bin/script" x)" "script-ran x" "script"
 "$M/bin/noexec" 2>/dev/null && fail "file without x bit executed"
-# many executions in parallel, each of which must run
+# many executions of one binary at the same time (each sleeps, so they
+# overlap), each of which must run
 pids=
 for i in 1 2 3 4 5 6; do
-	"$M/bin/busybox" sh -c "exit $((i + 10))" &
+	"$M/bin/busybox" sh -c "sleep 1; exit $((i + 10))" &
 	pids="$pids $!"
 done
 i=0
