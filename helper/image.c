@@ -76,17 +76,7 @@ static int parse_json(const char *obj, const char *buf, size_t len,
 	return 0;
 }
 
-static const char *jstr(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!o || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
+/* The member @key of the object @o if it has the @type, else NULL. */
 static json_object *jget(json_object *o, const char *key, json_type type)
 {
 	json_object *v;
@@ -96,6 +86,13 @@ static json_object *jget(json_object *o, const char *key, json_type type)
 	    !json_object_is_type(v, type))
 		return NULL;
 	return v;
+}
+
+static const char *jstr(json_object *o, const char *key)
+{
+	json_object *v = jget(o, key, json_type_string);
+
+	return v ? json_object_get_string(v) : NULL;
 }
 
 static int read_json(struct lm_source *src, const struct lm_opts *o,
@@ -327,17 +324,24 @@ static int choose(struct resolve *r, size_t *which)
 	return LM_EXIT_SELECT;
 }
 
-/* --max-layers, checked before any layer descriptor is looked at. */
-static int layer_count(const char *obj, const struct lm_opts *o,
-		       json_object *layers, struct lm_image *img)
+/*
+ * The image's layers, zeroed; --max-layers is checked before any layer
+ * descriptor is looked at.
+ */
+static int layers_alloc(const char *obj, const struct lm_opts *o,
+			json_object *layers, struct lm_image *img)
 {
 	img->nlayers = json_object_array_length(layers);
-	if (img->nlayers <= o->caps.layers)
-		return 0;
-	lm_err(obj, "%zu layers, more than the layer cap (%llu, --max-layers)",
-	       img->nlayers, (unsigned long long)o->caps.layers);
-	img->nlayers = 0;
-	return LM_EXIT_IMAGE;
+	if (img->nlayers > o->caps.layers) {
+		lm_err(obj, "%zu layers, more than the layer cap (%llu, "
+		       "--max-layers)", img->nlayers,
+		       (unsigned long long)o->caps.layers);
+		img->nlayers = 0;
+		return LM_EXIT_IMAGE;
+	}
+	img->layers = lm_xmalloc((img->nlayers + 1) * sizeof(*img->layers));
+	memset(img->layers, 0, (img->nlayers + 1) * sizeof(*img->layers));
+	return 0;
 }
 
 /* Mark the layers that occur again higher in the stack. */
@@ -408,16 +412,9 @@ static int oci_manifest(struct lm_source *src, const struct lm_opts *o,
 	err = descriptor(obj, jget(man, "config", json_type_object),
 			 &img->config, &csize);
 	if (!err)
-		err = layer_count(obj, o, layers, img);
+		err = layers_alloc(obj, o, layers, img);
 	if (err)
 		goto out;
-	img->layers = calloc(img->nlayers ? img->nlayers : 1,
-			     sizeof(*img->layers));
-	if (!img->layers) {
-		lm_err(obj, "out of memory");
-		err = LM_EXIT_SYSTEM;
-		goto out;
-	}
 	for (i = 0; i < img->nlayers; i++) {
 		struct lm_layer *l = &img->layers[i];
 		json_object *d = json_object_array_get_idx(layers, i);
@@ -565,12 +562,10 @@ static int load_docker(const struct lm_opts *o, struct lm_source *src,
 		lm_err("manifest.json", "entry without Config or Layers");
 		goto out;
 	}
-	err = layer_count("manifest.json", o, layers, img);
+	err = layers_alloc("manifest.json", o, layers, img);
 	if (err)
 		goto out;
 	err = LM_EXIT_IMAGE;
-	img->layers = lm_xmalloc(sizeof(*img->layers) * (img->nlayers + 1));
-	memset(img->layers, 0, sizeof(*img->layers) * (img->nlayers + 1));
 	for (i = 0; i < img->nlayers; i++) {
 		json_object *v = json_object_array_get_idx(layers, i);
 		struct lm_layer *l = &img->layers[i];

@@ -50,12 +50,11 @@ struct lm_opts {
 	bool read_only;
 	bool dev;		/* no nodev */
 	bool suid;		/* no nosuid */
-	bool quiet;
 	struct lm_caps caps;
 };
 
 /* util.c */
-extern bool lm_quiet;
+extern bool lm_quiet;		/* -q: no warnings, progress or success lines */
 void lm_err(const char *obj, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void lm_warn(const char *obj, const char *fmt, ...)
@@ -94,17 +93,24 @@ void lm_progress_start(struct lm_progress *p, unsigned int index,
 void lm_progress_update(struct lm_progress *p, uint64_t bytes);
 void lm_progress_end(struct lm_progress *p);
 
-/* path.c: tar and manifest paths, normalised and checked */
+/* path.c: tar, link and manifest paths, normalised and checked */
 #define LM_NAME_MAX	255
 #define LM_PATH_MAX	4096
 struct lm_path {
-	char buf[LM_PATH_MAX + 1];	/* components joined by '/' */
+	char buf[LM_PATH_MAX + 1];	/* the components, '\0'-terminated */
 	char *comp[LM_PATH_MAX / 2 + 1];
 	size_t n;
 };
+/* What lm_path_parse() does with "..". */
+enum lm_dotdot {
+	LM_PATH_REFUSE,		/* refused: a name to write below a root */
+	LM_PATH_RESOLVE,	/* takes back a component, never above the root */
+};
 /* Returns NULL or a static description of why @in is refused. */
-const char *lm_path_parse(struct lm_path *p, const char *in, uint64_t max_depth);
-const char *lm_path_join(struct lm_path *p, char *buf, size_t len);
+const char *lm_path_parse(struct lm_path *p, const char *in,
+			  uint64_t max_depth, enum lm_dotdot dotdot);
+const char *lm_path_join(const struct lm_path *p, size_t n, char *buf,
+			 size_t len);
 
 /* digest.c */
 #define LM_HEX	64
@@ -202,9 +208,8 @@ struct lm_store {
 };
 int lm_store_open(struct lm_store *st, const char *path);
 void lm_store_close(struct lm_store *st);
-bool lm_store_has_layer(struct lm_store *st, const struct lm_digest *d);
-int lm_store_fetch(struct lm_store *st, const struct lm_opts *o,
-		   struct lm_source *src, const struct lm_image *img);
+int lm_store_unpack_image(struct lm_store *st, const struct lm_opts *o,
+			  struct lm_source *src, const struct lm_image *img);
 int lm_store_root_meta(struct lm_store *st, const struct lm_image *img,
 		       struct stat *meta);
 

@@ -103,7 +103,7 @@ static void size_opt(const char *name, const char *arg, uint64_t *out)
 		bad_usage("invalid %s value", name);
 }
 
-static int run(struct lm_opts *o, const char *cmd, char **args, int nargs)
+static int run(struct lm_opts *o, const char *cmd, char **args)
 {
 	struct lm_source src;
 	struct lm_image img;
@@ -122,7 +122,6 @@ static int run(struct lm_opts *o, const char *cmd, char **args, int nargs)
 		lm_err(args[1], "mount point is not a directory");
 		return LM_EXIT_MOUNT;
 	}
-	(void)nargs;
 	memset(&img, 0, sizeof(img));
 	memset(&src, 0, sizeof(src));
 	src.dirfd = src.tarfd = -1;
@@ -133,7 +132,7 @@ static int run(struct lm_opts *o, const char *cmd, char **args, int nargs)
 	if (!err)
 		err = lm_image_load(o, &src, &img);
 	if (!err)
-		err = lm_store_fetch(&st, o, &src, &img);
+		err = lm_store_unpack_image(&st, o, &src, &img);
 	if (!err && !strcmp(cmd, "mount"))
 		err = lm_mount(o, &st, &img, args[1]);
 	lm_image_free(&img);
@@ -213,9 +212,77 @@ static const char *opt_word(char **argv, int optind_after)
 	return buf;
 }
 
-int main(int argc, char **argv)
+/* Sets the option @c of getopt_long(); exits on a bad value. */
+static void set_opt(struct lm_opts *o, int c, char **argv)
+{
+	switch (c) {
+	case 's': o->store = optarg; break;
+	case OPT_REF: o->ref = optarg; break;
+	case OPT_PLATFORM:
+		if (!strchr(optarg, '/'))
+			bad_usage("invalid platform '%s' (want os/arch)", optarg);
+		o->platform = optarg;
+		break;
+	case 't':
+		if (strcmp(optarg, "layerfs") && strcmp(optarg, "overlay"))
+			bad_usage("unknown type '%s'", optarg);
+		o->type = optarg;
+		break;
+	case 'o':
+		check_mount_opts(optarg);
+		o->mount_opts = optarg;
+		break;
+	case OPT_UPPER: o->upper = optarg; break;
+	case OPT_READ_ONLY: o->read_only = true; break;
+	case OPT_DEV: o->dev = true; break;
+	case OPT_SUID: o->suid = true; break;
+	case 'q': lm_quiet = true; break;
+	case OPT_MAX_LAYERS: size_opt("--max-layers", optarg, &o->caps.layers); break;
+	case OPT_MAX_BYTES: size_opt("--max-bytes", optarg, &o->caps.bytes); break;
+	case OPT_MAX_ENTRIES: size_opt("--max-entries", optarg, &o->caps.entries); break;
+	case OPT_MAX_DEPTH: size_opt("--max-depth", optarg, &o->caps.depth); break;
+	case OPT_MAX_JSON: size_opt("--max-json", optarg, &o->caps.json); break;
+	case OPT_MAX_DIR_META: size_opt("--max-dir-meta", optarg, &o->caps.dir_meta); break;
+	case 'h': usage(); break;
+	case 'V':
+		printf("layermount %s\n", LM_VERSION);
+		exit(LM_EXIT_OK);
+	case ':':
+		bad_usage("option %s requires an argument",
+			  opt_word(argv, optind));
+		break;
+	default:
+		if (optopt) {
+			char s[3] = { '-', (char)optopt, '\0' };
+
+			bad_usage("unrecognized option '%s'", s);
+		}
+		bad_usage("unrecognized option '%s'", argv[optind - 1]);
+	}
+}
+
+/* The options; @given[k]: how the user wrote opts[k], NULL if not given. */
+static void parse_opts(int argc, char **argv, struct lm_opts *o,
+		       const char **given)
 {
 	struct option longopts[NOPTS + 1];
+	size_t i;
+	int c, k;
+
+	memset(longopts, 0, sizeof(longopts));
+	for (i = 0; i < NOPTS; i++)
+		longopts[i] = opts[i].o;
+	opterr = 0;	/* our own messages, without the program's path */
+	while ((c = getopt_long(argc, argv, ":s:t:o:qhV", longopts, NULL)) != -1) {
+		k = opt_index(c);
+		if (k >= 0)
+			given[k] = opt_word(argv, optind);
+		set_opt(o, c, argv);
+	}
+}
+
+int main(int argc, char **argv)
+{
 	const char *given[NOPTS] = { NULL };
 	struct lm_opts o = {
 		.type = "layerfs",
@@ -229,64 +296,11 @@ int main(int argc, char **argv)
 		},
 	};
 	const char *cmd = "mount";
-	int c, k, nargs, want = 2, cmdbit = FOR_MOUNT;
+	int nargs, want = 2, cmdbit = FOR_MOUNT;
 	char **args;
 	size_t i;
 
-	memset(longopts, 0, sizeof(longopts));
-	for (i = 0; i < NOPTS; i++)
-		longopts[i] = opts[i].o;
-	opterr = 0;	/* our own messages, without the program's path */
-	while ((c = getopt_long(argc, argv, ":s:t:o:qhV", longopts, NULL)) != -1) {
-		k = opt_index(c);
-		if (k >= 0)
-			given[k] = opt_word(argv, optind);
-		switch (c) {
-		case 's': o.store = optarg; break;
-		case OPT_REF: o.ref = optarg; break;
-		case OPT_PLATFORM:
-			if (!strchr(optarg, '/'))
-				bad_usage("invalid platform '%s' (want os/arch)",
-					  optarg);
-			o.platform = optarg;
-			break;
-		case 't':
-			if (strcmp(optarg, "layerfs") && strcmp(optarg, "overlay"))
-				bad_usage("unknown type '%s'", optarg);
-			o.type = optarg;
-			break;
-		case 'o':
-			check_mount_opts(optarg);
-			o.mount_opts = optarg;
-			break;
-		case OPT_UPPER: o.upper = optarg; break;
-		case OPT_READ_ONLY: o.read_only = true; break;
-		case OPT_DEV: o.dev = true; break;
-		case OPT_SUID: o.suid = true; break;
-		case 'q': o.quiet = lm_quiet = true; break;
-		case OPT_MAX_LAYERS: size_opt("--max-layers", optarg, &o.caps.layers); break;
-		case OPT_MAX_BYTES: size_opt("--max-bytes", optarg, &o.caps.bytes); break;
-		case OPT_MAX_ENTRIES: size_opt("--max-entries", optarg, &o.caps.entries); break;
-		case OPT_MAX_DEPTH: size_opt("--max-depth", optarg, &o.caps.depth); break;
-		case OPT_MAX_JSON: size_opt("--max-json", optarg, &o.caps.json); break;
-		case OPT_MAX_DIR_META: size_opt("--max-dir-meta", optarg, &o.caps.dir_meta); break;
-		case 'h': usage(); break;
-		case 'V':
-			printf("layermount %s\n", LM_VERSION);
-			return LM_EXIT_OK;
-		case ':':
-			bad_usage("option %s requires an argument",
-				  opt_word(argv, optind));
-			break;
-		default:
-			if (optopt) {
-				char s[3] = { '-', (char)optopt, '\0' };
-
-				bad_usage("unrecognized option '%s'", s);
-			}
-			bad_usage("unrecognized option '%s'", argv[optind - 1]);
-		}
-	}
+	parse_opts(argc, argv, &o, given);
 	args = argv + optind;
 	nargs = argc - optind;
 	if (nargs && (!strcmp(args[0], "unpack") || !strcmp(args[0], "umount"))) {
@@ -312,5 +326,5 @@ int main(int argc, char **argv)
 	if (!o.store || !*o.store)
 		o.store = LM_DEFAULT_STORE;
 	umask(0);
-	return run(&o, cmd, args, nargs);
+	return run(&o, cmd, args);
 }

@@ -283,12 +283,6 @@ static void fs_log(int fd, const char *target)
 }
 
 /*
- * The new mount API: one "lowerdir+" per layer, no page limit.  Overlayfs
- * before Linux 6.8 does not know "lowerdir+" (its legacy option string then
- * overflows, or the option is refused at create): for overlay any failure
- * returns NEED_SHORT_NAMES, silently, and the caller retries with those.
- */
-/*
  * -o for the new mount API: per-mount flags (ro, noexec, noatime, ...)
  * become mount attributes, anything else goes to fsconfig() as a flag or
  * key=value, as mount(8) would pass it.
@@ -331,6 +325,12 @@ static int fsconfig_user_opts(int fs, const char *opts, unsigned int *attr)
 	return err;
 }
 
+/*
+ * The new mount API: one "lowerdir+" per layer, no page limit.  Overlayfs
+ * before Linux 6.8 does not know "lowerdir+" (its legacy option string then
+ * overflows, or the option is refused at create): for overlay any failure
+ * returns NEED_SHORT_NAMES, silently, and the caller retries with those.
+ */
 static int do_fsconfig(struct plan *p, const char *target)
 {
 	int fs, mnt = -1, err = 0;

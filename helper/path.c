@@ -1,20 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * path.c: parse a path from a tar header or a manifest into components.
+ * path.c: the one normaliser of the helper's paths (tar entry names, link
+ * targets, names given by manifests) into components, and their joining.
  *
  * The result never contains "", "." or "..": a leading "/" and "./" are
- * dropped (absolute names are taken relative to the layer root, as tar
- * does), ".." is refused outright rather than resolved, so no name can
- * reach above the directory it is applied to.  Limits: 255 bytes a
- * component (259 for a ".wh." whiteout, whose target is 4 bytes shorter),
- * 4096 bytes a path, and a caller-chosen number of components.
+ * dropped (absolute names are taken relative to the root, as tar does).
+ * ".." is refused outright (LM_PATH_REFUSE: what is written into a layer,
+ * so no name can reach above the directory it is applied to), or resolved
+ * lexically (LM_PATH_RESOLVE: what is only looked up in an image), in which
+ * case a ".." above the root is refused.  Limits: 255 bytes a component
+ * (259 for a ".wh." whiteout, whose target is 4 bytes shorter), 4096 bytes
+ * a path, and a caller-chosen number of components.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "layermount.h"
 
-const char *lm_path_parse(struct lm_path *p, const char *in, uint64_t max_depth)
+const char *lm_path_parse(struct lm_path *p, const char *in,
+			  uint64_t max_depth, enum lm_dotdot dotdot)
 {
 	size_t len = strlen(in);
 	char *s, *save = NULL, *c;
@@ -31,8 +35,14 @@ const char *lm_path_parse(struct lm_path *p, const char *in, uint64_t max_depth)
 
 		if (!strcmp(c, "."))
 			continue;
-		if (!strcmp(c, ".."))
+		if (!strcmp(c, "..") && dotdot == LM_PATH_REFUSE)
 			return "path contains \"..\"";
+		if (!strcmp(c, "..")) {
+			if (!p->n)
+				return "path leaves the image";
+			p->n--;
+			continue;
+		}
 		if (!strncmp(c, ".wh.", 4))
 			max += 4;
 		if (clen > max)
@@ -44,14 +54,14 @@ const char *lm_path_parse(struct lm_path *p, const char *in, uint64_t max_depth)
 	return NULL;
 }
 
-/* The normalised path, "." for the root. */
-const char *lm_path_join(struct lm_path *p, char *buf, size_t len)
+/* The first @n components of @p joined by '/' into @buf, "" for none. */
+const char *lm_path_join(const struct lm_path *p, size_t n, char *buf,
+			 size_t len)
 {
 	size_t i, off = 0;
 
-	if (!p->n)
-		return ".";
-	for (i = 0; i < p->n && off < len; i++)
+	buf[0] = '\0';
+	for (i = 0; i < n && off < len; i++)
 		off += snprintf(buf + off, len - off, "%s%s", i ? "/" : "",
 				p->comp[i]);
 	return buf;

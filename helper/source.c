@@ -48,48 +48,81 @@ static int member_cmp(const void *a, const void *b)
 		      ((const struct lm_member *)b)->name);
 }
 
-/* Normalise @in (relative to directory @dir, may be "") into @out. */
-static const char *normalise(const char *dir, const char *in, char *out,
-			     size_t len)
+/* @in (relative to the member directory @dir, "" for the root) resolved. */
+static const char *resolve(struct lm_path *p, const char *dir, const char *in,
+			   char *out, size_t len)
 {
-	struct lm_path *p = lm_xmalloc(sizeof(*p));
 	char *joined = lm_xasprintf("%s/%s", dir, in);
-	const char *why = NULL;
-	size_t i, n = 0, off = 0;
-	char *save = NULL, *c, *s;
-	char **stack = lm_xmalloc(sizeof(char *) * (strlen(joined) + 1));
+	const char *why = lm_path_parse(p, joined, LM_PATH_MAX, LM_PATH_RESOLVE);
 
-	for (s = joined; (c = strtok_r(s, "/", &save)); s = NULL) {
-		if (!strcmp(c, "."))
-			continue;
-		if (!strcmp(c, "..")) {
-			if (!n) {
-				why = "path leaves the image";
-				goto out;
-			}
-			n--;
-			continue;
-		}
-		stack[n++] = c;
-	}
-	out[0] = '\0';
-	for (i = 0; i < n && off < len; i++)
-		off += snprintf(out + off, len - off, "%s%s", i ? "/" : "",
-				stack[i]);
-	if (off >= len)
-		why = "path too long";
-out:
-	free(stack);
 	free(joined);
-	free(p);
+	if (!why)
+		lm_path_join(p, p->n, out, len);
 	return why;
+}
+
+static int member_type(struct archive_entry *e)
+{
+	if (archive_entry_hardlink(e))
+		return M_HARDLINK;
+	switch (archive_entry_filetype(e)) {
+	case AE_IFLNK:
+		return M_SYMLINK;
+	case AE_IFREG:
+		return archive_entry_sparse_count(e) ? M_OTHER : M_FILE;
+	case AE_IFDIR:
+		return M_DIR;
+	}
+	return M_OTHER;
+}
+
+/* Index the entry @e of the archive @a as the member @name. */
+static void add_member(struct lm_source *src, size_t *cap, struct archive *a,
+		       struct archive_entry *e, const char *name)
+{
+	struct lm_member *m;
+
+	if (src->nmembers == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		src->members = lm_xrealloc(src->members, *cap * sizeof(*m));
+	}
+	m = &src->members[src->nmembers++];
+	memset(m, 0, sizeof(*m));
+	m->name = lm_xstrdup(name);
+	m->off = archive_filter_bytes(a, 0);
+	m->size = archive_entry_size(e);
+	m->type = member_type(e);
+	if (m->type == M_HARDLINK)
+		m->link = lm_xstrdup(archive_entry_hardlink(e));
+	else if (m->type == M_SYMLINK)
+		m->link = lm_xstrdup(archive_entry_symlink(e));
+}
+
+/* Sort the index; a name two members share (but for directories) is bad. */
+static int sort_members(struct lm_source *src)
+{
+	size_t i;
+
+	qsort(src->members, src->nmembers, sizeof(*src->members), member_cmp);
+	for (i = 1; i < src->nmembers; i++) {
+		struct lm_member *m = &src->members[i];
+
+		if (!strcmp(m[-1].name, m->name) &&
+		    (m[-1].type != M_DIR || m->type != M_DIR)) {
+			lm_err(src->path, "%s: two members of this name "
+			       "(ambiguous archive)", m->name);
+			return LM_EXIT_IMAGE;
+		}
+	}
+	return 0;
 }
 
 static int index_tar(struct lm_source *src, const struct lm_caps *caps)
 {
 	struct archive *a = archive_read_new();
+	struct lm_path *p = lm_xmalloc(sizeof(*p));
 	struct archive_entry *e;
-	size_t cap = 0, i;
+	size_t cap = 0;
 	char name[LM_PATH_MAX + 1];
 	int r, ret = LM_EXIT_IMAGE;
 
@@ -100,60 +133,27 @@ static int index_tar(struct lm_source *src, const struct lm_caps *caps)
 	}
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
 	       r == ARCHIVE_WARN) {
-		struct lm_member *m;
 		const char *why, *raw = archive_entry_pathname(e);
 
 		if (src->nmembers >= caps->entries) {
 			lm_err(src->path, "more entries than the entry cap");
 			goto out;
 		}
-		why = raw ? normalise("", raw, name, sizeof(name)) : "empty name";
+		why = raw ? resolve(p, "", raw, name, sizeof(name)) : "empty name";
 		if (why) {
 			lm_err(src->path, "%s: %s", raw ? raw : "", why);
 			goto out;
 		}
-		if (src->nmembers == cap) {
-			cap = cap ? 2 * cap : 64;
-			src->members = lm_xrealloc(src->members, cap * sizeof(*m));
-		}
-		m = &src->members[src->nmembers++];
-		memset(m, 0, sizeof(*m));
-		m->name = lm_xstrdup(name);
-		m->off = archive_filter_bytes(a, 0);
-		m->size = archive_entry_size(e);
-		if (archive_entry_hardlink(e)) {
-			m->type = M_HARDLINK;
-			m->link = lm_xstrdup(archive_entry_hardlink(e));
-		} else if (archive_entry_filetype(e) == AE_IFLNK) {
-			m->type = M_SYMLINK;
-			m->link = lm_xstrdup(archive_entry_symlink(e));
-		} else if (archive_entry_filetype(e) == AE_IFREG &&
-			   !archive_entry_sparse_count(e)) {
-			m->type = M_FILE;
-		} else if (archive_entry_filetype(e) == AE_IFDIR) {
-			m->type = M_DIR;
-		} else {
-			m->type = M_OTHER;
-		}
+		add_member(src, &cap, a, e, name);
 		archive_read_data_skip(a);
 	}
 	if (r != ARCHIVE_EOF) {
 		lm_err(src->path, "damaged tar archive: %s", archive_error_string(a));
 		goto out;
 	}
-	qsort(src->members, src->nmembers, sizeof(*src->members), member_cmp);
-	for (i = 1; i < src->nmembers; i++) {
-		struct lm_member *m = &src->members[i];
-
-		if (!strcmp(m[-1].name, m->name) &&
-		    (m[-1].type != M_DIR || m->type != M_DIR)) {
-			lm_err(src->path, "%s: two members of this name "
-			       "(ambiguous archive)", m->name);
-			goto out;
-		}
-	}
-	ret = 0;
+	ret = sort_members(src);
 out:
+	free(p);
 	archive_read_free(a);
 	return ret;
 }
@@ -260,45 +260,44 @@ static int tar_lookup(struct lm_source *src, const char *name,
 		      struct lm_member **out)
 {
 	char cur[LM_PATH_MAX + 1], next[LM_PATH_MAX + 1];
-	int hops;
+	struct lm_path *p = lm_xmalloc(sizeof(*p));
+	int hops, err = -ELOOP;
 
 	snprintf(cur, sizeof(cur), "%s", name);
-	for (hops = 0; hops < 16; hops++) {
+	for (hops = 0; hops < 16 && err == -ELOOP; hops++) {
 		struct lm_member *m = find(src, cur);
 		char *slash;
 
-		if (!m)
-			return -ENOENT;
+		if (!m || m->type == M_OTHER) {
+			err = m ? -EINVAL : -ENOENT;
+			break;
+		}
 		if (m->type == M_FILE) {
 			*out = m;
-			return 0;
+			err = 0;
+			break;
 		}
-		if (m->type == M_OTHER)
-			return -EINVAL;
-		if (m->type == M_HARDLINK) {
-			if (normalise("", m->link, next, sizeof(next)))
-				return -EXDEV;
-		} else {
-			if (m->link[0] == '/')
-				return -EXDEV;
-			slash = strrchr(cur, '/');
-			if (slash)
-				*slash = '\0';
-			else
-				cur[0] = '\0';
-			if (normalise(cur, m->link, next, sizeof(next)))
-				return -EXDEV;
+		slash = strrchr(cur, '/');
+		if (m->type == M_HARDLINK || !slash)
+			cur[0] = '\0';		/* relative to the root */
+		else
+			*slash = '\0';		/* to the link's directory */
+		if ((m->type == M_SYMLINK && m->link[0] == '/') ||
+		    resolve(p, cur, m->link, next, sizeof(next))) {
+			err = -EXDEV;
+			break;
 		}
 		memcpy(cur, next, sizeof(cur));
 	}
-	return -ELOOP;
+	free(p);
+	return err;
 }
 
 int lm_source_check_name(struct lm_source *src, const char *name)
 {
 	struct lm_path *p = lm_xmalloc(sizeof(*p));
 	const char *why = name[0] == '/' ? "absolute path" :
-			  lm_path_parse(p, name, LM_PATH_MAX);
+			  lm_path_parse(p, name, LM_PATH_MAX, LM_PATH_REFUSE);
 
 	free(p);
 	if (!why)

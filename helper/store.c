@@ -85,7 +85,7 @@ void lm_store_close(struct lm_store *st)
 	free(st->path);
 }
 
-bool lm_store_has_layer(struct lm_store *st, const struct lm_digest *d)
+static bool has_layer(struct lm_store *st, const struct lm_digest *d)
 {
 	char name[LM_HEX + 8];
 	struct stat sb;
@@ -167,11 +167,11 @@ struct job {
 	uint64_t read;
 };
 
-static void print_job(const struct lm_opts *o, struct job *j, bool present)
+static void print_job(struct job *j, bool present)
 {
 	char size[32];
 
-	if (o->quiet)
+	if (lm_quiet)
 		return;
 	if (present) {
 		printf("%s: present\n", j->obj);
@@ -252,8 +252,7 @@ static int publish_tree(struct lm_store *st, struct job *j, bool *lost)
 	return 0;
 }
 
-static int publish_all(struct lm_store *st, const struct lm_opts *o,
-		       struct job *jobs, size_t n)
+static int publish_all(struct lm_store *st, struct job *jobs, size_t n)
 {
 	const char *what = "syncfs";
 	size_t i;
@@ -277,7 +276,7 @@ static int publish_all(struct lm_store *st, const struct lm_opts *o,
 		}
 		if (!lost)
 			jobs[i].tmp[0] = '\0';
-		print_job(o, &jobs[i], lost);
+		print_job(&jobs[i], lost);
 	}
 	if (!err && (err = fsync_dir(st, "layers")))
 		what = "fsync layers";
@@ -292,8 +291,8 @@ static int publish_all(struct lm_store *st, const struct lm_opts *o,
  * Unpack every missing layer, then publish them all: a bad layer anywhere
  * in the image leaves the store as it was.
  */
-int lm_store_fetch(struct lm_store *st, const struct lm_opts *o,
-		   struct lm_source *src, const struct lm_image *img)
+int lm_store_unpack_image(struct lm_store *st, const struct lm_opts *o,
+			  struct lm_source *src, const struct lm_image *img)
 {
 	struct job *jobs = lm_xmalloc((img->nlayers + 1) * sizeof(*jobs));
 	size_t i, n = 0;
@@ -311,24 +310,24 @@ int lm_store_fetch(struct lm_store *st, const struct lm_opts *o,
 		j->index = i + 1;
 		j->tmpfd = -1;
 		j->obj = lm_xasprintf("layer sha256:%s", l->diff.hex);
-		if (!lm_store_has_layer(st, &l->diff)) {
+		if (!has_layer(st, &l->diff)) {
 			n++;
 			continue;
 		}
-		print_job(o, j, true);
+		print_job(j, true);
 		free(j->obj);
 	}
 	for (i = 0; i < n && !err; i++) {
 		/* published by another unpacker meanwhile: not read */
-		if (lm_store_has_layer(st, &jobs[i].l->diff)) {
+		if (has_layer(st, &jobs[i].l->diff)) {
 			jobs[i].skip = true;
-			print_job(o, &jobs[i], true);
+			print_job(&jobs[i], true);
 			continue;
 		}
 		err = unpack_job(st, o, src, &jobs[i], img->nlayers);
 	}
 	if (!err && n)
-		err = publish_all(st, o, jobs, n);
+		err = publish_all(st, jobs, n);
 	for (i = 0; i < n; i++) {
 		if (jobs[i].tmp[0])
 			lm_rm_rf_at(st->fd, jobs[i].tmp);

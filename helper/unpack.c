@@ -148,13 +148,11 @@ static int walk(struct ctx *c, struct lm_path *p, size_t n, bool create,
 	struct cache *k = &c->cache[slot];
 	char key[LM_PATH_MAX + 1];
 	int fd = c->rootfd, nfd;
-	size_t i, off = 0;
+	size_t i;
 
 	if (!n)
 		return c->rootfd;
-	for (i = 0; i < n; i++)
-		off += snprintf(key + off, sizeof(key) - off, "%s%s",
-				i ? "/" : "", p->comp[i]);
+	lm_path_join(p, n, key, sizeof(key));
 	if (k->fd >= 0 && !strcmp(k->key, key))
 		return k->fd;
 	for (i = 0; i < n; i++) {
@@ -185,7 +183,7 @@ static int walk(struct ctx *c, struct lm_path *p, size_t n, bool create,
 	if (k->fd >= 0)
 		close(k->fd);
 	k->fd = fd;
-	memcpy(k->key, key, off + 1);
+	memcpy(k->key, key, sizeof(key));
 	return fd;
 }
 
@@ -220,7 +218,7 @@ static int make_room(struct ctx *c, int pfd, const char *name, bool dir,
 			*dir_kept = true;
 			return 0;
 		}
-		cache_drop(c, lm_path_join(&c->path, path, sizeof(path)));
+		cache_drop(c, lm_path_join(&c->path, c->path.n, path, sizeof(path)));
 		err = lm_rm_rf_at(pfd, name);
 	} else {
 		err = unlinkat(pfd, name, 0) ? -errno : 0;
@@ -410,7 +408,7 @@ static int finish_fd(struct ctx *c, struct archive_entry *e, int fd, bool dir)
 			return sys(c, "set times", errno);
 		return 0;
 	}
-	key = c->path.n ? lm_path_join(&c->path, path, sizeof(path)) : "";
+	key = lm_path_join(&c->path, c->path.n, path, sizeof(path));
 	f = lm_map_get(&c->fixmap, key);
 	if (!f) {
 		c->fixbytes += FIXUP_COST(strlen(key));
@@ -556,7 +554,8 @@ static int special(struct ctx *c, struct archive_entry *e, int pfd,
 static int hardlink(struct ctx *c, const char *target, int pfd,
 		    const char *name)
 {
-	const char *why = lm_path_parse(&c->link, target, c->caps->depth);
+	const char *why = lm_path_parse(&c->link, target, c->caps->depth,
+					 LM_PATH_REFUSE);
 	int tfd;
 
 	if (why)
@@ -582,9 +581,10 @@ static bool same_path(struct ctx *c, const char *target)
 {
 	char a[LM_PATH_MAX + 1], b[LM_PATH_MAX + 1];
 
-	return !lm_path_parse(&c->link, target, c->caps->depth) &&
-	       !strcmp(lm_path_join(&c->link, a, sizeof(a)),
-		       lm_path_join(&c->path, b, sizeof(b)));
+	return !lm_path_parse(&c->link, target, c->caps->depth,
+			      LM_PATH_REFUSE) &&
+	       !strcmp(lm_path_join(&c->link, c->link.n, a, sizeof(a)),
+		       lm_path_join(&c->path, c->path.n, b, sizeof(b)));
 }
 
 static int whiteout(struct ctx *c, enum lm_wh_kind kind)
@@ -636,7 +636,8 @@ static int entry(struct ctx *c, struct archive_entry *e)
 	int pfd, err;
 
 	c->raw = archive_entry_pathname(e);
-	why = c->raw ? lm_path_parse(&c->path, c->raw, c->caps->depth) :
+	why = c->raw ? lm_path_parse(&c->path, c->raw, c->caps->depth,
+				      LM_PATH_REFUSE) :
 		       "empty name";
 	if (!c->raw)
 		c->raw = "\"\"";
@@ -698,7 +699,8 @@ static void fixups(struct ctx *c)
 			fd = c->rootfd;
 		} else {
 			const char *why = lm_path_parse(&c->path, f->path,
-							c->caps->depth);
+							c->caps->depth,
+							LM_PATH_REFUSE);
 			int pfd = why ? -EINVAL :
 				  walk(c, &c->path, c->path.n - 1, false, 0);
 
