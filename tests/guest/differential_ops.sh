@@ -14,11 +14,8 @@ diff_setup
 before=$(lower_hash "$S")
 
 run() { # run SEED COUNT
-	mkdir -p "$T/uo$1" "$T/wo$1" "$T/ul$1" "$T/wl$1" "$T/o$1" "$T/m$1"
-	mount -t overlay overlay "$T/o$1" -o \
-		"lowerdir=$S/l1:$S/l2:$S/l3,upperdir=$T/uo$1,workdir=$T/wo$1,redirect_dir=off,index=off,xino=off,metacopy=off" ||
-		fail "mount overlayfs"
-	lmount "$T/m$1" "lowerdir=$S/l1:$S/l2:$S/l3,upperdir=$T/ul$1,workdir=$T/wl$1"
+	diff_omount "$T/o$1" "$T/uo$1" "$T/wo$1"
+	diff_lmount "$T/m$1" "$T/ul$1" "$T/wl$1"
 	run_ops "$1" "$2" "$T/o$1" "$T/m$1"
 	umount "$T/o$1" || fail "umount overlayfs"
 	lumount "$T/m$1"

@@ -6,9 +6,6 @@
 . /tests/guest/union-lib.sh
 
 diff_setup
-L="lowerdir=$S/l1:$S/l2:$S/l3"
-OVL="redirect_dir=off,index=off,xino=off,metacopy=off"
-mkdir -p "$T/u1" "$T/w1" "$T/u2" "$T/w2" "$T/o" "$T/m"
 
 # changes through both: copy-ups, whiteouts, opaque dirs, renames, xattrs
 mutate() {
@@ -22,30 +19,30 @@ mutate() {
 		fail "changes under $1"
 }
 
+# handover WRITER READER N: mutate through a WRITER mount (diff_lmount or
+# diff_omount) of the upper $T/uN, then mount it with READER, which stays
+# mounted on $T/r; the trees seen are in $T/writtenN and $T/readN
+handover() {
+	"$1" "$T/w" "$T/u$3" "$T/k$3"
+	mutate "$T/w"
+	treedump "$T/w" > "$T/written$3" || fail "treedump through $1"
+	umount "$T/w" || fail "umount $T/w"
+	"$2" "$T/r" "$T/u$3" "$T/k$3"
+	treedump "$T/r" > "$T/read$3" || fail "treedump through $2"
+}
+
 # layerfs writes, overlayfs reads
-lmount "$T/m" "$L,upperdir=$T/u1,workdir=$T/w1"
-mutate "$T/m"
-treedump "$T/m" > "$T/a" || fail "treedump layerfs"
-lumount "$T/m"
-mount -t overlay overlay "$T/o" -o "$L,upperdir=$T/u1,workdir=$T/w1,$OVL" ||
-	fail "overlayfs on layerfs's upper"
-treedump "$T/o" > "$T/b" || fail "treedump overlayfs"
-umount "$T/o"
-cmp -s "$T/a" "$T/b" || { diff "$T/a" "$T/b" | head -20 || true; fail "overlayfs sees another tree"; }
-grep -q '^./nd/renamed ' "$T/a" || fail "changes missing"
+handover diff_lmount diff_omount 1
+umount "$T/r"
+same_tree "$T/written1" "$T/read1" "overlayfs sees another tree"
+grep -q '^./nd/renamed ' "$T/written1" || fail "changes missing"
 
 # overlayfs writes, layerfs reads
-mount -t overlay overlay "$T/o" -o "$L,upperdir=$T/u2,workdir=$T/w2,$OVL" ||
-	fail "overlayfs"
-mutate "$T/o"
-treedump "$T/o" > "$T/c" || fail "treedump overlayfs"
-umount "$T/o"
-lmount "$T/m" "$L,upperdir=$T/u2,workdir=$T/w2"
-treedump "$T/m" > "$T/d" || fail "treedump layerfs"
-cmp -s "$T/c" "$T/d" || { diff "$T/c" "$T/d" | head -20 || true; fail "layerfs sees another tree"; }
+handover diff_omount diff_lmount 2
+same_tree "$T/written2" "$T/read2" "layerfs sees another tree"
 # and layerfs keeps working on overlayfs's upper
-echo again >> "$T/m/f"
-assert_eq "$(tail -n 1 "$T/m/f")" again "write on overlayfs's upper"
-lumount "$T/m"
-cmp -s "$T/a" "$T/c" || { diff "$T/a" "$T/c" | head -20 || true; fail "the two uppers differ"; }
+echo again >> "$T/r/f"
+assert_eq "$(tail -n 1 "$T/r/f")" again "write on overlayfs's upper"
+lumount "$T/r"
+same_tree "$T/written1" "$T/written2" "the two uppers differ"
 umount "$S"

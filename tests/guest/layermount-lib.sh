@@ -67,6 +67,26 @@ sample_image() {
 	mkoci "$1" "$s/1" "$s/2" "$s/3"
 }
 
+# sample_setup: the sample image in $T/img and the mount point $T/m
+sample_setup() {
+	sample_image "$T/img"
+	mkdir "$T/m" || fail "mkdir $T/m"
+}
+
+# mount_ro TYPE IMAGE [OPTION...]: layermount IMAGE read-only on $T/m with
+# the store $T/store and --type TYPE
+mount_ro() {
+	_type=$1 _img=$2
+	shift 2
+	must "$LM" -q --store "$T/store" --type "$_type" --read-only "$@" \
+		"$_img" "$T/m"
+}
+
+# umount_m: layermount umount $T/m (store $T/store)
+umount_m() {
+	must "$LM" --store "$T/store" umount "$T/m"
+}
+
 # tree DIR: what a mount shows, one line per object (type, mode, owner,
 # size, content hash, link target, device numbers).
 tree() {

@@ -6,10 +6,9 @@
 . /tests/lib.sh
 . /tests/guest/layermount-lib.sh
 
-sample_image "$T/img"
-mkdir "$T/m"
+sample_setup
 for type in layerfs overlay; do
-	must "$LM" -q --store "$T/store" --type "$type" --read-only "$T/img" "$T/m"
+	mount_ro "$type" "$T/img"
 	assert_eq "$(cat "$T/m/top")" top "$type: top layer"
 	assert_eq "$(cat "$T/m/etc/os-release")" ID=test "$type: bottom layer"
 	[ -e "$T/m/gone" ] && fail "$type: whiteout did not hide gone"
@@ -17,7 +16,7 @@ for type in layerfs overlay; do
 	assert_eq "$(stat -c %a "$T/m")" 750 "$type: root mode"
 	grep " $T/m " /proc/mounts | grep nodev > /dev/null || fail "$type: not nodev"
 	tree "$T/m" > "$T/tree.$type"
-	must "$LM" --store "$T/store" umount "$T/m"
+	umount_m
 done
 cmp "$T/tree.layerfs" "$T/tree.overlay" || {
 	diff "$T/tree.layerfs" "$T/tree.overlay"

@@ -34,7 +34,7 @@ as1000() {
 assert_eq "$(as1000 /tests/tools/tryop openr "$T/secret")" "EACCES rc=1" \
 	"uid 1000 reads the secret without help (test broken)"
 for type in layerfs overlay; do
-	must "$LM" -q --store "$T/store" --type "$type" --read-only "$T/img" "$T/m"
+	mount_ro "$type" "$T/img"
 	assert_eq "$(stat -c '%a %u' "$T/m/bin/tryop")" "4755 0" \
 		"$type: the setuid bit is kept in the mount"
 	case ,$(mnt_opts), in
@@ -43,13 +43,13 @@ for type in layerfs overlay; do
 	esac
 	assert_eq "$(as1000 "$T/m/bin/tryop" openr "$T/secret")" "EACCES rc=1" \
 		"$type: nosuid: the image's setuid-root program, run by uid 1000"
-	must "$LM" --store "$T/store" umount "$T/m"
+	umount_m
 
-	must "$LM" -q --store "$T/store" --type "$type" --read-only --suid "$T/img" "$T/m"
+	mount_ro "$type" "$T/img" --suid
 	case ,$(mnt_opts), in
 	*,nosuid,*) fail "$type: --suid still nosuid: $(cat "$T/mi")" ;;
 	esac
 	assert_eq "$(as1000 "$T/m/bin/tryop" openr "$T/secret")" "OK rc=0" \
 		"$type: --suid: the image's setuid-root program, run by uid 1000"
-	must "$LM" --store "$T/store" umount "$T/m"
+	umount_m
 done

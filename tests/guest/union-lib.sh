@@ -130,6 +130,30 @@ ino_snapshot() {
 	done
 }
 
+# ino_stable MNT OPTIONS: the st_ino of every object under the layerfs
+# mount MNT (of OPTIONS) is the same on a second lookup, after a cache
+# drop and after a remount; the first snapshot is left in $T/ino.1
+ino_stable() {
+	ino_snapshot "$1" > "$T/ino.1" || fail "ino_snapshot $1"
+	ino_snapshot "$1" > "$T/ino.2" || fail "ino_snapshot $1"
+	cmp -s "$T/ino.1" "$T/ino.2" || fail "st_ino changed between lookups"
+	echo 3 > /proc/sys/vm/drop_caches || fail "drop_caches"
+	ino_snapshot "$1" > "$T/ino.3" || fail "ino_snapshot $1"
+	cmp -s "$T/ino.1" "$T/ino.3" || fail "st_ino changed after drop_caches"
+	lumount "$1"
+	lmount "$1" "$2"
+	ino_snapshot "$1" > "$T/ino.4" || fail "ino_snapshot $1"
+	cmp -s "$T/ino.1" "$T/ino.4" || fail "st_ino changed across a remount"
+}
+
+# ino_unique SNAPSHOT LINKS: the numbers of an ino_snapshot are distinct
+# but for LINKS extra hard links
+ino_unique() {
+	_n=$(wc -l < "$1") || fail "ino_unique: $1"
+	_u=$(awk '{print $2}' "$1" | sort -u | wc -l) || fail "ino_unique: $1"
+	assert_eq "$_u" $((_n - $2)) "distinct st_ino among $_n paths with $2 extra hard links"
+}
+
 # check_dino MNT DIR...: d_ino equals st_ino for every entry of each DIR
 # (relative to MNT), "." and ".." included except ".." of the root
 check_dino() {
@@ -163,6 +187,21 @@ diff_setup() {
 	mkdir -p "$S"
 	mount -t tmpfs -o noatime tmpfs "$S" || fail "tmpfs for the lowers"
 	diff_layers "$S"
+}
+
+# diff_omount MNT UPPER WORK: overlayfs over the lowers of diff_setup, with
+# the features off that layerfs does not have (its on-disk format is then
+# layerfs's)
+diff_omount() {
+	mkdir -p "$1" "$2" "$3"
+	mount -t overlay overlay "$1" -o "lowerdir=$S/l1:$S/l2:$S/l3,upperdir=$2,workdir=$3,redirect_dir=off,index=off,xino=off,metacopy=off" ||
+		fail "mount overlayfs on $1 (upper $2)"
+}
+
+# diff_lmount MNT UPPER WORK: layerfs over the lowers of diff_setup
+diff_lmount() {
+	mkdir -p "$2" "$3"
+	lmount "$1" "lowerdir=$S/l1:$S/l2:$S/l3,upperdir=$2,workdir=$3"
 }
 
 # diff_layers S: three lowers S/l1 (top) .. S/l3 with every kind of entry
@@ -246,11 +285,17 @@ run_ops() {
 		[ "$x" = "$y" ] || fail "seed $seed step $step: $op $a $arg: reference '$x', layerfs '$y'"
 		treedump "$ra" > "$T/tree.a" 2>&1 || fail "treedump $ra"
 		treedump "$rb" > "$T/tree.b" 2>&1 || fail "treedump $rb"
-		if ! cmp -s "$T/tree.a" "$T/tree.b"; then
-			diff "$T/tree.a" "$T/tree.b" | head -n 20 || true
-			fail "seed $seed step $step: $op $a $arg: trees differ"
-		fi
+		same_tree "$T/tree.a" "$T/tree.b" \
+			"seed $seed step $step: $op $a $arg: trees differ"
 	done < "$T/ops.$seed"
+}
+
+# same_tree A B WHY: the treedumps A and B are the same, or the test
+# fails with WHY and the start of their difference
+same_tree() {
+	cmp -s "$1" "$2" && return
+	diff "$1" "$2" | head -n 20 || true
+	fail "$3"
 }
 
 # lower_hash S: a fingerprint of the lowers under S (data and metadata)
