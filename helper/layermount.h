@@ -4,7 +4,8 @@
  *
  * Conventions: functions return 0 on success or one of the LM_EXIT_* codes
  * below after printing "layermount: <object>: <problem>" themselves, so the
- * caller only propagates the code.  Helpers that do not print return -errno.
+ * caller only propagates the code.  Helpers that do not print return -errno,
+ * or for a check a bool or a static description of the problem.
  */
 #ifndef LAYERMOUNT_H
 #define LAYERMOUNT_H

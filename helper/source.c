@@ -5,11 +5,12 @@
  * A directory is read with openat2(RESOLVE_BENEATH): symbolic links inside
  * the image are followed (docker save links shared layers), but no name or
  * link can lead outside it.  A tar file is indexed once (name, offset, size)
- * and members are then read in place with pread(); member symlinks are
- * resolved lexically and must stay inside the archive too.  Names given by
- * manifests are refused when absolute or containing "..".  A name that two
- * members share (but for directories) is refused: tar -x would keep the
- * last, a reader of the index might take either.
+ * and members are then read in place with pread(); member names and link
+ * targets are resolved lexically (lm_path_parse() with LM_PATH_RESOLVE)
+ * and must stay inside the archive too.  Names given by manifests are
+ * refused when absolute or containing ".." (LM_PATH_REFUSE).  A name that
+ * two members share (but for directories) is refused: tar -x would keep
+ * the last, a reader of the index might take either.
  *
  * A gzip or zstd compressed archive (docker save | gzip) is first
  * decompressed into an unnamed file (O_TMPFILE) in the store's tmp/, under

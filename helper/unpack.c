@@ -4,8 +4,8 @@
  *
  * What this promises (compare bsdtar(1), SECURITY): nothing is created or
  * changed outside the directory.  Every name is parsed by lm_path_parse()
- * (no "..", absolute names taken relative to the root, length and depth
- * caps), every parent is opened one component at a time with O_NOFOLLOW
+ * with LM_PATH_REFUSE (no "..", absolute names taken relative to the root,
+ * length and depth caps), every parent is opened one component at a time with O_NOFOLLOW
  * and O_DIRECTORY, and the last component is created with *at() calls that
  * never follow a symlink.  A symlink met on the way, including a directory
  * replaced by a symlink earlier in the layer, is an error, not a detour.

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * util.c: messages, allocation, the progress line and small file helpers.
+ * util.c: messages, allocation, the progress line, small file helpers,
+ * sizes parsed and printed, random names and a string-keyed hash map.
  *
- * Every message has the form "layermount: <object>: <problem>" on stderr.
+ * Every message has the form "layermount: <object>: <problem>" on stderr;
+ * lm_quiet (-q) silences warnings and the progress line, not errors.
  * Allocation failures end the program (exit status 4): there is nothing
  * useful to do without memory, and nothing is published before the end.
  */
