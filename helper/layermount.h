@@ -102,9 +102,9 @@ struct lm_path {
 	char *comp[LM_PATH_MAX / 2 + 1];
 	size_t n;
 };
-/* What lm_path_parse() does with "..". */
+/* What lm_path_parse() does with "..", by the use of the path (path.c). */
 enum lm_dotdot {
-	LM_PATH_REFUSE,		/* refused: a name to write below a root */
+	LM_PATH_REFUSE,		/* refused; names of a filesystem's length */
 	LM_PATH_RESOLVE,	/* takes back a component, never above the root */
 };
 /* Returns NULL or a static description of why @in is refused. */

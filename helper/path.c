@@ -5,12 +5,19 @@
  *
  * The result never contains "", "." or "..": a leading "/" and "./" are
  * dropped (absolute names are taken relative to the root, as tar does).
- * ".." is refused outright (LM_PATH_REFUSE: what is written into a layer,
- * so no name can reach above the directory it is applied to), or resolved
- * lexically (LM_PATH_RESOLVE: what is only looked up in an image), in which
- * case a ".." above the root is refused.  Limits: 255 bytes a component
- * (259 for a ".wh." whiteout, whose target is 4 bytes shorter), 4096 bytes
- * a path, and a caller-chosen number of components.
+ * Two modes, for the two uses of a path:
+ *
+ *  - LM_PATH_REFUSE, a name to create below a root (tar entries, hard-link
+ *    targets) or to open in an image (manifest names): ".." is refused
+ *    outright, so no name can reach above the directory it is applied to,
+ *    and a component may have 255 bytes (259 for a ".wh." whiteout, whose
+ *    target is 4 bytes shorter), as a filesystem's names;
+ *  - LM_PATH_RESOLVE, a name only looked up (the members of a docker-save
+ *    tar and their link targets): ".." takes back the component before it,
+ *    and one above the root is refused ("path leaves the image").
+ *
+ * Both: at most 4096 bytes a path and a caller-chosen number of
+ * components.
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,7 +52,7 @@ const char *lm_path_parse(struct lm_path *p, const char *in,
 		}
 		if (!strncmp(c, ".wh.", 4))
 			max += 4;
-		if (clen > max)
+		if (clen > max && dotdot == LM_PATH_REFUSE)
 			return "name component longer than 255 bytes";
 		if (p->n >= max_depth)
 			return "path deeper than the depth cap";
