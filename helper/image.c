@@ -12,7 +12,6 @@
  * JSON is parsed with a depth cap and a size cap; any malformed or
  * unexpected document is a bad image (exit status 2).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -394,6 +393,7 @@ static int oci_manifest(struct lm_source *src, const struct lm_opts *o,
 {
 	json_object *man = NULL, *config = NULL, *layers;
 	char *path = blob_path(&c->digest), *obj;
+	struct lm_digest cdigest;
 	int64_t csize;
 	size_t i;
 	int err;
@@ -410,7 +410,7 @@ static int oci_manifest(struct lm_source *src, const struct lm_opts *o,
 		goto out;
 	}
 	err = descriptor(obj, jget(man, "config", json_type_object),
-			 &img->config, &csize);
+			 &cdigest, &csize);
 	if (!err)
 		err = layers_alloc(obj, o, layers, img);
 	if (err)
@@ -425,8 +425,8 @@ static int oci_manifest(struct lm_source *src, const struct lm_opts *o,
 		l->has_blob = true;
 		l->path = blob_path(&l->blob);
 	}
-	path = blob_path(&img->config);
-	err = read_json(src, o, path, &img->config, csize, &config);
+	path = blob_path(&cdigest);
+	err = read_json(src, o, path, &cdigest, csize, &config);
 	free(path);
 	if (!err)
 		err = diff_ids(obj, config, img);
@@ -589,7 +589,6 @@ static int load_docker(const struct lm_opts *o, struct lm_source *src,
 	err = read_json(src, o, cname, want, -1, &config);
 	if (err)
 		goto out;
-	img->config = want ? cd : img->config;
 	err = diff_ids(cname, config, img);
 out:
 	json_object_put(config);

@@ -166,7 +166,6 @@ struct lm_layer {
 struct lm_image {
 	struct lm_layer *layers;	/* bottom first */
 	size_t nlayers;
-	struct lm_digest config;
 };
 int lm_image_load(const struct lm_opts *o, struct lm_source *src,
 		  struct lm_image *img);
