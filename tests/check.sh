@@ -16,7 +16,8 @@
 # line in their header: "each kernel" runs once per kernel, "first
 # kernel" once; ", after vm/SCRIPT.sh" runs that image build first, as a
 # part of its own), and each kernel's guest suite, split over $CHECK_SHARDS
-# (2) guests by the durations in tests/durations. Each part's output is
+# (3) guests by the durations in tests/durations (the host tests that boot
+# no guest likewise, over $CHECK_HOST_SHARDS (2) runs). Each part's output is
 # printed whole when it ends; its logs stay in $BUILD/check.
 set -uo pipefail
 
@@ -25,7 +26,8 @@ cd "$top" || exit 1
 BUILD=${BUILD:-$top/build}
 export BUILD KVERS=${KVERS:-6.1 6.12}
 JOBS=${CHECK_JOBS:-3}
-SHARDS=${CHECK_SHARDS:-2}
+SHARDS=${CHECK_SHARDS:-3}
+HOST_SHARDS=${CHECK_HOST_SHARDS:-2}
 out=$BUILD/check
 start=${EPOCHREALTIME/./}
 status=0
@@ -79,19 +81,20 @@ phases+=("images $(secs "$t")")
 echo "# initramfs bases and the bench smoke image in $(secs "$t") s"
 
 # ---------------------------------------------------------------- parts
-# A part: a command, the directory where it leaves summary ("P F S"),
+# A part: a command, its estimated time (seconds; the longest parts start
+# first), the directory where it leaves summary ("P F S"),
 # skips ("NAME REASON" lines) and times ("SECONDS NAME" lines), the
 # suite its skips belong to (tests/skips), a label for its tests in the
 # slowest list, and a part that must have ended before it starts.
 parts=()
-declare -A CMD DIR SUITE LABEL AFTER PID START END RC
+declare -A CMD EST DIR SUITE LABEL AFTER PID START END RC
 
-# part NAME DIR SUITE LABEL AFTER CMD...
+# part NAME ESTIMATE DIR SUITE LABEL AFTER CMD...
 part() {
 	local n=$1
 	parts+=("$n")
-	DIR[$n]=$2 SUITE[$n]=$3 LABEL[$n]=$4 AFTER[$n]=$5
-	shift 5
+	EST[$n]=$2 DIR[$n]=$3 SUITE[$n]=$4 LABEL[$n]=$5 AFTER[$n]=$6
+	shift 6
 	CMD[$n]=$(printf '%q ' "$@")
 }
 
@@ -100,73 +103,89 @@ hostmark() {
 	sed -n '1,12s/^# guests: *//p' "tests/host/$1.sh"
 }
 
-# shards SERIES NAMES...: the guest tests split over $SHARDS guests, one
-# line of names per guest: longest first, each to the guest with the
-# least so far, by tests/durations (a test not listed there counts its
-# timeout / 10); each line in name order
+# estimate KEY: the seconds tests/durations gives KEY ("guest/NAME",
+# "host/NAME", "lint"); else a guest test's timeout / 10, else 5
+estimate() {
+	local d
+	d=$(awk -v k="$1" '$1 == k { print $2; exit }' tests/durations)
+	if [ -z "$d" ] && [[ $1 == guest/* ]]; then
+		d=$(sed -n '1,5s/^# timeout: *\([0-9]*\).*/\1/p' "tests/${1}.sh")
+		d=$(( ${d:-120} / 10 ))
+	fi
+	echo "${d:-5}"
+}
+
+# shards SUITE N NAMES...: the tests of SUITE (guest, host) split over N
+# runs, one line per run, "SECONDS NAME...": the estimated time, then the
+# names in order. Longest first, each to the run with the least so far.
 shards() {
-	local k=$1
-	shift
+	local suite=$1 count=$2 n
+	shift 2
 	for n in "$@"; do
-		d=$(awk -v n="$n" '$1 == n { print $2; exit }' tests/durations 2>/dev/null)
-		if [ -z "$d" ]; then
-			d=$(sed -n '1,5s/^# timeout: *\([0-9]*\).*/\1/p' "tests/guest/$n.sh")
-			d=$(( ${d:-120} / 10 ))
-		fi
-		echo "$d $n"
-	done | sort -k1,1nr -k2 | awk -v s="$SHARDS" '
+		echo "$(estimate "$suite/$n") $n"
+	done | sort -k1,1nr -k2 | awk -v s="$count" '
 	{ b = 1; for (i = 2; i <= s; i++) if (load[i] < load[b]) b = i
 	  load[b] += $1; list[b] = list[b] " " $2 }
-	END { for (i = 1; i <= s; i++) if (list[i] != "") print substr(list[i], 2) }' |
-	while read -r line; do
-		tr ' ' '\n' <<< "$line" | sort | tr '\n' ' ' | sed 's/ $/\n/'
+	END { for (i = 1; i <= s; i++) if (list[i] != "") print load[i], substr(list[i], 2) }' |
+	while read -r est line; do
+		echo "$est $(tr ' ' '\n' <<< "$line" | sort | tr '\n' ' ' | sed 's/ $//')"
 	done
 }
 
-# the guest suites, the longest parts, first
+# the guest suites, each kernel's over $SHARDS guests
+BOOT=10		# seconds a boot adds to a guest's estimate
+mapfile -t gnames < <(vm/select-tests.sh tests/guest "${TESTS:-}")
 for s in $KVERS; do
+	[ ${#gnames[@]} -gt 0 ] || break
 	rel=$(vm/krel "$s") || exit 1
-	mapfile -t gnames < <(vm/select-tests.sh tests/guest "${TESTS:-}")
-	[ ${#gnames[@]} -gt 0 ] || continue
 	i=0
-	while read -r line; do
+	while read -r est line; do
 		i=$((i + 1))
 		d=$BUILD/vm/$rel/guest-$i
-		part "guest-$s-$i" "$d" guest "$s/" "" \
+		part "guest-$s-$i" $((est + BOOT)) "$d" guest "$s/" "" \
 			vm/run.sh --kver "$s" --tests "$line" --out "$d"
-	done < <(shards "$s" "${gnames[@]}")
+	done < <(shards guest "$SHARDS" "${gnames[@]}")
 done
 
 mapfile -t hnames < <(vm/select-tests.sh tests/host "${TESTS:-}")
 plain=()
 for n in "${hnames[@]}"; do
 	mark=$(hostmark "$n")
+	est=$(estimate "host/$n")
 	# "..., after vm/SCRIPT.sh": SCRIPT (an image build) runs first, as a
 	# part of its own
 	after=
 	if [[ $mark == *", after "* ]]; then
 		pre=${mark#*, after }
 		after=$(basename "$pre" .sh)
-		[ -n "${CMD[$after]:-}" ] || part "$after" "" "" "" "" "$pre"
+		[ -n "${CMD[$after]:-}" ] || part "$after" 1000 "" "" "" "" "$pre"
 	fi
 	case ${mark%%,*} in
 	"each kernel")
 		for s in $KVERS; do
-			part "$n-$s" "$out/$n-$s" host "host/$n@$s" "$after" \
+			part "$n-$s" "$est" "$out/$n-$s" host "host/$n@$s" "$after" \
 				env KVERS="$s" tests/run-host.sh --out "$out/$n-$s" --names "$n"
 		done ;;
 	"")	plain+=("$n") ;;
-	*)	part "$n" "$out/$n" host "host/$n" "$after" \
+	*)	part "$n" "$est" "$out/$n" host "host/$n" "$after" \
 			tests/run-host.sh --out "$out/$n" --names "$n" ;;
 	esac
 done
 if [ -z "${TESTS:-}" ]; then
-	part lint "$BUILD/lint" lint "lint/" "" vm/lint.sh
+	part lint "$(estimate lint)" "$BUILD/lint" lint "lint/" "" vm/lint.sh
 fi
+# the host tests that boot no guest, over $HOST_SHARDS runs
 if [ ${#plain[@]} -gt 0 ]; then
-	part host "$out/host" host "host/" "" \
-		tests/run-host.sh --out "$out/host" --names "${plain[*]}"
+	i=0
+	while read -r est line; do
+		i=$((i + 1))
+		part "host-$i" "$est" "$out/host-$i" host "host/" "" \
+			tests/run-host.sh --out "$out/host-$i" --names "$line"
+	done < <(shards host "$HOST_SHARDS" "${plain[@]}")
 fi
+# the longest first (an image build first of all: others wait for it)
+mapfile -t parts < <(for n in "${parts[@]}"; do echo "${EST[$n]} $n"; done |
+	sort -k1,1nr -k2 | cut -d' ' -f2)
 
 # ------------------------------------------------------------ the runs
 # the parts' own output, whole, when each ends
@@ -264,6 +283,17 @@ for n in "${parts[@]}"; do
 	*)	sed "s|^\([0-9.]*\) .*|\1 ${LABEL[$n]}|" "${DIR[$n]}/times" ;;
 	esac
 done | sort -k1,1gr | head -n 10 | awk '{ printf "#   %7.1f  %s\n", $1, $2 }'
+# this run's durations, as tests/durations wants them (the longest over
+# the kernels, whole seconds)
+for n in "${parts[@]}"; do
+	case ${SUITE[$n]} in
+	guest|host)
+		sed -n "s|^\([0-9.]*\) \(.*\)|${SUITE[$n]}/\2 \1|p" "${DIR[$n]}/times" 2>/dev/null ;;
+	lint)	echo "lint $(( (END[$n] - START[$n]) / 1000000 ))" ;;
+	esac
+done | awk '$1 != "guest/guest_boot" { v = int($2 + 0.999); if (!($1 in m) || v > m[$1]) m[$1] = v }
+	END { for (k in m) print k, m[k] }' | sort > "$out/durations"
+echo "# (durations of this run, for tests/durations: $out/durations)"
 echo
 echo "# make check took $(secs "$start") s (load average now $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "total: $p passed, $f failed, $k skipped"
