@@ -119,10 +119,19 @@ estimate() {
 # runs, one line per run, "SECONDS NAME...": the estimated time, then the
 # names in order. Longest first, each to the run with the least so far.
 shards() {
-	local suite=$1 count=$2 n
+	local suite=$1 count=$2 n k i
 	shift 2
 	for n in "$@"; do
-		echo "$(estimate "$suite/$n") $n"
+		# "# split: K": K parts NAME.1ofK ... NAME.KofK, each on a guest
+		# of its own, each doing its share of the work
+		k=$(sed -n '1,5s/^# split: *\([0-9]*\).*/\1/p' "tests/$suite/$n.sh")
+		if [ "$suite" = guest ] && [ "${k:-1}" -gt 1 ]; then
+			for i in $(seq 1 "$k"); do
+				echo "$(( $(estimate "$suite/$n") / k )) $n.${i}of$k"
+			done
+		else
+			echo "$(estimate "$suite/$n") $n"
+		fi
 	done | sort -k1,1nr -k2 | awk -v s="$count" '
 	{ b = 1; for (i = 2; i <= s; i++) if (load[i] < load[b]) b = i
 	  load[b] += $1; list[b] = list[b] " " $2 }

@@ -10,7 +10,8 @@
 #   --suite-dir DIR        run DIR/*.sh instead (the harness self-test)
 #   --test-timeout S       default per-test timeout in the guest (120)
 #   --timeout-scale N      multiply every per-test timeout, and the allowance
-#                          between tests, by N (slow debug kernels; 1)
+#                          between tests, by N (slow debug kernels; 1; a
+#                          loaded host multiplies it again, see below)
 #   --watchdog S           kill the guest after S s without progress once
 #                          it has reported in (default: the running test's
 #                          timeout + 60)
@@ -101,10 +102,22 @@ if [ "$mode" = test ] && [ ${#names[@]} -eq 0 ]; then
 	exit 1
 fi
 
+# A host already loaded beyond its CPUs (guests side by side, other
+# users) runs every guest slower: the per-test timeouts grow with the load
+# average per CPU at the start, rounded up, at most threefold (the
+# watchdog below follows the load as it changes).
+ncpu=$(nproc)
+read -r load1 _ < /proc/loadavg
+load1=${load1%.*}
+if [ "$load1" -gt "$ncpu" ]; then
+	f=$(( (load1 + ncpu - 1) / ncpu ))
+	scale=$(( scale * (f > 3 ? 3 : f) ))
+fi
+
 # per-test timeouts, as the guest computes them
 declare -A tmo
 for n in "${names[@]}"; do
-	t=$(sed -n '1,5s/^# timeout: *\([0-9]*\).*/\1/p' "$dir/$n.sh")
+	t=$(sed -n '1,5s/^# timeout: *\([0-9]*\).*/\1/p' "$dir/${n%.*}.sh")
 	tmo[$n]=$(( ${t:-$test_timeout} * scale ))
 done
 
@@ -156,7 +169,6 @@ qpid=$!
 hung=
 killed=
 lines=0
-ncpu=$(nproc)
 boot_s=
 last=$SECONDS
 while kill -0 $qpid 2>/dev/null; do
