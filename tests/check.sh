@@ -17,7 +17,10 @@
 # kernel" once; ", after vm/SCRIPT.sh" runs that image build first, as a
 # part of its own), and each kernel's guest suite, split over $CHECK_SHARDS
 # (3) guests by the durations in tests/durations (the host tests that boot
-# no guest likewise, over $CHECK_HOST_SHARDS (2) runs). Each part's output is
+# no guest likewise, over $CHECK_HOST_SHARDS (2) runs). CHECK_PARTS=kernel
+# runs only what runs once per kernel (the guest suites, the "each
+# kernel" host tests): .ci/run's way to test a kernel that make check
+# leaves out. Each part's output is
 # printed whole when it ends; its logs stay in $BUILD/check.
 set -uo pipefail
 
@@ -28,6 +31,7 @@ export BUILD KVERS=${KVERS:-6.1 6.12}
 JOBS=${CHECK_JOBS:-3}
 SHARDS=${CHECK_SHARDS:-3}
 HOST_SHARDS=${CHECK_HOST_SHARDS:-2}
+PARTS=${CHECK_PARTS:-all}
 out=$BUILD/check
 start=${EPOCHREALTIME/./}
 status=0
@@ -169,6 +173,8 @@ for n in "${hnames[@]}"; do
 		after=$(basename "$pre" .sh)
 		[ -n "${CMD[$after]:-}" ] || part "$after" 1000 "" "" "" "" "$pre"
 	fi
+	# CHECK_PARTS=kernel: only what runs per kernel
+	[ "$PARTS" = kernel ] && [ "${mark%%,*}" != "each kernel" ] && continue
 	case ${mark%%,*} in
 	"each kernel")
 		for s in $KVERS; do
@@ -180,7 +186,7 @@ for n in "${hnames[@]}"; do
 			tests/run-host.sh --out "$out/$n" --names "$n" ;;
 	esac
 done
-if [ -z "${TESTS:-}" ]; then
+if [ -z "${TESTS:-}" ] && [ "$PARTS" = all ]; then
 	part lint "$(estimate lint)" "$BUILD/lint" lint "lint/" "" vm/lint.sh
 fi
 # the host tests that boot no guest, over $HOST_SHARDS runs
@@ -300,7 +306,14 @@ for n in "${parts[@]}"; do
 		sed -n "s|^\([0-9.]*\) \(.*\)|${SUITE[$n]}/\2 \1|p" "${DIR[$n]}/times" 2>/dev/null ;;
 	lint)	echo "lint $(( (END[$n] - START[$n]) / 1000000 ))" ;;
 	esac
-done | awk '$1 != "guest/guest_boot" { v = int($2 + 0.999); if (!($1 in m) || v > m[$1]) m[$1] = v }
+done | awk '$1 != "guest/guest_boot" {
+		k = $1; v = int($2 + 0.999)
+		# a part NAME.IofK counts for K times its own
+		if (match(k, /\.[0-9]+of[0-9]+$/)) {
+			n = substr(k, RSTART + 1); sub(/.*of/, "", n)
+			k = substr(k, 1, RSTART - 1); v *= n
+		}
+		if (!(k in m) || v > m[k]) m[k] = v }
 	END { for (k in m) print k, m[k] }' | sort > "$out/durations"
 echo "# (durations of this run, for tests/durations: $out/durations)"
 echo
