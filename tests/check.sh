@@ -1,21 +1,39 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh: the whole test suite, as `make check` runs it: lint, host tests
-# (the harness self-test among them), then the in-guest suite on every
-# kernel series in $KVERS (default: 6.1 6.12). $TESTS picks guest and host
-# tests by name. A SKIP that tests/skips does not list fails. Ends with
-# "total: N passed, N failed, N skipped" and exits non-zero if anything
-# failed.
+# check.sh: the whole test suite, as `make check` runs it: the build, lint,
+# the host tests (the harness self-test among them) and the in-guest suite
+# on every kernel series in $KVERS (default: 6.1 6.12). $TESTS picks guest
+# and host tests by name (and leaves lint out). A SKIP that tests/skips
+# does not list fails. Ends with the time of each part, the ten slowest
+# tests and "total: N passed, N failed, N skipped", and exits non-zero if
+# anything failed.
+#
+# After the build and the images every guest needs (vm/mkinitramfs.sh
+# --base, the bench smoke image), the parts run side by side, $CHECK_JOBS
+# (3) at a time, the longest first: lint, the host tests that boot no
+# guest, and as parts of their own the host tests that do (a "# guests:"
+# line in their header: "each kernel" runs once per kernel, "first
+# kernel" once; ", after vm/SCRIPT.sh" runs that image build first, as a
+# part of its own), and each kernel's guest suite, split over $CHECK_SHARDS
+# (3) guests by the durations in tests/durations (the host tests that boot
+# no guest likewise, over $CHECK_HOST_SHARDS (2) runs). CHECK_PARTS=kernel
+# runs only what runs once per kernel (the guest suites, the "each
+# kernel" host tests): .ci/run's way to test a kernel that make check
+# leaves out. Each part's output is
+# printed whole when it ends; its logs stay in $BUILD/check.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 BUILD=${BUILD:-$top/build}
 export BUILD KVERS=${KVERS:-6.1 6.12}
-start=$SECONDS
-sums=()
-skipfiles=()	# "SUITE FILE": the skips a stage reported
+JOBS=${CHECK_JOBS:-3}
+SHARDS=${CHECK_SHARDS:-3}
+HOST_SHARDS=${CHECK_HOST_SHARDS:-2}
+PARTS=${CHECK_PARTS:-all}
+out=$BUILD/check
+start=${EPOCHREALTIME/./}
 status=0
 
 section() {
@@ -23,33 +41,202 @@ section() {
 	echo "=== $1"
 }
 
+# secs USEC: the seconds (one decimal) since the time USEC
+secs() {
+	local d=$(( (${EPOCHREALTIME/./} - $1) / 100000 ))
+	echo "$((d / 10)).$((d % 10))"
+}
+
+rm -rf "$out"
+mkdir -p "$out"
+
 for s in $KVERS; do
-	echo "# kernel $s: $(vm/krel "$s")"
+	echo "# kernel $s: $(vm/krel "$s")" || exit 1
 done
 echo "# $(qemu-system-x86_64 --version | head -n 1)"
+echo "# $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $JOBS parts at a time"
 
-if [ -z "${TESTS:-}" ]; then
-	section "lint"
-	vm/lint.sh || status=1
-	sums+=("$BUILD/lint/summary")
+# Phases done one after the other: "NAME SECONDS" (for the summary)
+phases=()
+
+section "build"
+t=${EPOCHREALTIME/./}
+if ! make --no-print-directory -j2 all > "$out/build.log" 2>&1; then
+	tail -n 40 "$out/build.log"
+	echo "not ok build # make all failed (log: $out/build.log)"
+	exit 1
 fi
+phases+=("build $(secs "$t")")
+echo "# module, helper and tools built in $(secs "$t") s"
 
-section "host tests"
-rm -f "$BUILD/host/summary"
-rm -f "$BUILD/host/skips"
-tests/run-host.sh || status=1
-sums+=("$BUILD/host/summary")
-skipfiles+=("host $BUILD/host/skips")
-
+section "images"
+t=${EPOCHREALTIME/./}
+pids=()
 for s in $KVERS; do
+	vm/mkinitramfs.sh --base "$(vm/krel "$s")" &
+	pids+=($!)
+done
+vm/bench-image.sh "$BUILD/bench-image-smoke" smoke &
+pids+=($!)
+for p in "${pids[@]}"; do
+	wait "$p" || { echo "not ok images # an image build failed"; exit 1; }
+done
+phases+=("images $(secs "$t")")
+echo "# initramfs bases and the bench smoke image in $(secs "$t") s"
+
+# ---------------------------------------------------------------- parts
+# A part: a command, its estimated time (seconds; the longest parts start
+# first), the directory where it leaves summary ("P F S"),
+# skips ("NAME REASON" lines) and times ("SECONDS NAME" lines), the
+# suite its skips belong to (tests/skips), a label for its tests in the
+# slowest list, and a part that must have ended before it starts.
+parts=()
+declare -A CMD EST DIR SUITE LABEL AFTER PID START END RC
+
+# part NAME ESTIMATE DIR SUITE LABEL AFTER CMD...
+part() {
+	local n=$1
+	parts+=("$n")
+	EST[$n]=$2 DIR[$n]=$3 SUITE[$n]=$4 LABEL[$n]=$5 AFTER[$n]=$6
+	shift 6
+	CMD[$n]=$(printf '%q ' "$@")
+}
+
+# hostmark NAME: the "# guests:" header line of a host test
+hostmark() {
+	sed -n '1,12s/^# guests: *//p' "tests/host/$1.sh"
+}
+
+# estimate KEY: the seconds tests/durations gives KEY ("guest/NAME",
+# "host/NAME", "lint"); else a guest test's timeout / 10, else 5
+estimate() {
+	local d
+	d=$(awk -v k="$1" '$1 == k { print $2; exit }' tests/durations)
+	if [ -z "$d" ] && [[ $1 == guest/* ]]; then
+		d=$(sed -n '1,5s/^# timeout: *\([0-9]*\).*/\1/p' "tests/${1}.sh")
+		d=$(( ${d:-120} / 10 ))
+	fi
+	echo "${d:-5}"
+}
+
+# shards SUITE N NAMES...: the tests of SUITE (guest, host) split over N
+# runs, one line per run, "SECONDS NAME...": the estimated time, then the
+# names in order. Longest first, each to the run with the least so far.
+shards() {
+	local suite=$1 count=$2 n k i
+	shift 2
+	for n in "$@"; do
+		# "# split: K": K parts NAME.1ofK ... NAME.KofK, each on a guest
+		# of its own, each doing its share of the work
+		k=$(sed -n '1,5s/^# split: *\([0-9]*\).*/\1/p' "tests/$suite/$n.sh")
+		if [ "$suite" = guest ] && [ "${k:-1}" -gt 1 ]; then
+			for i in $(seq 1 "$k"); do
+				echo "$(( $(estimate "$suite/$n") / k )) $n.${i}of$k"
+			done
+		else
+			echo "$(estimate "$suite/$n") $n"
+		fi
+	done | sort -k1,1nr -k2 | awk -v s="$count" '
+	{ b = 1; for (i = 2; i <= s; i++) if (load[i] < load[b]) b = i
+	  load[b] += $1; list[b] = list[b] " " $2 }
+	END { for (i = 1; i <= s; i++) if (list[i] != "") print load[i], substr(list[i], 2) }' |
+	while read -r est line; do
+		echo "$est $(tr ' ' '\n' <<< "$line" | sort | tr '\n' ' ' | sed 's/ $//')"
+	done
+}
+
+# the guest suites, each kernel's over $SHARDS guests
+BOOT=10		# seconds a boot adds to a guest's estimate
+mapfile -t gnames < <(vm/select-tests.sh tests/guest "${TESTS:-}")
+for s in $KVERS; do
+	[ ${#gnames[@]} -gt 0 ] || break
 	rel=$(vm/krel "$s") || exit 1
-	section "guest tests on $s ($rel)"
-	rm -f "$BUILD/vm/$rel/guest/summary" "$BUILD/vm/$rel/guest/skips"
-	vm/run.sh --kver "$s" || status=1
-	sums+=("$BUILD/vm/$rel/guest/summary")
-	skipfiles+=("guest $BUILD/vm/$rel/guest/skips")
+	i=0
+	while read -r est line; do
+		i=$((i + 1))
+		d=$BUILD/vm/$rel/guest-$i
+		part "guest-$s-$i" $((est + BOOT)) "$d" guest "$s/" "" \
+			vm/run.sh --kver "$s" --tests "$line" --out "$d"
+	done < <(shards guest "$SHARDS" "${gnames[@]}")
 done
 
+mapfile -t hnames < <(vm/select-tests.sh tests/host "${TESTS:-}")
+plain=()
+for n in "${hnames[@]}"; do
+	mark=$(hostmark "$n")
+	est=$(estimate "host/$n")
+	# "..., after vm/SCRIPT.sh": SCRIPT (an image build) runs first, as a
+	# part of its own
+	after=
+	if [[ $mark == *", after "* ]]; then
+		pre=${mark#*, after }
+		after=$(basename "$pre" .sh)
+		[ -n "${CMD[$after]:-}" ] || part "$after" 1000 "" "" "" "" "$pre"
+	fi
+	# CHECK_PARTS=kernel: only what runs per kernel
+	[ "$PARTS" = kernel ] && [ "${mark%%,*}" != "each kernel" ] && continue
+	case ${mark%%,*} in
+	"each kernel")
+		for s in $KVERS; do
+			part "$n-$s" "$est" "$out/$n-$s" host "host/$n@$s" "$after" \
+				env KVERS="$s" tests/run-host.sh --out "$out/$n-$s" --names "$n"
+		done ;;
+	"")	plain+=("$n") ;;
+	*)	part "$n" "$est" "$out/$n" host "host/$n" "$after" \
+			tests/run-host.sh --out "$out/$n" --names "$n" ;;
+	esac
+done
+if [ -z "${TESTS:-}" ] && [ "$PARTS" = all ]; then
+	part lint "$(estimate lint)" "$BUILD/lint" lint "lint/" "" vm/lint.sh
+fi
+# the host tests that boot no guest, over $HOST_SHARDS runs
+if [ ${#plain[@]} -gt 0 ]; then
+	i=0
+	while read -r est line; do
+		i=$((i + 1))
+		part "host-$i" "$est" "$out/host-$i" host "host/" "" \
+			tests/run-host.sh --out "$out/host-$i" --names "$line"
+	done < <(shards host "$HOST_SHARDS" "${plain[@]}")
+fi
+# the longest first (an image build first of all: others wait for it)
+mapfile -t parts < <(for n in "${parts[@]}"; do echo "${EST[$n]} $n"; done |
+	sort -k1,1nr -k2 | cut -d' ' -f2)
+
+# ------------------------------------------------------------ the runs
+# the parts' own output, whole, when each ends
+report() {
+	local n=$1
+	section "$n ($(( (END[$n] - START[$n]) / 1000000 )) s)"
+	cat "$out/$n.log"
+}
+
+pending=("${parts[@]}")
+running=0
+while [ ${#pending[@]} -gt 0 ] || [ "$running" -gt 0 ]; do
+	rest=()
+	for n in "${pending[@]}"; do
+		a=${AFTER[$n]}
+		if [ "$running" -lt "$JOBS" ] && { [ -z "$a" ] || [ -n "${END[$a]:-}" ]; }; then
+			START[$n]=${EPOCHREALTIME/./}
+			eval "${CMD[$n]}" > "$out/$n.log" 2>&1 &
+			PID[$!]=$n
+			running=$((running + 1))
+		else
+			rest+=("$n")
+		fi
+	done
+	pending=("${rest[@]}")
+	[ "$running" -gt 0 ] || break
+	wait -n -p done_pid
+	rc=$?
+	n=${PID[$done_pid]}
+	END[$n]=${EPOCHREALTIME/./}
+	RC[$n]=$rc
+	running=$((running - 1))
+	report "$n"
+done
+
+# ------------------------------------------------------------- summing up
 # allowed SKIP NAME REASON: tests/skips lists the skip
 allowed() {
 	local key pat
@@ -62,32 +249,74 @@ allowed() {
 }
 section "skips (tests/skips)"
 unlisted=0
-for sf in "${skipfiles[@]}"; do
-	suite=${sf%% *} file=${sf#* }
-	[ -f "$file" ] || continue	# the stage did not report: counted below
+for n in "${parts[@]}"; do
+	f=${DIR[$n]}/skips
+	{ [ -n "${DIR[$n]}" ] && [ -f "$f" ]; } || continue	# no report: counted below
 	while read -r name why; do
-		if allowed "$suite/$name" "$why"; then
-			echo "# allowed SKIP $suite/$name: $why"
+		if allowed "${SUITE[$n]}/$name" "$why"; then
+			echo "# allowed SKIP ${SUITE[$n]}/$name: $why"
 		else
-			echo "not ok unlisted SKIP $suite/$name # $why"
+			echo "not ok unlisted SKIP ${SUITE[$n]}/$name # $why"
 			unlisted=$((unlisted + 1))
 		fi
-	done < "$file"
+	done < "$f"
 done
 
 p=0 f=0 k=0
-for sf in "${sums[@]}"; do
-	if [ -f "$sf" ]; then
-		read -r a b c < "$sf"
+for n in "${parts[@]}"; do
+	if [ -z "${DIR[$n]}" ]; then
+		# a step without tests of its own (an image build)
+		[ "${RC[$n]}" = 0 ] || { echo "not ok $n # exit status ${RC[$n]}"; f=$((f + 1)); }
+	elif [ -f "${DIR[$n]}/summary" ]; then
+		read -r a b c < "${DIR[$n]}/summary"
 		p=$((p + a)) f=$((f + b)) k=$((k + c))
 	else
-		f=$((f + 1))	# a stage that did not even report
-		status=1
+		echo "not ok $n # reported no summary (exit status ${RC[$n]})"
+		f=$((f + 1))	# a part that did not even report
 	fi
+	[ "${RC[$n]}" = 0 ] || status=1
 done
 f=$((f + unlisted))
 [ "$f" -eq 0 ] || status=1
+
+section "times"
+printf '# %-26s %8s\n' "phase (one after the other)" "seconds"
+for ph in "${phases[@]}"; do
+	printf '# %-26s %8s\n' "${ph% *}" "${ph##* }"
+done
+printf '# %-26s %8s %8s %8s\n' "part (side by side)" "start" "end" "seconds"
+for n in "${parts[@]}"; do
+	printf '# %-26s %8d %8d %8d\n' "$n" $(( (START[$n] - start) / 1000000 )) \
+		$(( (END[$n] - start) / 1000000 )) $(( (END[$n] - START[$n]) / 1000000 ))
+done
+echo "# the ten slowest tests (seconds):"
+for n in "${parts[@]}"; do
+	{ [ -n "${DIR[$n]}" ] && [ -f "${DIR[$n]}/times" ]; } || continue
+	# a part of one host test names it in its label already
+	case ${LABEL[$n]} in
+	*/)	sed "s|^\([0-9.]*\) |\1 ${LABEL[$n]}|" "${DIR[$n]}/times" ;;
+	*)	sed "s|^\([0-9.]*\) .*|\1 ${LABEL[$n]}|" "${DIR[$n]}/times" ;;
+	esac
+done | sort -k1,1gr | head -n 10 | awk '{ printf "#   %7.1f  %s\n", $1, $2 }'
+# this run's durations, as tests/durations wants them (the longest over
+# the kernels, whole seconds)
+for n in "${parts[@]}"; do
+	case ${SUITE[$n]} in
+	guest|host)
+		sed -n "s|^\([0-9.]*\) \(.*\)|${SUITE[$n]}/\2 \1|p" "${DIR[$n]}/times" 2>/dev/null ;;
+	lint)	echo "lint $(( (END[$n] - START[$n]) / 1000000 ))" ;;
+	esac
+done | awk '$1 != "guest/guest_boot" {
+		k = $1; v = int($2 + 0.999)
+		# a part NAME.IofK counts for K times its own
+		if (match(k, /\.[0-9]+of[0-9]+$/)) {
+			n = substr(k, RSTART + 1); sub(/.*of/, "", n)
+			k = substr(k, 1, RSTART - 1); v *= n
+		}
+		if (!(k in m) || v > m[k]) m[k] = v }
+	END { for (k in m) print k, m[k] }' | sort > "$out/durations"
+echo "# (durations of this run, for tests/durations: $out/durations)"
 echo
-echo "# make check took $((SECONDS - start)) s"
+echo "# make check took $(secs "$start") s (load average now $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "total: $p passed, $f failed, $k skipped"
 exit $status

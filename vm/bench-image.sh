@@ -9,7 +9,7 @@
 #   OUT/guest/many             an OCI layout of LAYERS small gzip layers;
 #   OUT/guest/many.lowers      its layer directories, top first (OUT/guest
 #                              is all the guest gets: vm/run.sh --data)
-# Reused when already built for the same size.
+# Reused when already built for the same size by the same script.
 set -euo pipefail
 
 out=$1 size=${2:-full}
@@ -18,7 +18,7 @@ if [ "$size" = smoke ]; then
 else
 	FILES=10000 MIB=1024 LAYERS=100
 fi
-stamp="$FILES $MIB $LAYERS v2"
+stamp="$FILES $MIB $LAYERS $(sha256sum < "$0" | cut -c1-16)"
 [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ] && exit 0
 rm -rf "$out"
 mkdir -p "$out"

@@ -187,7 +187,7 @@ selftest() {
 		--out "$out" --extra-ko "$BUILD/$rel/selftest/lfs_selftest.ko" \
 		> "$out.txt" 2>&1
 	rc=$?
-	for re in '^ok [0-9]+ detectors$' \
+	for re in '^ok [0-9]+ detectors # [0-9.]+ s$' \
 		'^not ok [0-9]+ lockdep # kernel log: .*possible circular locking dependency' \
 		'^not ok [0-9]+ slab_oob # kernel log: .*BUG: KASAN: slab-out-of-bounds' \
 		'^not ok [0-9]+ ubsan_shift # kernel log: .*UBSAN: shift-out-of-bounds' \

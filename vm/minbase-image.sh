@@ -1,23 +1,37 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# minbase-image.sh OUT: an image on a real Debian base, built with real
-# tools (as root; needs a Debian mirror, $MIRROR, for debootstrap):
+# minbase-image.sh: an image on a real Debian base, built with real tools
+# (as root; needs a Debian mirror, $MIRROR, for debootstrap):
 #   layer 1  `debootstrap --variant=minbase bookworm` (apt caches emptied,
 #            as image builders do), inserted with `umoci insert`
 #   layer 2  /usr/share/doc deleted (umoci insert --whiteout)
 #   layer 3  /etc/apt replaced by an opaque directory (--opaque)
 #   layer 4  /etc/os-release deleted (--whiteout)
 #   layer 5  /opt/app added
+# It is built once, into OUT = $LFS_IMAGE_CACHE (/var/cache/layerfs/images)
+# /minbase-bookworm-KEY, KEY a hash of this script and of the shell code
+# that prints want.tree: a change to either builds a new one. Prints OUT.
 # OUT/image is the OCI layout; OUT/want.tree is the tree `umoci unpack`
 # makes of it, as tree_fast() (tests/guest/layermount-lib.sh) prints it
 # with busybox, which is what tests/images/minbase.sh compares a mount
-# with. OUT/complete is written last; an OUT that has it is kept.
+# with. OUT/complete is written last; an OUT that has it is kept. One
+# build at a time: a concurrent run waits for it and reuses it.
 set -euo pipefail
 
-out=$1
-[ -f "$out/complete" ] && exit 0
 top=$(cd "$(dirname "$0")/.." && pwd)
+key=$(cat "$0" "$top/tests/lib.sh" "$top/tests/guest/layermount-lib.sh" |
+	sha256sum | cut -c1-12)
+out=${LFS_IMAGE_CACHE:-/var/cache/layerfs/images}/minbase-bookworm-$key
+mkdir -p "$(dirname "$out")"
+exec 9> "$out.lock"
+flock 9
+# stdout is for OUT alone
+exec 3>&1 1>&2
+if [ -f "$out/complete" ]; then
+	echo "$out" >&3
+	exit 0
+fi
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
@@ -51,3 +65,4 @@ T=$w busybox sh -c ". '$top/tests/lib.sh'; LM=/bin/true;
 	> "$out/want.tree"
 echo "# image: $(du -sh "$img" | cut -f1), tree of $(wc -l < "$out/want.tree") lines, $((SECONDS - t0)) s in all"
 touch "$out/complete"
+echo "$out" >&3

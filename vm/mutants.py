@@ -175,7 +175,9 @@ def failures(log):
         for line in f:
             r = re.match(r"not ok \d+ (\S+)(?: # (.*))?$", line.rstrip())
             if r:
-                out.append((r.group(1), r.group(2) or ""))
+                # without the test's duration, "2.0 s" or " (2.0 s)"
+                why = re.sub(r"(?:^| \()[0-9.]+ s\)?$", "", r.group(2) or "")
+                out.append((r.group(1), why))
     return out
 
 

@@ -10,9 +10,11 @@
 #   --suite-dir DIR        run DIR/*.sh instead (the harness self-test)
 #   --test-timeout S       default per-test timeout in the guest (120)
 #   --timeout-scale N      multiply every per-test timeout, and the allowance
-#                          between tests, by N (slow debug kernels; 1)
-#   --watchdog S           kill the guest after S s without progress
-#                          (default: the running test's timeout + 60)
+#                          between tests, by N (slow debug kernels; 1; a
+#                          loaded host multiplies it again, see below)
+#   --watchdog S           kill the guest after S s without progress once
+#                          it has reported in (default: the running test's
+#                          timeout + 60)
 #   --boot-timeout S       time allowed until the guest reports in (120)
 #   --extra-ko FILE        also load this (test-only) module; repeatable
 #   --shell                interactive shell on the console instead of tests
@@ -30,6 +32,10 @@
 #   --release REL          this release (layerfs.ko from build/REL/kmod) and
 #   --moddir DIR           its modules under DIR/lib/modules/REL (debug kernels)
 #
+# Every test's KTAP line ends with its duration (guest_boot's: from the
+# start of this script until the guest reported in), and OUT/times lists
+# them, "SECONDS NAME" a line, for tests/check.sh's slowest-ten list.
+#
 # Exit status: 0 when every test passed or was skipped and the guest shut
 # down cleanly (rmmod layerfs succeeded, no kernel log findings).
 set -uo pipefail
@@ -38,6 +44,7 @@ set -uo pipefail
 # run (an hour on a debug kernel) survives edits to this file meanwhile.
 {
 
+t_start=${EPOCHREALTIME/./}
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$top/build}
 export BUILD
@@ -95,10 +102,22 @@ if [ "$mode" = test ] && [ ${#names[@]} -eq 0 ]; then
 	exit 1
 fi
 
+# A host already loaded beyond its CPUs (guests side by side, other
+# users) runs every guest slower: the per-test timeouts grow with the load
+# average per CPU at the start, rounded up, at most threefold (the
+# watchdog below follows the load as it changes).
+ncpu=$(nproc)
+read -r load1 _ < /proc/loadavg
+load1=${load1%.*}
+if [ "$load1" -gt "$ncpu" ]; then
+	f=$(( (load1 + ncpu - 1) / ncpu ))
+	scale=$(( scale * (f > 3 ? 3 : f) ))
+fi
+
 # per-test timeouts, as the guest computes them
 declare -A tmo
 for n in "${names[@]}"; do
-	t=$(sed -n '1,5s/^# timeout: *\([0-9]*\).*/\1/p' "$dir/$n.sh")
+	t=$(sed -n '1,5s/^# timeout: *\([0-9]*\).*/\1/p' "$dir/${n%.*}.sh")
 	tmo[$n]=$(( ${t:-$test_timeout} * scale ))
 done
 
@@ -121,7 +140,7 @@ for e in "${envs[@]}"; do
 	printf "export %s='%s'\n" "${e%%=*}" "${e#*=}" >> "$out/lfs.conf"
 done
 
-LFS_DATA_DIR=$data LFS_MODDIR=$moddir LFS_SUITE_DIR=$suite_dir "$top/vm/mkinitramfs.sh" "$rel" "$out/initramfs.cpio.gz" \
+LFS_DATA_DIR=$data LFS_MODDIR=$moddir LFS_SUITE_DIR=$suite_dir "$top/vm/mkinitramfs.sh" "$rel" "$out/initramfs.cpio" \
 	"$out/lfs.conf" "${extra[@]}" || { echo "run.sh: initramfs build failed" >&2; exit 1; }
 if [ -n "$disk_image" ]; then
 	[ -f "$disk_image" ] || truncate -s "$disk" "$disk_image"
@@ -133,7 +152,7 @@ fi
 
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" -nodefaults
 	-no-reboot -display none
-	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz"
+	-kernel "$kernel" -initrd "$out/initramfs.cpio"
 	-append "console=ttyS0 panic=-1 no_timer_check loglevel=5 watchdog_thresh=20 rcupdate.rcu_cpu_stall_timeout=60 $([ "$mode" = shell ] || echo quiet) loglevel=5"
 	-drive "file=$diskfile,if=virtio,format=raw,cache=unsafe")
 
@@ -150,11 +169,13 @@ qpid=$!
 hung=
 killed=
 lines=0
+boot_s=
 last=$SECONDS
 while kill -0 $qpid 2>/dev/null; do
 	sleep 1
 	cur=$(wc -l < "$out/results.log")
 	if [ "$cur" -ne "$lines" ]; then
+		[ "$lines" -eq 0 ] && boot_s=$(( (${EPOCHREALTIME/./} - t_start) / 100000 ))
 		lines=$cur
 		last=$SECONDS
 		if [ -n "$disk_image" ] && tr -d '\r' < "$out/results.log" | grep -q '^KILL$'; then
@@ -173,7 +194,14 @@ while kill -0 $qpid 2>/dev/null; do
 		# between tests: long enough for the guest's hung-task report (60 s)
 		limit=$((180 * scale))
 	fi
-	[ -n "$watchdog" ] && [ "$watchdog" -lt "$limit" ] && limit=$watchdog
+	# (not before the guest reported in: under load a boot takes longer)
+	[ -n "$watchdog" ] && [ "$lines" -gt 0 ] && [ "$watchdog" -lt "$limit" ] && limit=$watchdog
+	# Guests side by side, and other users' work, slow every guest down:
+	# each allowance is multiplied by the load average per CPU (rounded
+	# up), when that is above 1
+	read -r load1 _ < /proc/loadavg
+	load1=${load1%.*}
+	[ "$load1" -gt "$ncpu" ] && limit=$((limit * ((load1 + ncpu - 1) / ncpu)))
 	if [ $((SECONDS - last)) -gt "$limit" ]; then
 		hung="guest hung: no progress for ${limit}s"
 		kill -KILL $qpid 2>/dev/null
@@ -187,14 +215,21 @@ res=$(tr -d '\r' < "$out/results.log")
 pass=0 failn=0 skipn=0 idx=0
 ktap=()
 skips=()	# "NAME REASON" of every skip, for tests/check.sh
+times=()	# "SECONDS NAME" of every test with a duration
+dur=		# the duration of the next emit (seconds), if known
 emit() {	# emit ok|fail|skip NAME [REASON]
+	local d=
 	idx=$((idx + 1))
+	[ -n "$dur" ] && d=" ($dur s)" && times+=("$dur $2")
 	case "$1" in
-	ok)	pass=$((pass + 1)); ktap+=("ok $idx $2") ;;
-	skip)	skipn=$((skipn + 1)); ktap+=("ok $idx $2 # SKIP ${3:-}")
+	ok)	pass=$((pass + 1)); ktap+=("ok $idx $2${dur:+ # $dur s}") ;;
+	skip)	skipn=$((skipn + 1)); ktap+=("ok $idx $2 # SKIP ${3:-}$d")
 		skips+=("$2 ${3:-}") ;;
-	*)	failn=$((failn + 1)); ktap+=("not ok $idx $2${3:+ # $3}") ;;
+	*)	failn=$((failn + 1))
+		if [ -n "${3:-}" ]; then ktap+=("not ok $idx $2 # $3$d")
+		else ktap+=("not ok $idx $2${dur:+ # $dur s}"); fi ;;
 	esac
+	dur=
 }
 diag() {	# diagnostics of test N, as KTAP comments
 	awk -v n="$1" '$1 == "START" { cur = $2 } $1 == "DIAG" && cur == n { sub(/^DIAG /, ""); print "#   " $0 }' <<< "$res"
@@ -214,6 +249,7 @@ else
 	why=
 fi
 
+[ -n "$boot_s" ] && dur=$((boot_s / 10)).$((boot_s % 10))
 if [ -n "$grel" ]; then emit ok guest_boot; else emit fail guest_boot "${why:-no report from the guest}"; fi
 line=$(sed -n 's/^RESULT 0 boot fail //p' <<< "$res")
 [ -n "$line" ] && emit fail boot_kernel_log "$line"
@@ -234,6 +270,7 @@ for n in "${names[@]}"; do
 		continue
 	fi
 	read -r _ _ _ st reason <<< "$r"
+	dur=$(sed -n "s/^TIME $i \([0-9.]*\)\$/\1/p" <<< "$res" | head -n 1)
 	emit "$st" "$n" "$reason"
 	if [ "$st" = fail ]; then
 		d=$(diag "$i")
@@ -272,6 +309,7 @@ printf '%s\n' "${ktap[@]}"
 echo "# $kver: $pass passed, $failn failed, $skipn skipped"
 echo "$pass $failn $skipn" > "$out/summary"
 printf '%s\n' "${skips[@]}" | sed '/^$/d' > "$out/skips"
+printf '%s\n' "${times[@]}" | sed '/^$/d' > "$out/times"
 if [ "$failn" -ne 0 ]; then
 	echo "# console log: $out/console.log"
 	exit 1

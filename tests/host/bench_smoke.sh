@@ -4,6 +4,7 @@
 # make bench cannot rot: a smoke run (tiny sizes, tmpfs, 2 runs, first
 # kernel of KVERS) must produce the table, the CSV and the chart, with a
 # figure for every workload on layerfs, overlayfs and the direct filesystem.
+# guests: first kernel
 set -uo pipefail
 
 kver=${KVERS:-6.1}

@@ -7,6 +7,7 @@
 # disk and checks it. dirsync_crash: a guest is killed right after
 # write-tmp / fsync / rename / fsync-dir, and the renames must survive.
 # The cycle itself: vm/crash-cycle.sh.
+# guests: each kernel
 set -uo pipefail
 
 for kver in ${KVERS:-6.1 6.12}; do
