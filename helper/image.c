@@ -433,6 +433,8 @@ static int oci_manifest(struct lm_source *src, const struct lm_opts *o,
 	free(path);
 	if (!err)
 		err = diff_ids(obj, config, img);
+	if (!err)
+		img->config_doc = json_object_get(config);	/* for inspect */
 out:
 	json_object_put(config);
 	json_object_put(man);
@@ -596,6 +598,8 @@ static int load_docker(const struct lm_opts *o, struct lm_source *src,
 		goto out;
 	img->config = want ? cd : img->config;
 	err = diff_ids(cname, config, img);
+	if (!err)
+		img->config_doc = json_object_get(config);	/* for inspect */
 out:
 	json_object_put(config);
 	json_object_put(list);
@@ -623,5 +627,6 @@ void lm_image_free(struct lm_image *img)
 	for (i = 0; img->layers && i < img->nlayers; i++)
 		free(img->layers[i].path);
 	free(img->layers);
+	json_object_put(img->config_doc);
 	memset(img, 0, sizeof(*img));
 }

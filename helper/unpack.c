@@ -719,6 +719,55 @@ static void fixups(struct ctx *c)
 	lm_map_free(&c->fixmap);
 }
 
+/*
+ * The next entry of a layer: 0 and *@e, -1 at the end, or LM_EXIT_IMAGE
+ * (printed) for a damaged or cut stream or one entry too many.  Shared
+ * with inspect.c, which reads layers the same way without writing them.
+ */
+int lm_tar_next(struct archive *a, struct lm_stream *s, const char *obj,
+		const struct lm_caps *caps, uint64_t *count,
+		struct archive_entry **e)
+{
+	int r = archive_read_next_header(a, e);
+
+	if (r == ARCHIVE_EOF)
+		return -1;
+	if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+		if (lm_stream_error(s))
+			lm_err(obj, "%s", lm_stream_error(s));
+		else if (lm_stream_truncated(s, UINT64_MAX))
+			lm_err(obj, "stream ends inside a tar header "
+			       "(truncated layer)");
+		else
+			lm_err(obj, "damaged tar stream: %s",
+			       archive_error_string(a));
+		return LM_EXIT_IMAGE;
+	}
+	if (++*count > caps->entries) {
+		lm_err(obj, "more entries than the entry cap (%llu)",
+		       (unsigned long long)caps->entries);
+		return LM_EXIT_IMAGE;
+	}
+	return 0;
+}
+
+/* Read past entry @e's data (it began at stream offset @start), as unpack. */
+int lm_tar_skip(struct archive *a, struct lm_stream *s, const char *obj,
+		struct archive_entry *e, uint64_t start)
+{
+	struct ctx *c = lm_xmalloc(sizeof(*c));
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->a = a;
+	c->s = s;
+	c->obj = obj;
+	c->raw = archive_entry_pathname(e) ? archive_entry_pathname(e) : "\"\"";
+	err = drain(c, e, start);
+	free(c);
+	return err;
+}
+
 int lm_unpack(struct archive *a, struct lm_stream *s, int rootfd,
 	      const char *obj, const struct lm_caps *caps,
 	      struct lm_unpack_stats *st)
@@ -744,28 +793,12 @@ int lm_unpack(struct archive *a, struct lm_stream *s, int rootfd,
 	while (!err) {
 		uint64_t start;
 
-		r = archive_read_next_header(a, &e);
-		if (r == ARCHIVE_EOF)
+		r = lm_tar_next(a, s, obj, caps, &st->entries, &e);
+		if (r)
+			err = r < 0 ? 0 : r;
+		if (r)
 			break;
-		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-			if (lm_stream_error(s))
-				lm_err(obj, "%s", lm_stream_error(s));
-			else if (lm_stream_truncated(s, UINT64_MAX))
-				lm_err(obj, "stream ends inside a tar header "
-				       "(truncated layer)");
-			else
-				lm_err(obj, "damaged tar stream: %s",
-				       archive_error_string(a));
-			err = LM_EXIT_IMAGE;
-			break;
-		}
 		start = lm_stream_pos(s);
-		if (++st->entries > caps->entries) {
-			lm_err(obj, "more entries than the entry cap (%llu)",
-			       (unsigned long long)caps->entries);
-			err = LM_EXIT_IMAGE;
-			break;
-		}
 		err = entry(c, e);
 		if (!err)
 			err = drain(c, e, start);
