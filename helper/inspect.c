@@ -175,6 +175,7 @@ static int hardlink(struct rctx *c, const char *target, struct ipath *p)
 		return bad(c, "hard link target %s is a directory", target);
 	p->rec = t->rec;
 	p->rec.type = t->rec.kind == IK_WHITEOUT ? 'w' : 'h';
+	p->rec_explicit = true;
 	if (p->rec.obj)
 		p->rec.obj->refs++;
 	return 0;

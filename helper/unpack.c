@@ -487,6 +487,8 @@ static int drain(struct ctx *c, struct archive_entry *e, uint64_t start)
 	uint64_t end = start;
 	int err = write_data(c, -1);
 
+	if (err)
+		return err;
 	if (archive_entry_filetype(e) == AE_IFREG)
 		end += archive_entry_size(e);
 	if (archive_entry_sparse_count(e))
