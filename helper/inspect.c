@@ -108,15 +108,7 @@ static int walk(struct rctx *c, const struct lm_path *p, size_t n,
 
 static int walk_error(struct rctx *c, int err, const char *what)
 {
-	switch (err) {
-	case -ELOOP:
-		return bad(c, "%spasses through a symbolic link", what);
-	case -ENOTDIR:
-		return bad(c, "%shas a parent that is not a directory", what);
-	case -EINVAL:
-		return bad(c, "%suses a whiteout name as a directory", what);
-	}
-	return bad(c, "%sdoes not exist", what);
+	return bad(c, "%s%s", what, lm_walk_why(err));
 }
 
 static int whiteout(struct rctx *c, enum lm_wh_kind kind)
@@ -127,13 +119,9 @@ static int whiteout(struct rctx *c, enum lm_wh_kind kind)
 	size_t len;
 	int err;
 
-	if (kind == LM_WH_META) {
-		lm_warn(c->obj, "entry %s: reserved whiteout name skipped",
-			c->raw);
+	if (lm_whiteout_skip(c->obj, c->raw, kind))
 		return 0;
-	}
-	if (kind == LM_WH_FILE && (!*hidden || !strcmp(hidden, ".") ||
-				   !strcmp(hidden, "..")))
+	if (lm_whiteout_invalid(kind, hidden))
 		return bad(c, "whiteout of an invalid name");
 	err = walk(c, &c->path, c->path.n - 1, true, &dir);
 	if (err)
@@ -232,8 +220,11 @@ static int special(struct rctx *c, struct archive_entry *e, struct ipath *p,
 static int by_type(struct rctx *c, struct archive_entry *e, struct ipath *p)
 {
 	mode_t type = archive_entry_filetype(e);
-	const char *target = archive_entry_symlink(e);
+	char msg[64];
+	const char *why = lm_entry_type_why(e, msg, sizeof(msg));
 
+	if (why)
+		return bad(c, "%s", why);
 	switch (type) {
 	case AE_IFREG:
 		set_meta(c, p, e, IK_REG, 'f');
@@ -242,25 +233,13 @@ static int by_type(struct rctx *c, struct archive_entry *e, struct ipath *p)
 		set_meta(c, p, e, IK_DIR, 'd');
 		return 0;
 	case AE_IFLNK:
-		if (!target || !*target)
-			return bad(c, "symbolic link with an empty target");
-		if (strlen(target) >= LM_PATH_MAX)
-			return bad(c, "symbolic link target longer than %d bytes",
-				   LM_PATH_MAX - 1);
 		set_meta(c, p, e, IK_LNK, 'l');
 		return 0;
-	case AE_IFCHR:
-	case AE_IFBLK:
-	case AE_IFIFO:
-		return special(c, e, p, type);
 	case AE_IFSOCK:
 		lm_warn(c->obj, "entry %s: socket skipped", c->raw);
 		return 0;
-	case 0:
-		return bad(c, "multi-volume continuation entry (tar type 'M') "
-			   "not supported");
 	}
-	return bad(c, "unsupported entry type 0%o", (unsigned int)type);
+	return special(c, e, p, type);	/* device or FIFO */
 }
 
 static int root_entry(struct rctx *c, struct archive_entry *e)
@@ -280,11 +259,7 @@ static int entry(struct rctx *c, struct archive_entry *e)
 	enum lm_wh_kind kind;
 	int err;
 
-	c->raw = archive_entry_pathname(e);
-	why = c->raw ? lm_path_parse(&c->path, c->raw, c->caps->depth) :
-		       "empty name";
-	if (!c->raw)
-		c->raw = "\"\"";
+	why = lm_entry_path(e, &c->path, c->caps->depth, &c->raw);
 	if (why)
 		return bad(c, "%s", why);
 	if (!c->path.n)

@@ -202,10 +202,16 @@ int lm_tar_next(struct archive *a, struct lm_stream *s, const char *obj,
 		struct archive_entry **e);
 int lm_tar_skip(struct archive *a, struct lm_stream *s, const char *obj,
 		struct archive_entry *e, uint64_t start);
+const char *lm_walk_why(int err);
+const char *lm_entry_path(struct archive_entry *e, struct lm_path *p,
+			  uint64_t depth, const char **raw);
+const char *lm_entry_type_why(struct archive_entry *e, char *buf, size_t len);
 
 /* whiteout.c: OCI whiteouts to the overlayfs format */
 enum lm_wh_kind { LM_WH_NONE, LM_WH_FILE, LM_WH_OPAQUE, LM_WH_META };
 enum lm_wh_kind lm_whiteout_kind(const char *name);
+bool lm_whiteout_skip(const char *obj, const char *entry, enum lm_wh_kind kind);
+bool lm_whiteout_invalid(enum lm_wh_kind kind, const char *hidden);
 int lm_whiteout_make(int parentfd, const char *name);
 int lm_opaque_set(int dirfd);
 bool lm_xattr_reserved(const char *name);
