@@ -12,7 +12,8 @@
 mkdir -p "$T/outside"
 echo canary >"$T/outside/file"
 n=0
-for sc in $(sed -n 's/^def sc_\(h_[a-z0-9_]*\)(.*/\1/p' "$FIXTURES/mkimage.py"); do
+mapfile -t scenarios < <(sed -n 's/^def sc_\(h_[a-z0-9_]*\)(.*/\1/p' "$FIXTURES/mkimage.py")
+for sc in "${scenarios[@]}"; do
 	case $sc in h_sparse_huge|h_xattr_malformed) continue ;; esac
 	mkimage "$sc" "$T/img-$sc"
 	snapshot "$T" "$RUN" >"$RUN/before"
@@ -32,5 +33,6 @@ for sc in $(sed -n 's/^def sc_\(h_[a-z0-9_]*\)(.*/\1/p' "$FIXTURES/mkimage.py");
 	n=$((n + 1))
 done
 [ "$n" -ge 45 ] || fail "only $n hostile scenarios"
-[ ! -e "$T/escape" ] && [ ! -e /escape ] || fail "an escape file was made"
+[ ! -e "$T/escape" ] || fail "escape file $T/escape made"
+[ ! -e /escape ] || fail "escape file /escape made"
 note "$n hostile images: same exit status 2 and messages as unpack"
