@@ -124,6 +124,10 @@ static int run(struct lm_opts *o, const char *cmd, char **args, int nargs)
 	struct stat sb;
 	int err;
 
+	if (!strcmp(cmd, "inspect") && !o->inspect.ci &&
+	    (o->inspect.max_wasted_set || o->inspect.min_eff_set ||
+	     o->inspect.fail_secrets))
+		bad_usage("%s", "policy options need --ci");
 	if (!strcmp(cmd, "inspect"))
 		return lm_inspect(o, args[0]);
 	if (!strcmp(cmd, "umount")) {
@@ -326,9 +330,7 @@ int main(int argc, char **argv)
 		case OPT_MAX_JSON: size_opt("--max-json", optarg, &o.caps.json); break;
 		case OPT_MAX_DIR_META: size_opt("--max-dir-meta", optarg, &o.caps.dir_meta); break;
 		case OPT_JSON: case OPT_FILES: case OPT_CI: case OPT_MAX_WASTED:
-		case OPT_MIN_EFF: case OPT_FAIL_SECRETS:
-			inspect_opt(&o.inspect, c, optarg);
-			break;
+		case OPT_MIN_EFF: case OPT_FAIL_SECRETS: inspect_opt(&o.inspect, c, optarg); break;
 		case 'h': usage(); break;
 		case 'V':
 			printf("layermount %s\n", LM_VERSION);
@@ -368,9 +370,6 @@ int main(int argc, char **argv)
 	if (nargs != want)
 		bad_usage("%s", nargs < want ? "missing argument" :
 			  "too many arguments");
-	if (!o.inspect.ci && (o.inspect.max_wasted_set || o.inspect.min_eff_set ||
-			      o.inspect.fail_secrets))
-		bad_usage("%s", "policy options need --ci");
 	if (o.upper && o.read_only)
 		bad_usage("%s", "--upper and --read-only exclude each other");
 	if (!o.store)
