@@ -40,6 +40,17 @@ grep -Eq '^ +2 +3  opaque .*  srv/tls/server\.key  \[secret\?\]$' "$RUN/sec.txt"
 grep -Eq '^ +2 +3  whiteout .*  build\.log$' "$RUN/sec.txt" ||
 	fail "text: build.log not listed, or flagged"
 
+# history that does not pair with the layers, or none: "-", never an error
+mkimage inspect_history_bad "$T/hist"
+for img in "$T/hist" "$T/clean"; do
+	insp --json "$img" >"$RUN/h.json" || fail "$img: inspect exited $?"
+	python3 -c 'import json, sys
+assert [l["created_by"] for l in json.load(open(sys.argv[1]))["layers"]] == [None] * 3
+' "$RUN/h.json" || fail "$img: created_by not null"
+	[ "$(insp "$img" | grep -Ec '^ +[0-9]+  [0-9a-f]{12} .*  -$')" -eq 3 ] ||
+		fail "$img: created_by not \"-\" in the text report"
+done
+
 # the policy
 run_lm inspect --ci --fail-on-hidden-secrets "$T/sec"
 expect_rc 5
