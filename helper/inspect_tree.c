@@ -122,7 +122,9 @@ static void add_hidden(struct inspect *in, struct iobj *o, enum ihow how)
 	h->size = o->size;
 	h->secret = ipath_secret(o->path->path);
 	o->path->last_hidden = h;
-	in->hidden = lm_xrealloc(in->hidden, (in->nhidden + 1) * sizeof(h));
+	if (!(in->nhidden & (in->nhidden - 1)))	/* 0, 1, 2, 4, ...: double */
+		in->hidden = lm_xrealloc(in->hidden,
+					 2 * (in->nhidden + 1) * sizeof(h));
 	in->hidden[in->nhidden++] = h;
 }
 
@@ -201,8 +203,9 @@ static void note_change(struct inspect *in, struct ilayer *l,
 	}
 	if (!in->keep_changes)
 		return;
-	l->changes = lm_xrealloc(l->changes,
-				 (l->nchanges + 1) * sizeof(*l->changes));
+	if (!(l->nchanges & (l->nchanges - 1)))	/* 0, 1, 2, 4, ...: double */
+		l->changes = lm_xrealloc(l->changes, 2 * (l->nchanges + 1) *
+					 sizeof(*l->changes));
 	c = &l->changes[l->nchanges++];
 	c->path = p;
 	c->marker = marker;
