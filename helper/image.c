@@ -430,6 +430,8 @@ static int oci_manifest(struct lm_source *src, const struct lm_opts *o,
 	free(path);
 	if (!err)
 		err = diff_ids(obj, config, img);
+	if (!err)
+		img->config_doc = json_object_get(config);	/* for inspect */
 out:
 	json_object_put(config);
 	json_object_put(man);
@@ -590,6 +592,8 @@ static int load_docker(const struct lm_opts *o, struct lm_source *src,
 	if (err)
 		goto out;
 	err = diff_ids(cname, config, img);
+	if (!err)
+		img->config_doc = json_object_get(config);	/* for inspect */
 out:
 	json_object_put(config);
 	json_object_put(list);
@@ -617,5 +621,6 @@ void lm_image_free(struct lm_image *img)
 	for (i = 0; img->layers && i < img->nlayers; i++)
 		free(img->layers[i].path);
 	free(img->layers);
+	json_object_put(img->config_doc);
 	memset(img, 0, sizeof(*img));
 }

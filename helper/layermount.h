@@ -52,6 +52,13 @@ struct lm_opts {
 	bool dev;		/* no nodev */
 	bool suid;		/* no nosuid */
 	struct lm_caps caps;
+	struct lm_inspect_opts {
+		bool json, ci, fail_secrets, files;
+		unsigned int files_layer;	/* --files=N; 0: every layer */
+		bool max_wasted_set, min_eff_set;
+		uint64_t max_wasted;
+		double min_eff;		/* 0..1 */
+	} inspect;
 };
 
 /* util.c */
@@ -166,6 +173,7 @@ struct lm_layer {
 struct lm_image {
 	struct lm_layer *layers;	/* bottom first */
 	size_t nlayers;
+	void *config_doc;	/* the config (json_object), for inspect */
 };
 int lm_image_load(const struct lm_opts *o, struct lm_source *src,
 		  struct lm_image *img);
@@ -181,6 +189,7 @@ int lm_stream_decompress(struct lm_reader *rd, int outfd, const char *obj,
 struct archive *lm_stream_archive(struct lm_stream *s);
 bool lm_stream_truncated(struct lm_stream *s, uint64_t end);
 uint64_t lm_stream_pos(struct lm_stream *s);
+void lm_stream_sizes(struct lm_stream *s, uint64_t *blob, uint64_t *tar);
 const char *lm_stream_error(struct lm_stream *s);
 int lm_stream_finish(struct lm_stream *s, const struct lm_layer *l);
 void lm_stream_free(struct lm_stream *s);
@@ -193,10 +202,22 @@ struct lm_unpack_stats {
 int lm_unpack(struct archive *a, struct lm_stream *s, int rootfd,
 	      const char *obj, const struct lm_caps *caps,
 	      struct lm_unpack_stats *st);
+struct archive_entry;
+int lm_tar_next(struct archive *a, struct lm_stream *s, const char *obj,
+		const struct lm_caps *caps, uint64_t *count,
+		struct archive_entry **e);
+int lm_tar_skip(struct archive *a, struct lm_stream *s, const char *obj,
+		struct archive_entry *e, uint64_t start);
+const char *lm_walk_why(int err);
+const char *lm_entry_path(struct archive_entry *e, struct lm_path *p,
+			  uint64_t depth, const char **raw);
+const char *lm_entry_type_why(struct archive_entry *e, char *buf, size_t len);
 
 /* whiteout.c: OCI whiteouts to the overlayfs format */
 enum lm_wh_kind { LM_WH_NONE, LM_WH_FILE, LM_WH_OPAQUE, LM_WH_META };
 enum lm_wh_kind lm_whiteout_kind(const char *name);
+bool lm_whiteout_skip(const char *obj, const char *entry, enum lm_wh_kind kind);
+bool lm_whiteout_invalid(enum lm_wh_kind kind, const char *hidden);
 int lm_whiteout_make(int parentfd, const char *name);
 int lm_opaque_set(int dirfd);
 bool lm_xattr_reserved(const char *name);
@@ -212,6 +233,9 @@ int lm_store_unpack_image(struct lm_store *st, const struct lm_opts *o,
 			  struct lm_source *src, const struct lm_image *img);
 int lm_store_root_meta(struct lm_store *st, const struct lm_image *img,
 		       struct stat *meta);
+
+/* inspect*.c: per-layer changes, waste and hidden files, writing nothing */
+int lm_inspect(const struct lm_opts *o, const char *image);
 
 /* mount.c */
 int lm_mount(const struct lm_opts *o, struct lm_store *st,

@@ -5,6 +5,7 @@
  *   layermount [OPTIONS] IMAGE MOUNTPOINT   unpack what is missing, mount
  *   layermount unpack [OPTIONS] IMAGE       only fill the store
  *   layermount umount [OPTIONS] MOUNTPOINT  unmount, drop an ephemeral upper
+ *   layermount inspect [OPTIONS] IMAGE      per-layer changes, waste (inspect.c)
  *
  * Modelled on util-linux's boilerplate: usage() on stdout with exit 0,
  * a hint on stderr and exit 1 for a bad command line, -h and -V.
@@ -21,12 +22,13 @@
 enum {
 	OPT_MAX_BYTES = 256, OPT_MAX_ENTRIES, OPT_MAX_DEPTH, OPT_MAX_JSON,
 	OPT_MAX_LAYERS, OPT_MAX_DIR_META, OPT_READ_ONLY, OPT_DEV, OPT_SUID,
-	OPT_REF, OPT_PLATFORM, OPT_UPPER,
+	OPT_REF, OPT_PLATFORM, OPT_UPPER, OPT_JSON, OPT_FILES, OPT_CI,
+	OPT_MAX_WASTED, OPT_MIN_EFF, OPT_FAIL_SECRETS,
 };
 
 /* Which commands take an option (a bit per command). */
-enum { FOR_MOUNT = 1, FOR_UNPACK = 2, FOR_UMOUNT = 4 };
-#define FOR_IMAGE	(FOR_MOUNT | FOR_UNPACK)
+enum { FOR_MOUNT = 1, FOR_UNPACK = 2, FOR_UMOUNT = 4, FOR_INSPECT = 8 };
+#define FOR_IMAGE	(FOR_MOUNT | FOR_UNPACK | FOR_INSPECT)
 #define FOR_ALL		(FOR_IMAGE | FOR_UMOUNT)
 
 static void usage(void)
@@ -36,6 +38,7 @@ static void usage(void)
 " layermount [options] <image> <mountpoint>\n"
 " layermount unpack [options] <image>\n"
 " layermount umount [options] <mountpoint>\n"
+" layermount inspect [options] <image>\n"
 "\n"
 "Verify and unpack an OCI image layout or a docker save archive (file or\n"
 "directory, plain, gzip or zstd) into a layer store, and mount it with\n"
@@ -75,11 +78,21 @@ static void usage(void)
 "                          one layer, about 80 bytes + the path a directory\n"
 "                          (default 256M)\n"
 "\n"
+"Inspect options (inspect reads the image only: no store, no root):\n"
+"     --json               the report as JSON (schema layermount-inspect 1)\n"
+"     --files[=<n>]        every change of layer <n> (default: all layers)\n"
+"     --ci                 check a policy; exit 5 if it fails (default\n"
+"                          policy: --fail-on-hidden-secrets)\n"
+"     --max-wasted-bytes <size>  fail above this many wasted bytes\n"
+"     --min-efficiency <x> fail below this efficiency (0.9 or 90%%)\n"
+"     --fail-on-hidden-secrets  fail on a deleted but shipped file whose\n"
+"                          name commonly holds secrets\n"
+"\n"
 " -h, --help               display this help\n"
 " -V, --version            display version\n"
 "\n"
 "Exit status: 0 success, 1 usage, 2 bad or hostile image, 3 no or several\n"
-"matching images, 4 local system error, 5 reserved (a policy check failed),\n"
+"matching images, 4 local system error, 5 a policy check failed (inspect --ci),\n"
 "32 mount failure. See layermount(8).\n");
 	exit(LM_EXIT_OK);
 }
@@ -111,6 +124,12 @@ static int run(struct lm_opts *o, const char *cmd, char **args)
 	struct stat sb;
 	int err;
 
+	if (!strcmp(cmd, "inspect") && !o->inspect.ci &&
+	    (o->inspect.max_wasted_set || o->inspect.min_eff_set ||
+	     o->inspect.fail_secrets))
+		bad_usage("%s", "policy options need --ci");
+	if (!strcmp(cmd, "inspect"))
+		return lm_inspect(o, args[0]);
 	if (!strcmp(cmd, "umount")) {
 		err = lm_store_open(&st, o->store);
 		if (!err)
@@ -162,6 +181,12 @@ static const struct {
 	{ { "max-depth", required_argument, NULL, OPT_MAX_DEPTH }, FOR_IMAGE },
 	{ { "max-json", required_argument, NULL, OPT_MAX_JSON }, FOR_IMAGE },
 	{ { "max-dir-meta", required_argument, NULL, OPT_MAX_DIR_META }, FOR_IMAGE },
+	{ { "json", no_argument, NULL, OPT_JSON }, FOR_INSPECT },
+	{ { "files", optional_argument, NULL, OPT_FILES }, FOR_INSPECT },
+	{ { "ci", no_argument, NULL, OPT_CI }, FOR_INSPECT },
+	{ { "max-wasted-bytes", required_argument, NULL, OPT_MAX_WASTED }, FOR_INSPECT },
+	{ { "min-efficiency", required_argument, NULL, OPT_MIN_EFF }, FOR_INSPECT },
+	{ { "fail-on-hidden-secrets", no_argument, NULL, OPT_FAIL_SECRETS }, FOR_INSPECT },
 	{ { "help", no_argument, NULL, 'h' }, FOR_ALL },
 	{ { "version", no_argument, NULL, 'V' }, FOR_ALL },
 };
@@ -186,6 +211,40 @@ static void check_mount_opts(const char *s)
 					  "--dev, --upper, --read-only)", tok);
 	}
 	free(copy);
+}
+
+/* inspect's options (see inspect.c). */
+static void inspect_opt(struct lm_inspect_opts *io, int c, const char *arg)
+{
+	uint64_t n = 0;
+	char *end;
+	double v;
+
+	switch (c) {
+	case OPT_JSON: io->json = true; break;
+	case OPT_CI: io->ci = true; break;
+	case OPT_FAIL_SECRETS: io->fail_secrets = true; break;
+	case OPT_FILES:
+		io->files = true;
+		if (arg && (lm_parse_size(arg, &n) || !n || n > 1U << 20))
+			bad_usage("invalid --files value '%s'", arg);
+		io->files_layer = n;
+		break;
+	case OPT_MAX_WASTED:
+		if (lm_parse_size(arg, &io->max_wasted))
+			bad_usage("invalid --max-wasted-bytes value");
+		io->max_wasted_set = true;
+		break;
+	case OPT_MIN_EFF:
+		v = strtod(arg, &end);
+		if (*end == '%' && end[1] == '\0')
+			v /= 100, end++;
+		if (end == arg || *end || !(v >= 0 && v <= 1))
+			bad_usage("invalid --min-efficiency value (0 to 1, or a percentage)");
+		io->min_eff = v;
+		io->min_eff_set = true;
+		break;
+	}
 }
 
 static int opt_index(int val)
@@ -243,6 +302,8 @@ static void set_opt(struct lm_opts *o, int c, char **argv)
 	case OPT_MAX_DEPTH: size_opt("--max-depth", optarg, &o->caps.depth); break;
 	case OPT_MAX_JSON: size_opt("--max-json", optarg, &o->caps.json); break;
 	case OPT_MAX_DIR_META: size_opt("--max-dir-meta", optarg, &o->caps.dir_meta); break;
+	case OPT_JSON: case OPT_FILES: case OPT_CI: case OPT_MAX_WASTED:
+	case OPT_MIN_EFF: case OPT_FAIL_SECRETS: inspect_opt(&o->inspect, c, optarg); break;
 	case 'h': usage(); break;
 	case 'V':
 		printf("layermount %s\n", LM_VERSION);
@@ -303,18 +364,22 @@ int main(int argc, char **argv)
 	parse_opts(argc, argv, &o, given);
 	args = argv + optind;
 	nargs = argc - optind;
-	if (nargs && (!strcmp(args[0], "unpack") || !strcmp(args[0], "umount"))) {
+	if (nargs && (!strcmp(args[0], "unpack") || !strcmp(args[0], "umount") ||
+		      !strcmp(args[0], "inspect"))) {
 		cmd = args[0];
-		cmdbit = !strcmp(cmd, "unpack") ? FOR_UNPACK : FOR_UMOUNT;
+		cmdbit = !strcmp(cmd, "unpack") ? FOR_UNPACK :
+			 !strcmp(cmd, "inspect") ? FOR_INSPECT : FOR_UMOUNT;
 		want = 1;
 		args++;
 		nargs--;
 	}
 	for (i = 0; i < NOPTS; i++)
 		if (given[i] && !(opts[i].cmds & cmdbit)) {
-			bad_usage("%s: option %s is for mounting an image%s", cmd,
-				  given[i], opts[i].cmds & FOR_UNPACK ?
-				  " or unpacking it" : "");
+			bad_usage("%s: option %s is for %s", cmd, given[i],
+				  opts[i].cmds == FOR_INSPECT ? "inspect" :
+				  opts[i].cmds & FOR_UNPACK ?
+				  "mounting an image or unpacking it" :
+				  "mounting an image");
 		}
 	if (nargs != want)
 		bad_usage("%s", nargs < want ? "missing argument" :

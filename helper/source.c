@@ -159,11 +159,19 @@ out:
 	return ret;
 }
 
-/* An unnamed file in the store's tmp/, gone when closed. */
+/* An unnamed file in the store's tmp/ (no store: $TMPDIR), gone when closed. */
 static int tmp_file(struct lm_store *st)
 {
 	char name[40], rnd[17];
-	int fd = openat(st->fd, "tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	const char *tmpdir = getenv("TMPDIR");
+	int fd;
+
+	if (!st) {
+		fd = open(tmpdir && *tmpdir ? tmpdir : "/tmp",
+			  O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		return fd < 0 ? -errno : fd;
+	}
+	fd = openat(st->fd, "tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 
 	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
 		return fd < 0 ? -errno : fd;
@@ -186,7 +194,7 @@ static int decompress(struct lm_source *src, const struct lm_caps *caps,
 	int fd = tmp_file(st), err;
 
 	if (fd < 0) {
-		lm_err(st->path, "tmp/: %s", strerror(-fd));
+		lm_err(st ? st->path : "$TMPDIR", "tmp/: %s", strerror(-fd));
 		return LM_EXIT_SYSTEM;
 	}
 	err = lm_stream_decompress(&rd, fd, src->path, caps, &copied);

@@ -359,6 +359,13 @@ bool lm_stream_truncated(struct lm_stream *s, uint64_t end)
 	return s->zeros && end > s->diff_bytes;
 }
 
+/* Bytes of the blob and of the uncompressed stream read so far. */
+void lm_stream_sizes(struct lm_stream *s, uint64_t *blob, uint64_t *tar)
+{
+	*blob = s->blob_bytes;
+	*tar = s->diff_bytes;
+}
+
 /* A decompression error hidden behind a libarchive error, if any. */
 const char *lm_stream_error(struct lm_stream *s)
 {

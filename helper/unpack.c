@@ -187,19 +187,61 @@ static int walk(struct ctx *c, struct lm_path *p, size_t n, bool create,
 	return fd;
 }
 
-static int walk_error(struct ctx *c, int err, const char *what)
+/* What walk()'s -errno says of the entry (shared with inspect.c), or NULL. */
+const char *lm_walk_why(int err)
 {
 	switch (err) {
-	case -ELOOP:
-		return bad(c, "%spasses through a symbolic link", what);
-	case -ENOTDIR:
-		return bad(c, "%shas a parent that is not a directory", what);
-	case -EINVAL:
-		return bad(c, "%suses a whiteout name as a directory", what);
-	case -ENOENT:
-		return bad(c, "%sdoes not exist", what);
+	case -ELOOP: return "passes through a symbolic link";
+	case -ENOTDIR: return "has a parent that is not a directory";
+	case -EINVAL: return "uses a whiteout name as a directory";
+	case -ENOENT: return "does not exist";
 	}
-	return sys(c, "open parent", -err);
+	return NULL;
+}
+
+static int walk_error(struct ctx *c, int err, const char *what)
+{
+	const char *why = lm_walk_why(err);
+
+	return why ? bad(c, "%s%s", what, why) : sys(c, "open parent", -err);
+}
+
+/* Entry @e's name into @p (*@raw: as in the tar); NULL or why refused. */
+const char *lm_entry_path(struct archive_entry *e, struct lm_path *p,
+			  uint64_t depth, const char **raw)
+{
+	*raw = archive_entry_pathname(e);
+	if (!*raw) {
+		*raw = "\"\"";
+		return "empty name";
+	}
+	return lm_path_parse(p, *raw, depth, LM_PATH_REFUSE);
+}
+
+/* Why @e is refused whatever the layer holds (shared with inspect.c). */
+const char *lm_entry_type_why(struct archive_entry *e, char *buf, size_t len)
+{
+	const char *target = archive_entry_symlink(e);
+
+	switch (archive_entry_filetype(e)) {
+	case AE_IFLNK:
+		if (!target || !*target)
+			return "symbolic link with an empty target";
+		if (strlen(target) < LM_PATH_MAX)
+			return NULL;
+		snprintf(buf, len, "symbolic link target longer than %d bytes",
+			 LM_PATH_MAX - 1);
+		return buf;
+	case AE_IFREG: case AE_IFDIR: case AE_IFCHR: case AE_IFBLK:
+	case AE_IFIFO: case AE_IFSOCK:
+		return NULL;
+	case 0:		/* libarchive's reading of GNU tar's 'M' */
+		return "multi-volume continuation entry (tar type 'M') "
+		       "not supported";
+	}
+	snprintf(buf, len, "unsupported entry type 0%o",
+		 (unsigned int)archive_entry_filetype(e));
+	return buf;
 }
 
 /* Make way for a new object; *dir_kept when an existing dir can stay. */
@@ -485,6 +527,8 @@ static int drain(struct ctx *c, struct archive_entry *e, uint64_t start)
 	uint64_t end = start;
 	int err = write_data(c, -1);
 
+	if (err)
+		return err;
 	if (archive_entry_filetype(e) == AE_IFREG)
 		end += archive_entry_size(e);
 	if (archive_entry_sparse_count(e))
@@ -594,13 +638,9 @@ static int whiteout(struct ctx *c, enum lm_wh_kind kind)
 	struct stat st;
 	int pfd, err;
 
-	if (kind == LM_WH_META) {
-		lm_warn(c->obj, "entry %s: reserved whiteout name skipped",
-			c->raw);
+	if (lm_whiteout_skip(c->obj, c->raw, kind))
 		return 0;
-	}
-	if (kind == LM_WH_FILE && (!*hidden || !strcmp(hidden, ".") ||
-				   !strcmp(hidden, "..")))
+	if (lm_whiteout_invalid(kind, hidden))
 		return bad(c, "whiteout of an invalid name");
 	pfd = walk(c, &c->path, n - 1, true, 0);
 	if (pfd < 0)
@@ -632,15 +672,11 @@ static int entry(struct ctx *c, struct archive_entry *e)
 	const char *why, *name, *hl = archive_entry_hardlink(e);
 	mode_t type = archive_entry_filetype(e);
 	enum lm_wh_kind kind;
+	char msg[64];
 	bool kept;
 	int pfd, err;
 
-	c->raw = archive_entry_pathname(e);
-	why = c->raw ? lm_path_parse(&c->path, c->raw, c->caps->depth,
-				      LM_PATH_REFUSE) :
-		       "empty name";
-	if (!c->raw)
-		c->raw = "\"\"";
+	why = lm_entry_path(e, &c->path, c->caps->depth, &c->raw);
 	if (why)
 		return bad(c, "%s", why);
 	if (!c->path.n)
@@ -659,32 +695,23 @@ static int entry(struct ctx *c, struct archive_entry *e)
 		return err;
 	if (hl)
 		return hardlink(c, hl, pfd, name);
+	why = lm_entry_type_why(e, msg, sizeof(msg));
+	if (why)
+		return bad(c, "%s", why);
 	switch (type) {
 	case AE_IFREG:
 		return regular(c, e, pfd, name);
 	case AE_IFDIR:
 		return directory(c, e, pfd, name, kept);
 	case AE_IFLNK:
-		if (!archive_entry_symlink(e) || !*archive_entry_symlink(e))
-			return bad(c, "symbolic link with an empty target");
-		if (strlen(archive_entry_symlink(e)) >= LM_PATH_MAX)
-			return bad(c, "symbolic link target longer than %d bytes",
-				   LM_PATH_MAX - 1);
 		if (symlinkat(archive_entry_symlink(e), pfd, name))
 			return sys(c, "symlink", errno);
 		return finish_at(c, e, pfd, name, true);
-	case AE_IFCHR:
-	case AE_IFBLK:
-	case AE_IFIFO:
-		return special(c, e, pfd, name);
 	case AE_IFSOCK:
 		lm_warn(c->obj, "entry %s: socket skipped", c->raw);
 		return 0;
-	case 0:		/* libarchive's reading of GNU tar's 'M' */
-		return bad(c, "multi-volume continuation entry (tar type 'M') "
-			   "not supported");
 	}
-	return bad(c, "unsupported entry type 0%o", (unsigned int)type);
+	return special(c, e, pfd, name);	/* device or FIFO */
 }
 
 static void fixups(struct ctx *c)
@@ -721,6 +748,55 @@ static void fixups(struct ctx *c)
 	lm_map_free(&c->fixmap);
 }
 
+/*
+ * The next entry of a layer: 0 and *@e, -1 at the end, or LM_EXIT_IMAGE
+ * (printed) for a damaged or cut stream or one entry too many.  Shared
+ * with inspect.c, which reads layers the same way without writing them.
+ */
+int lm_tar_next(struct archive *a, struct lm_stream *s, const char *obj,
+		const struct lm_caps *caps, uint64_t *count,
+		struct archive_entry **e)
+{
+	int r = archive_read_next_header(a, e);
+
+	if (r == ARCHIVE_EOF)
+		return -1;
+	if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+		if (lm_stream_error(s))
+			lm_err(obj, "%s", lm_stream_error(s));
+		else if (lm_stream_truncated(s, UINT64_MAX))
+			lm_err(obj, "stream ends inside a tar header "
+			       "(truncated layer)");
+		else
+			lm_err(obj, "damaged tar stream: %s",
+			       archive_error_string(a));
+		return LM_EXIT_IMAGE;
+	}
+	if (++*count > caps->entries) {
+		lm_err(obj, "more entries than the entry cap (%llu)",
+		       (unsigned long long)caps->entries);
+		return LM_EXIT_IMAGE;
+	}
+	return 0;
+}
+
+/* Read past entry @e's data (it began at stream offset @start), as unpack. */
+int lm_tar_skip(struct archive *a, struct lm_stream *s, const char *obj,
+		struct archive_entry *e, uint64_t start)
+{
+	struct ctx *c = lm_xmalloc(sizeof(*c));
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->a = a;
+	c->s = s;
+	c->obj = obj;
+	c->raw = archive_entry_pathname(e) ? archive_entry_pathname(e) : "\"\"";
+	err = drain(c, e, start);
+	free(c);
+	return err;
+}
+
 int lm_unpack(struct archive *a, struct lm_stream *s, int rootfd,
 	      const char *obj, const struct lm_caps *caps,
 	      struct lm_unpack_stats *st)
@@ -746,28 +822,12 @@ int lm_unpack(struct archive *a, struct lm_stream *s, int rootfd,
 	while (!err) {
 		uint64_t start;
 
-		r = archive_read_next_header(a, &e);
-		if (r == ARCHIVE_EOF)
+		r = lm_tar_next(a, s, obj, caps, &st->entries, &e);
+		if (r)
+			err = r < 0 ? 0 : r;
+		if (r)
 			break;
-		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-			if (lm_stream_error(s))
-				lm_err(obj, "%s", lm_stream_error(s));
-			else if (lm_stream_truncated(s, UINT64_MAX))
-				lm_err(obj, "stream ends inside a tar header "
-				       "(truncated layer)");
-			else
-				lm_err(obj, "damaged tar stream: %s",
-				       archive_error_string(a));
-			err = LM_EXIT_IMAGE;
-			break;
-		}
 		start = lm_stream_pos(s);
-		if (++st->entries > caps->entries) {
-			lm_err(obj, "more entries than the entry cap (%llu)",
-			       (unsigned long long)caps->entries);
-			err = LM_EXIT_IMAGE;
-			break;
-		}
 		err = entry(c, e);
 		if (!err)
 			err = drain(c, e, start);

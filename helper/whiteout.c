@@ -32,6 +32,22 @@ enum lm_wh_kind lm_whiteout_kind(const char *name)
 	return LM_WH_FILE;
 }
 
+/* A reserved ".wh..wh." name: skipped with a warning (true). */
+bool lm_whiteout_skip(const char *obj, const char *entry, enum lm_wh_kind kind)
+{
+	if (kind != LM_WH_META)
+		return false;
+	lm_warn(obj, "entry %s: reserved whiteout name skipped", entry);
+	return true;
+}
+
+/* ".wh.", ".wh.." and ".wh..." hide nothing that can be named. */
+bool lm_whiteout_invalid(enum lm_wh_kind kind, const char *hidden)
+{
+	return kind == LM_WH_FILE && (!*hidden || !strcmp(hidden, ".") ||
+				      !strcmp(hidden, ".."));
+}
+
 /* @name is the hidden name, without ".wh.". */
 int lm_whiteout_make(int parentfd, const char *name)
 {

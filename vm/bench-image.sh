@@ -6,6 +6,9 @@
 #   OUT/big.tar                one layer: FILES files, MIB MiB in all, half
 #                              random, half text (a realistic ratio)
 #   OUT/big-gzip, OUT/big-zstd OCI layouts of that layer, gzip and zstd
+#   OUT/entries                an OCI layout of one gzip layer of ENTRIES
+#                              empty files in 100 directories (inspect's
+#                              peak memory: it grows with paths)
 #   OUT/guest/many             an OCI layout of LAYERS small gzip layers;
 #   OUT/guest/many.lowers      its layer directories, top first (OUT/guest
 #                              is all the guest gets: vm/run.sh --data)
@@ -14,11 +17,11 @@ set -euo pipefail
 
 out=$1 size=${2:-full}
 if [ "$size" = smoke ]; then
-	FILES=200 MIB=8 LAYERS=10
+	FILES=200 MIB=8 LAYERS=10 ENTRIES=1000
 else
-	FILES=10000 MIB=1024 LAYERS=100
+	FILES=10000 MIB=1024 LAYERS=100 ENTRIES=100000
 fi
-stamp="$FILES $MIB $LAYERS $(sha256sum < "$0" | cut -c1-16)"
+stamp="$FILES $MIB $LAYERS $ENTRIES $(sha256sum < "$0" | cut -c1-16)"
 [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ] && exit 0
 rm -rf "$out"
 mkdir -p "$out"
@@ -76,6 +79,16 @@ gzip -6 -c "$out/big.tar" > "$out/big.tar.gz"
 zstd -q -3 -c "$out/big.tar" > "$out/big.tar.zst"
 oci_layout "$out/big-gzip" "$out/big.tar.gz"
 oci_layout "$out/big-zstd" "$out/big.tar.zst"
+
+# many entries, no data
+e=$out/esrc
+for i in $(seq 0 99); do mkdir -p "$e/d$i"; done
+(cd "$e" && seq 0 $((ENTRIES - 1)) | awk '{ printf "d%d/f%d\n", $1 % 100, $1 }' | xargs touch)
+tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@1700000000 \
+	-C "$e" -cf "$out/entries.tar" .
+gzip -6 -c "$out/entries.tar" > "$out/entries.tar.gz"
+oci_layout "$out/entries" "$out/entries.tar.gz"
+rm -rf "$e" "$out/entries.tar" "$out/entries.tar.gz"
 
 # many small layers
 blobs=()

@@ -7,6 +7,7 @@
 # build/bench/: a table per kernel (table-<series>.txt), all figures in
 # bench.csv, and the ratios as a chart (ratios.png, with gnuplot).
 # "smoke" runs tiny sizes on tmpfs only, so that the suite cannot rot.
+# BENCH_HOST_ONLY=1 runs the host part (layermount unpack and inspect) alone.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -90,11 +91,41 @@ for r in $(seq 1 "${BENCH_HOST_RUNS:-$runs}"); do
 	done
 done
 rm -rf "$dst"
+
+# 8b: inspect, on the host: layermount inspect (digests, the tar stream,
+# the whole-image model and the report) against GNU tar -t and bsdtar -t
+# listing the same compressed blobs; then the peak RSS (GNU time) of
+# inspect over the image of ENTRIES entries (vm/bench-image.sh), against
+# tar -t's: inspect keeps every path, tar none.
+lm=$top/helper/layermount
+for r in $(seq 1 "${BENCH_HOST_RUNS:-$runs}"); do
+	for comp in gzip zstd; do
+		for tool in layermount tar bsdtar; do
+			case $tool-$comp in
+			layermount-*)	v=$("$lfsbench" run sh -c "'$lm' inspect --json '$img/big-$comp' > /dev/null") ;;
+			tar-gzip)	v=$("$lfsbench" run sh -c "tar -tzf '$img/big.tar.gz' > /dev/null") ;;
+			tar-zstd)	v=$("$lfsbench" run sh -c "zstd -qdc '$img/big.tar.zst' | tar -t > /dev/null") ;;
+			bsdtar-*)	v=$("$lfsbench" run sh -c "bsdtar -tf '$img/big.tar.$([ $comp = gzip ] && echo gz || echo zst)' > /dev/null") ;;
+			esac
+			echo "BENCH host inspect_$comp $tool $r ${v:-NA}" >> "$out/raw-host.txt"
+		done
+	done
+done
+entries=$(find "$img/entries/blobs" -type f -size +1k -print -quit)
+rss=$out/rss-host.txt
+echo "# peak RSS (GNU time), $(zcat "$entries" | tar -t | wc -l) tar entries (vm/bench-image.sh entries):" > "$rss"
+/usr/bin/time -a -o "$rss" -f "  layermount inspect: %M KiB, %e s" \
+	"$lm" inspect --json "$img/entries" > /dev/null
+/usr/bin/time -a -o "$rss" -f "  tar -tzf:           %M KiB, %e s" \
+	tar -tzf "$entries" > /dev/null
 summarize host "$out/raw-host.txt" >> "$out/bench.csv"
 table host layermount tar bsdtar layermount tar bsdtar > "$out/table-host.txt"
-echo "# host: layermount unpack ($(df -T "$BUILD" | awk 'NR == 2 { print $2 }') under $BUILD)"
+echo "# host: layermount unpack and inspect ($(df -T "$BUILD" | awk 'NR == 2 { print $2 }') under $BUILD)"
 cat "$out/table-host.txt"
+cat "$out/rss-host.txt"
 echo
+# (BENCH_HOST_ONLY=1: the host part alone, no guest)
+[ "${BENCH_HOST_ONLY:-0}" = 1 ] && exit 0
 
 # The kernels' guests run at the same time (BENCH_SERIAL=1: one after the
 # other): each workload is single-threaded, so two guests on two cores

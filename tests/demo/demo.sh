@@ -1,8 +1,9 @@
 #!/bin/sh
 # timeout: 600
 # make demo: the main job, end to end, in a freshly booted guest: load the
-# module, mount a 4-layer image made with umoci (vm/demo-image.sh) with
-# layermount, and show the merged view, a copy-up and a whiteout.
+# module, inspect a 4-layer image made with umoci (vm/demo-image.sh: the
+# files it deletes but still ships), mount it with layermount, and show
+# the merged view, a copy-up and a whiteout.
 . /tests/lib.sh
 
 step() {
@@ -21,6 +22,20 @@ grep -w layerfs /proc/filesystems || fail "layerfs not in /proc/filesystems"
 step "the image: an OCI layout made with umoci"
 cat $IMG/index.json
 echo
+
+step "layermount inspect $IMG: what each layer adds, deletes and wastes (reads the blobs, writes nothing)"
+must layermount inspect --files=3 $IMG > /tmp/inspect.txt
+cat /tmp/inspect.txt
+grep -Eq '^ +1 +3  whiteout .*  data/b$' /tmp/inspect.txt ||
+	fail "data/b (layer 1, deleted in layer 3) not reported as still shipped"
+grep -Eq '^ +1 +4  opaque .*  cache/old1$' /tmp/inspect.txt ||
+	fail "cache/old1 (hidden by layer 4's opaque /cache) not reported"
+step "layermount inspect --ci --max-wasted-bytes 0: the policy fails (exit 5)"
+rc=0
+layermount inspect --ci --json --max-wasted-bytes 0 $IMG > /tmp/inspect.json || rc=$?
+grep -A 12 '"policy"' /tmp/inspect.json
+echo "exit status $rc"
+[ "$rc" -eq 5 ] || fail "inspect --ci: exit status $rc, not 5"
 mkdir -p $M
 step "layermount $IMG $M"
 must layermount $IMG $M

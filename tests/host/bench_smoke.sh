@@ -26,7 +26,7 @@ for w in $workloads; do
 			{ echo "FAIL: no figure for $w on $t in bench.csv"; exit 1; }
 	done
 done
-for w in unpack_gzip unpack_zstd; do
+for w in unpack_gzip unpack_zstd inspect_gzip inspect_zstd; do
 	for t in layermount tar bsdtar; do
 		grep -q "^host,host,$w,$t,[0-9.]*,[0-9.]*,[0-9.]*,2\$" "$out/bench.csv" ||
 			{ echo "FAIL: no figure for $w by $t in bench.csv"; exit 1; }
@@ -34,5 +34,7 @@ for w in unpack_gzip unpack_zstd; do
 done
 [ -s "$out/table-$kver.txt" ] || { echo "FAIL: no table"; exit 1; }
 [ -s "$out/table-host.txt" ] || { echo "FAIL: no host table"; exit 1; }
+grep -Eq '^  layermount inspect: [0-9]+ KiB' "$out/rss-host.txt" ||
+	{ echo "FAIL: no peak RSS of inspect"; exit 1; }
 file "$out/ratios.png" 2>/dev/null | grep -q PNG || [ "$(head -c 4 "$out/ratios.png" | tail -c 3)" = PNG ] ||
 	{ echo "FAIL: no PNG chart"; exit 1; }

@@ -63,6 +63,8 @@ for o in suid dev rw upperdir=/x lowerdir=/y workdir=/z; do
 done
 "$LAYERMOUNT" --help >"$RUN/help"
 for w in nosuid nodev --suid --dev RISK -o --max-layers --max-dir-meta \
-	 "5 reserved" "32 mount failure" gzip; do
+	 "5 a policy check failed" "32 mount failure" gzip inspect --json \
+	 --files --ci --max-wasted-bytes --min-efficiency \
+	 --fail-on-hidden-secrets; do
 	grep -q -- "$w" "$RUN/help" || fail "--help does not mention $w"
 done
