@@ -1,32 +1,29 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # No unpack ever waits on another.  A FIFO as the image or as a blob is
-# refused (2) at once, without blocking.  An unpack stopped in the middle
-# of an image (SIGSTOP) that claims a layer of another image delays that
-# image's unpack by no more than a second; resumed, it finds the layer
-# published and throws its copy away.  An unpack killed in the middle
-# (kill -9) leaves nothing that a later unpack of another image does not
-# clean: no tmp/ entries, no locks/.
+# refused (2) without blocking on it.  An unpack stopped in the middle of
+# an image (SIGSTOP) that claims a layer of another image does not hold up
+# that image's unpack, which unpacks the layer itself; resumed, the stopped
+# one finds the layer published and throws its copy away.  (A run that
+# blocks is stopped by the 60 s guard and fails on its exit status 124;
+# how fast it runs is not asserted: that is for make bench.)  An unpack
+# killed in the middle (kill -9) leaves nothing that a later unpack of
+# another image does not clean: no tmp/ entries, no locks/.
 . tests/host/lib.sh
 
-# secs CMD...: run CMD (5 s at most), its exit status in $rc, the time in $el
-# (in microseconds)
-secs() {
-	local t0=${EPOCHREALTIME/./}
+# guarded CMD...: run CMD (60 s at most), its exit status in $rc
+guarded() {
 	set +e
-	timeout 5 "$@" >"$RUN/out" 2>"$RUN/err"
+	timeout 60 "$@" >"$RUN/out" 2>"$RUN/err"
 	rc=$?
 	set -e
-	el=$(( ${EPOCHREALTIME/./} - t0 ))
 }
-fast() { [ "$el" -lt 1000000 ] || fail "$1 took $el us"; }
 
 mkimage basic "$T/basic"
 mkfifo "$T/fifo.tar"
-secs "$LAYERMOUNT" --store "$STORE" unpack "$T/fifo.tar"
+guarded "$LAYERMOUNT" --store "$STORE" unpack "$T/fifo.tar"
 expect_rc 2
 expect_err "fifo.tar: not a directory or a tar file"
-fast "a FIFO image"
 
 # a copy of basic whose bottom blob is a FIFO: claims a real diff_id
 cp -a "$T/basic" "$T/fifoblob"
@@ -40,10 +37,9 @@ PY
 )
 rm "$T/fifoblob/blobs/sha256/$blob"
 mkfifo "$T/fifoblob/blobs/sha256/$blob"
-secs "$LAYERMOUNT" --store "$STORE" unpack "$T/fifoblob"
+guarded "$LAYERMOUNT" --store "$STORE" unpack "$T/fifoblob"
 expect_rc 2
 expect_err "blobs/sha256/$blob: not a regular file"
-fast "a FIFO blob"
 no_litter
 
 # stall: basic's bottom layer, then a large one; stopped on the large one
@@ -57,9 +53,8 @@ for _ in $(seq 500); do
 done
 kill -STOP $pid
 [ "$(count "$STORE/tmp")" -ge 2 ] || fail "the stalling unpack did not start its second layer"
-secs "$LAYERMOUNT" --store "$STORE" unpack "$T/basic"
+guarded "$LAYERMOUNT" --store "$STORE" unpack "$T/basic"
 expect_rc 0
-fast "unpack of basic while a stopped unpack holds its bottom layer"
 grep -q "$(diff_ids "$T/basic" | head -n 1): unpacked" "$RUN/out" ||
 	fail "basic did not unpack its own bottom layer"
 kill -CONT $pid
