@@ -34,6 +34,7 @@ struct candidate {
 	struct lm_digest digest;
 	int64_t size;
 	char *label;		/* ref name or platform, for messages */
+	char *ref;		/* its ref annotation, or NULL */
 };
 
 struct resolve {
@@ -269,6 +270,8 @@ static int consider(struct resolve *r, json_object *d, int depth,
 	r->cand = lm_xrealloc(r->cand, (r->ncand + 1) * sizeof(*r->cand));
 	r->cand[r->ncand].digest = dg;
 	r->cand[r->ncand].size = size;
+	r->cand[r->ncand].ref = ref || cname ? lm_xstrdup(ref ? ref : cname) :
+				NULL;
 	r->cand[r->ncand++].label = label;
 out:
 	free(plat);
@@ -359,6 +362,24 @@ static void mark_dups(struct lm_image *img)
 	lm_map_free(&seen);
 }
 
+/* For the image record: "os/arch[/variant]" as the config says. */
+static void config_platform(json_object *config, struct lm_image *img)
+{
+	const char *os = jstr(config, "os"), *arch = jstr(config, "architecture");
+	const char *var = jstr(config, "variant");
+
+	if (os && arch)
+		img->platform = lm_xasprintf("%s/%s%s%s", os, arch,
+					     var ? "/" : "", var ? var : "");
+}
+
+/* For the image record: a name the image is known by. */
+static void add_ref(struct lm_image *img, const char *ref)
+{
+	img->refs = lm_xrealloc(img->refs, (img->nrefs + 1) * sizeof(char *));
+	img->refs[img->nrefs++] = lm_xstrdup(ref);
+}
+
 static int diff_ids(const char *obj, json_object *config, struct lm_image *img)
 {
 	json_object *ids = jget(jget(config, "rootfs", json_type_object),
@@ -385,6 +406,7 @@ static int diff_ids(const char *obj, json_object *config, struct lm_image *img)
 		}
 	}
 	mark_dups(img);
+	config_platform(config, img);
 	return 0;
 }
 
@@ -428,6 +450,7 @@ static int oci_manifest(struct lm_source *src, const struct lm_opts *o,
 	path = blob_path(&cdigest);
 	err = read_json(src, o, path, &cdigest, csize, &config);
 	free(path);
+	img->config = cdigest;
 	if (!err)
 		err = diff_ids(obj, config, img);
 	if (!err)
@@ -465,8 +488,17 @@ static int load_oci(const struct lm_opts *o, struct lm_source *src,
 		err = choose(&r, &which);
 	if (!err)
 		err = oci_manifest(src, o, &r.cand[which], img);
-	for (i = 0; i < r.ncand; i++)
+	if (!err) {
+		img->manifest = r.cand[which].digest;
+		img->has_manifest = true;
+		if (r.cand[which].ref || o->ref)	/* or a parent's */
+			add_ref(img, r.cand[which].ref ? r.cand[which].ref :
+				o->ref);
+	}
+	for (i = 0; i < r.ncand; i++) {
 		free(r.cand[i].label);
+		free(r.cand[i].ref);
+	}
 	free(r.cand);
 	free(r.seen);
 	json_object_put(index);
@@ -537,6 +569,45 @@ static int docker_pick(const struct lm_opts *o, struct lm_source *src,
 	return LM_EXIT_SELECT;
 }
 
+/* A config not named by its digest: the digest of its bytes. */
+static int config_digest(struct lm_source *src, const struct lm_opts *o,
+			 const char *name, struct lm_digest *d)
+{
+	struct lm_hash *h;
+	size_t len;
+	char *buf;
+	int err;
+
+	err = lm_source_read_file(src, name, o->caps.json, &buf, &len);
+	if (err)
+		return err;
+	h = lm_hash_new();
+	lm_hash_update(h, buf, len);
+	lm_hash_final(h, d);
+	lm_hash_free(h);
+	free(buf);
+	return 0;
+}
+
+/* The image record's refs: --ref, else every RepoTags entry. */
+static void docker_refs(const struct lm_opts *o, json_object *m,
+			struct lm_image *img)
+{
+	json_object *tags = jget(m, "RepoTags", json_type_array);
+	size_t i;
+
+	if (o->ref) {
+		add_ref(img, o->ref);
+		return;
+	}
+	for (i = 0; tags && i < json_object_array_length(tags); i++) {
+		json_object *t = json_object_array_get_idx(tags, i);
+
+		if (json_object_is_type(t, json_type_string))
+			add_ref(img, json_object_get_string(t));
+	}
+}
+
 static int load_docker(const struct lm_opts *o, struct lm_source *src,
 		       struct lm_image *img)
 {
@@ -589,8 +660,12 @@ static int load_docker(const struct lm_opts *o, struct lm_source *src,
 	if (digest_from_name(cname, &cd))
 		want = &cd;
 	err = read_json(src, o, cname, want, -1, &config);
+	if (!err && !want)
+		err = config_digest(src, o, cname, &cd);
 	if (err)
 		goto out;
+	img->config = cd;
+	docker_refs(o, m, img);
 	err = diff_ids(cname, config, img);
 	if (!err)
 		img->config_doc = json_object_get(config);	/* for inspect */
@@ -620,6 +695,10 @@ void lm_image_free(struct lm_image *img)
 
 	for (i = 0; img->layers && i < img->nlayers; i++)
 		free(img->layers[i].path);
+	for (i = 0; i < img->nrefs; i++)
+		free(img->refs[i]);
+	free(img->refs);
+	free(img->platform);
 	free(img->layers);
 	json_object_put(img->config_doc);
 	memset(img, 0, sizeof(*img));

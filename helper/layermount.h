@@ -51,6 +51,11 @@ struct lm_opts {
 	bool read_only;
 	bool dev;		/* no nodev */
 	bool suid;		/* no nosuid */
+	bool store_given;	/* --store on the command line */
+	bool lazy;		/* umount -l */
+	bool json;		/* ls --json */
+	bool dry_run;		/* gc --dry-run */
+	bool all;		/* gc --all */
 	struct lm_caps caps;
 	struct lm_inspect_opts {
 		bool json, ci, fail_secrets, files;
@@ -88,6 +93,7 @@ struct lm_map {
 void *lm_map_get(const struct lm_map *m, const char *key);
 void lm_map_put(struct lm_map *m, const char *key, void *val);
 void lm_map_free(struct lm_map *m);
+void lm_map_free_keys(struct lm_map *m);
 
 struct lm_progress {
 	bool tty;
@@ -174,6 +180,12 @@ struct lm_image {
 	struct lm_layer *layers;	/* bottom first */
 	size_t nlayers;
 	void *config_doc;	/* the config (json_object), for inspect */
+	struct lm_digest config;	/* docker save: of the bytes if unnamed */
+	struct lm_digest manifest;	/* OCI: the chosen manifest */
+	bool has_manifest;
+	char **refs;			/* ref annotation, --ref or RepoTags */
+	size_t nrefs;
+	char *platform;			/* the config's os/arch[/variant] */
 };
 int lm_image_load(const struct lm_opts *o, struct lm_source *src,
 		  struct lm_image *img);
@@ -228,6 +240,7 @@ struct lm_store {
 	int fd;
 };
 int lm_store_open(struct lm_store *st, const char *path);
+int lm_store_open_existing(struct lm_store *st, const char *path);
 void lm_store_close(struct lm_store *st);
 int lm_store_unpack_image(struct lm_store *st, const struct lm_opts *o,
 			  struct lm_source *src, const struct lm_image *img);
@@ -240,6 +253,53 @@ int lm_inspect(const struct lm_opts *o, const char *image);
 /* mount.c */
 int lm_mount(const struct lm_opts *o, struct lm_store *st,
 	     const struct lm_image *img, const char *target);
-int lm_umount(struct lm_store *st, const char *target);
+
+/* records.c: the store lock; JSON records, written crash-safely */
+typedef struct json_object json_object;
+#define LM_ID	16	/* hex digits of a mount's state ID */
+int lm_lock_at(struct lm_store *st, const char *name, int flags, int how);
+int lm_store_lock(struct lm_store *st, int how);
+int lm_records_init(struct lm_store *st);
+int lm_fsync_at(int dirfd, const char *sub);
+int lm_record_write(int dirfd, const char *name, json_object *j);
+int lm_record_read(int dirfd, const char *name, json_object **out);
+const char *lm_jstr(json_object *o, const char *key);
+json_object *lm_jarr(json_object *o, const char *key);
+void lm_jset_str(json_object *o, const char *key, const char *val);
+bool lm_is_hex(const char *s, size_t n);
+int lm_boot_id(char *buf, size_t len);
+void lm_hex_names(struct lm_store *st, const char *sub, size_t len,
+		  struct lm_map *out);
+
+/* images.c: image records; rm */
+json_object *lm_digest_json(const struct lm_digest *d);
+json_object *lm_image_id_json(const struct lm_image *img);
+int lm_image_record(struct lm_store *st, struct lm_source *src,
+		    const struct lm_image *img);
+void lm_images_each(struct lm_store *st,
+		    void (*fn)(json_object *rec, const char *hex, void *arg),
+		    void *arg);
+int lm_cmd_rm(struct lm_store *st, const char *name);
+
+/* mounts.c: mount records; is a recorded mount alive? */
+char *lm_mount_source(const char *store, const char *id);
+bool lm_mount_source_parse(const char *src, char *id, const char **store);
+json_object *lm_mount_record_new(const struct lm_store *st, const char *id,
+				 const char *target, const char *type,
+				 const struct lm_image *img);
+int lm_mount_record_write(const struct lm_store *st, json_object *rec);
+json_object *lm_mount_record_read(const struct lm_store *st, const char *id,
+				  int *err);
+int lm_mount_record_done(const struct lm_store *st, json_object *rec,
+			 const char *target);
+void lm_mounts_seen(struct lm_map *seen);
+bool lm_mount_alive(const struct lm_map *seen, json_object *rec);
+bool lm_mount_dead(const struct lm_map *seen, json_object *rec,
+		   const char *boot);
+
+/* umount.c, ls.c, gc.c: those commands */
+int lm_cmd_umount(const struct lm_opts *o, const char *target);
+int lm_cmd_ls(struct lm_store *st, const struct lm_opts *o);
+int lm_cmd_gc(struct lm_store *st, const struct lm_opts *o);
 
 #endif

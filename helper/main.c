@@ -4,8 +4,9 @@
  *
  *   layermount [OPTIONS] IMAGE MOUNTPOINT   unpack what is missing, mount
  *   layermount unpack [OPTIONS] IMAGE       only fill the store
- *   layermount umount [OPTIONS] MOUNTPOINT  unmount, drop an ephemeral upper
  *   layermount inspect [OPTIONS] IMAGE      per-layer changes, waste (inspect.c)
+ *   layermount umount [-l] MOUNTPOINT       unmount, drop the mount's state
+ *   layermount ls [--json] | rm IMAGE | gc [--dry-run] [--all]
  *
  * Modelled on util-linux's boilerplate: usage() on stdout with exit 0,
  * a hint on stderr and exit 1 for a bad command line, -h and -V.
@@ -15,21 +16,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "layermount.h"
 
 enum {
 	OPT_MAX_BYTES = 256, OPT_MAX_ENTRIES, OPT_MAX_DEPTH, OPT_MAX_JSON,
 	OPT_MAX_LAYERS, OPT_MAX_DIR_META, OPT_READ_ONLY, OPT_DEV, OPT_SUID,
-	OPT_REF, OPT_PLATFORM, OPT_UPPER, OPT_JSON, OPT_FILES, OPT_CI,
+	OPT_REF, OPT_PLATFORM, OPT_UPPER, OPT_JSON, OPT_ALL, OPT_FILES, OPT_CI,
 	OPT_MAX_WASTED, OPT_MIN_EFF, OPT_FAIL_SECRETS,
 };
 
 /* Which commands take an option (a bit per command). */
-enum { FOR_MOUNT = 1, FOR_UNPACK = 2, FOR_UMOUNT = 4, FOR_INSPECT = 8 };
+enum {
+	FOR_MOUNT = 1, FOR_UNPACK = 2, FOR_UMOUNT = 4, FOR_LS = 8,
+	FOR_RM = 16, FOR_GC = 32, FOR_INSPECT = 64,
+};
 #define FOR_IMAGE	(FOR_MOUNT | FOR_UNPACK | FOR_INSPECT)
-#define FOR_ALL		(FOR_IMAGE | FOR_UMOUNT)
+#define FOR_ALL		(FOR_IMAGE | FOR_UMOUNT | FOR_LS | FOR_RM | FOR_GC)
+
+/* The commands after the options: name, option bit, arguments. */
+static const struct {
+	const char *name;
+	int bit, nargs;
+} cmds[] = {
+	{ "unpack", FOR_UNPACK, 1 }, { "umount", FOR_UMOUNT, 1 },
+	{ "inspect", FOR_INSPECT, 1 }, { "ls", FOR_LS, 0 },
+	{ "rm", FOR_RM, 1 }, { "gc", FOR_GC, 0 },
+};
 
 static void usage(void)
 {
@@ -37,12 +53,17 @@ static void usage(void)
 "Usage:\n"
 " layermount [options] <image> <mountpoint>\n"
 " layermount unpack [options] <image>\n"
-" layermount umount [options] <mountpoint>\n"
+" layermount umount [-l] <mountpoint>\n"
+" layermount ls [--json]\n"
+" layermount rm <image>\n"
+" layermount gc [--dry-run] [--all]\n"
 " layermount inspect [options] <image>\n"
 "\n"
 "Verify and unpack an OCI image layout or a docker save archive (file or\n"
 "directory, plain, gzip or zstd) into a layer store, and mount it with\n"
-"layerfs or overlayfs.\n"
+"layerfs or overlayfs.  The store records the images it holds and the\n"
+"mounts made from it: ls lists them, rm forgets an image (by ref or\n"
+"digest), gc removes what nothing recorded uses any more.\n"
 "\n"
 "Options:\n"
 " -s, --store <dir>        layer store (default $LAYERMOUNT_STORE,\n"
@@ -51,7 +72,7 @@ static void usage(void)
 "     --platform <os/arch[/variant]>  default: the host's\n"
 " -q, --quiet              no progress and no messages on success\n"
 "\n"
-"Mount options (not for unpack and umount):\n"
+"Mount options (for mounting only):\n"
 " -t, --type <fs>          layerfs (default) or overlay\n"
 "     --upper <dir>        keep changes in <dir>/upper (work in <dir>/work);\n"
 "                          <dir> is made 0700, an existing one must be\n"
@@ -65,6 +86,21 @@ static void usage(void)
 "     --dev                honour device nodes (default: nodev). RISK: any\n"
 "                          user who reaches the mount (or the upper) may\n"
 "                          open the image's devices, e.g. raw disks\n"
+"\n"
+"umount (no --store needed: the mount names its state in its source):\n"
+" -l, --lazy               detach now, as umount -l; the state stays until\n"
+"                          gc runs after a reboot\n"
+"A mount layermount did not make, or that its record does not describe\n"
+"(mount ID, boot), is refused before anything is unmounted (exit 1).\n"
+"\n"
+"ls, gc:\n"
+"     --json               ls: the records as JSON (see layermount(8))\n"
+" -n, --dry-run            gc: list what would be removed, remove nothing\n"
+"     --all                gc: also the layers of stores from before\n"
+"                          records (kept by default)\n"
+"gc removes dead mounts' state (mount gone; lazily detached ones after a\n"
+"reboot), stale temporary entries, and layers no image record and no live\n"
+"mount uses; it waits for running unpacks and mounts (store lock).\n"
 "\n"
 "Caps (a bad image exceeds one: exit 2):\n"
 "     --max-layers <n>     layers of an image (default 500, what one\n"
@@ -116,13 +152,45 @@ static void size_opt(const char *name, const char *arg, uint64_t *out)
 		bad_usage("invalid %s value", name);
 }
 
-static int run(struct lm_opts *o, const char *cmd, char **args)
+/*
+ * unpack and mount: the store lock is held shared from the first look at
+ * the store's layers until the image record and the mount record are
+ * written, so gc (exclusive) never takes a layer from under them.
+ */
+static int image_cmd(struct lm_opts *o, const char *cmd, char **args,
+		     struct lm_store *st)
 {
 	struct lm_source src;
 	struct lm_image img;
+	int err, lock;
+
+	memset(&img, 0, sizeof(img));
+	memset(&src, 0, sizeof(src));
+	src.dirfd = src.tarfd = -1;
+	lock = lm_store_lock(st, LOCK_SH);
+	if (lock < 0)
+		return LM_EXIT_SYSTEM;
+	/* a compressed archive is decompressed in the store's tmp/ */
+	err = lm_source_open(&src, args[0], &o->caps, st);
+	if (!err)
+		err = lm_image_load(o, &src, &img);
+	if (!err)
+		err = lm_store_unpack_image(st, o, &src, &img);
+	if (!err)
+		err = lm_image_record(st, &src, &img);
+	if (!err && !strcmp(cmd, "mount"))
+		err = lm_mount(o, st, &img, args[1]);
+	close(lock);
+	lm_image_free(&img);
+	lm_source_close(&src);
+	return err;
+}
+
+static int run(struct lm_opts *o, const char *cmd, char **args)
+{
 	struct lm_store st;
 	struct stat sb;
-	int err;
+	int err, lock;
 
 	if (!strcmp(cmd, "inspect") && !o->inspect.ci &&
 	    (o->inspect.max_wasted_set || o->inspect.min_eff_set ||
@@ -130,32 +198,31 @@ static int run(struct lm_opts *o, const char *cmd, char **args)
 		bad_usage("%s", "policy options need --ci");
 	if (!strcmp(cmd, "inspect"))
 		return lm_inspect(o, args[0]);
-	if (!strcmp(cmd, "umount")) {
-		err = lm_store_open(&st, o->store);
-		if (!err)
-			err = lm_umount(&st, args[0]);
-		lm_store_close(&st);
-		return err;
-	}
+	if (!strcmp(cmd, "umount"))
+		return lm_cmd_umount(o, args[0]);
 	if (!strcmp(cmd, "mount") && (stat(args[1], &sb) || !S_ISDIR(sb.st_mode))) {
 		lm_err(args[1], "mount point is not a directory");
 		return LM_EXIT_MOUNT;
 	}
-	memset(&img, 0, sizeof(img));
-	memset(&src, 0, sizeof(src));
-	src.dirfd = src.tarfd = -1;
-	/* the store first: a compressed archive is decompressed in its tmp/ */
 	err = lm_store_open(&st, o->store);
 	if (!err)
-		err = lm_source_open(&src, args[0], &o->caps, &st);
-	if (!err)
-		err = lm_image_load(o, &src, &img);
-	if (!err)
-		err = lm_store_unpack_image(&st, o, &src, &img);
-	if (!err && !strcmp(cmd, "mount"))
-		err = lm_mount(o, &st, &img, args[1]);
-	lm_image_free(&img);
-	lm_source_close(&src);
+		err = lm_records_init(&st);
+	if (err) {
+		lm_store_close(&st);
+		return err;
+	}
+	if (!strcmp(cmd, "ls")) {
+		err = lm_cmd_ls(&st, o);
+	} else if (!strcmp(cmd, "gc")) {
+		err = lm_cmd_gc(&st, o);
+	} else if (!strcmp(cmd, "rm")) {
+		lock = lm_store_lock(&st, LOCK_SH);
+		err = lock < 0 ? LM_EXIT_SYSTEM : lm_cmd_rm(&st, args[0]);
+		if (lock >= 0)
+			close(lock);
+	} else {
+		err = image_cmd(o, cmd, args, &st);
+	}
 	lm_store_close(&st);
 	return err;
 }
@@ -175,13 +242,16 @@ static const struct {
 	{ { "dev", no_argument, NULL, OPT_DEV }, FOR_MOUNT },
 	{ { "suid", no_argument, NULL, OPT_SUID }, FOR_MOUNT },
 	{ { "quiet", no_argument, NULL, 'q' }, FOR_ALL },
+	{ { "lazy", no_argument, NULL, 'l' }, FOR_UMOUNT },
+	{ { "json", no_argument, NULL, OPT_JSON }, FOR_LS | FOR_INSPECT },
+	{ { "dry-run", no_argument, NULL, 'n' }, FOR_GC },
+	{ { "all", no_argument, NULL, OPT_ALL }, FOR_GC },
 	{ { "max-layers", required_argument, NULL, OPT_MAX_LAYERS }, FOR_IMAGE },
 	{ { "max-bytes", required_argument, NULL, OPT_MAX_BYTES }, FOR_IMAGE },
 	{ { "max-entries", required_argument, NULL, OPT_MAX_ENTRIES }, FOR_IMAGE },
 	{ { "max-depth", required_argument, NULL, OPT_MAX_DEPTH }, FOR_IMAGE },
 	{ { "max-json", required_argument, NULL, OPT_MAX_JSON }, FOR_IMAGE },
 	{ { "max-dir-meta", required_argument, NULL, OPT_MAX_DIR_META }, FOR_IMAGE },
-	{ { "json", no_argument, NULL, OPT_JSON }, FOR_INSPECT },
 	{ { "files", optional_argument, NULL, OPT_FILES }, FOR_INSPECT },
 	{ { "ci", no_argument, NULL, OPT_CI }, FOR_INSPECT },
 	{ { "max-wasted-bytes", required_argument, NULL, OPT_MAX_WASTED }, FOR_INSPECT },
@@ -221,7 +291,6 @@ static void inspect_opt(struct lm_inspect_opts *io, int c, const char *arg)
 	double v;
 
 	switch (c) {
-	case OPT_JSON: io->json = true; break;
 	case OPT_CI: io->ci = true; break;
 	case OPT_FAIL_SECRETS: io->fail_secrets = true; break;
 	case OPT_FILES:
@@ -245,6 +314,16 @@ static void inspect_opt(struct lm_inspect_opts *io, int c, const char *arg)
 		io->min_eff_set = true;
 		break;
 	}
+}
+
+/* For "option X is for ...". */
+static const char *opt_for(int bits)
+{
+	return bits == FOR_MOUNT ? "mounting an image" :
+	       bits == FOR_IMAGE ? "mounting an image, unpacking or inspecting it" :
+	       bits == FOR_UMOUNT ? "umount" : bits == FOR_LS ? "ls" :
+	       bits == FOR_INSPECT ? "inspect" :
+	       bits == (FOR_LS | FOR_INSPECT) ? "ls or inspect" : "gc";
 }
 
 static int opt_index(int val)
@@ -275,7 +354,11 @@ static const char *opt_word(char **argv, int optind_after)
 static void set_opt(struct lm_opts *o, int c, char **argv)
 {
 	switch (c) {
-	case 's': o->store = optarg; break;
+	case 's': o->store = optarg; o->store_given = true; break;
+	case 'l': o->lazy = true; break;
+	case 'n': o->dry_run = true; break;
+	case OPT_JSON: o->json = o->inspect.json = true; break;
+	case OPT_ALL: o->all = true; break;
 	case OPT_REF: o->ref = optarg; break;
 	case OPT_PLATFORM:
 		if (!strchr(optarg, '/'))
@@ -302,7 +385,7 @@ static void set_opt(struct lm_opts *o, int c, char **argv)
 	case OPT_MAX_DEPTH: size_opt("--max-depth", optarg, &o->caps.depth); break;
 	case OPT_MAX_JSON: size_opt("--max-json", optarg, &o->caps.json); break;
 	case OPT_MAX_DIR_META: size_opt("--max-dir-meta", optarg, &o->caps.dir_meta); break;
-	case OPT_JSON: case OPT_FILES: case OPT_CI: case OPT_MAX_WASTED:
+	case OPT_FILES: case OPT_CI: case OPT_MAX_WASTED:
 	case OPT_MIN_EFF: case OPT_FAIL_SECRETS: inspect_opt(&o->inspect, c, optarg); break;
 	case 'h': usage(); break;
 	case 'V':
@@ -334,7 +417,7 @@ static void parse_opts(int argc, char **argv, struct lm_opts *o,
 	for (i = 0; i < NOPTS; i++)
 		longopts[i] = opts[i].o;
 	opterr = 0;	/* our own messages, without the program's path */
-	while ((c = getopt_long(argc, argv, ":s:t:o:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:t:o:qlnhV", longopts, NULL)) != -1) {
 		k = opt_index(c);
 		if (k >= 0)
 			given[k] = opt_word(argv, optind);
@@ -342,48 +425,56 @@ static void parse_opts(int argc, char **argv, struct lm_opts *o,
 	}
 }
 
+static const struct lm_caps default_caps = {
+	.bytes = 256ULL << 30,
+	.entries = 10000000,
+	.depth = 256,
+	.json = 16 << 20,
+	.layers = 500,
+	.dir_meta = 256 << 20,
+};
+
+/*
+ * The command (default: mount) after the options: takes it off @args,
+ * and checks that it takes the options @given and its number of arguments.
+ */
+static const char *pick_cmd(char ***args, int *nargs, const char **given)
+{
+	const char *cmd = "mount";
+	int bit = FOR_MOUNT, want = 2;
+	size_t i;
+
+	for (i = 0; *nargs && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp((*args)[0], cmds[i].name)) {
+			cmd = cmds[i].name;
+			bit = cmds[i].bit;
+			want = cmds[i].nargs;
+			(*args)++;
+			(*nargs)--;
+			break;
+		}
+	for (i = 0; i < NOPTS; i++)
+		if (given[i] && !(opts[i].cmds & bit))
+			bad_usage("%s: option %s is for %s", cmd, given[i],
+				  opt_for(opts[i].cmds));
+	if (*nargs != want)
+		bad_usage("%s", *nargs < want ? "missing argument" :
+			  "too many arguments");
+	return cmd;
+}
+
 int main(int argc, char **argv)
 {
 	const char *given[NOPTS] = { NULL };
-	struct lm_opts o = {
-		.type = "layerfs",
-		.caps = {
-			.bytes = 256ULL << 30,
-			.entries = 10000000,
-			.depth = 256,
-			.json = 16 << 20,
-			.layers = 500,
-			.dir_meta = 256 << 20,
-		},
-	};
-	const char *cmd = "mount";
-	int nargs, want = 2, cmdbit = FOR_MOUNT;
+	struct lm_opts o = { .type = "layerfs", .caps = default_caps };
+	const char *cmd;
+	int nargs;
 	char **args;
-	size_t i;
 
 	parse_opts(argc, argv, &o, given);
 	args = argv + optind;
 	nargs = argc - optind;
-	if (nargs && (!strcmp(args[0], "unpack") || !strcmp(args[0], "umount") ||
-		      !strcmp(args[0], "inspect"))) {
-		cmd = args[0];
-		cmdbit = !strcmp(cmd, "unpack") ? FOR_UNPACK :
-			 !strcmp(cmd, "inspect") ? FOR_INSPECT : FOR_UMOUNT;
-		want = 1;
-		args++;
-		nargs--;
-	}
-	for (i = 0; i < NOPTS; i++)
-		if (given[i] && !(opts[i].cmds & cmdbit)) {
-			bad_usage("%s: option %s is for %s", cmd, given[i],
-				  opts[i].cmds == FOR_INSPECT ? "inspect" :
-				  opts[i].cmds & FOR_UNPACK ?
-				  "mounting an image or unpacking it" :
-				  "mounting an image");
-		}
-	if (nargs != want)
-		bad_usage("%s", nargs < want ? "missing argument" :
-			  "too many arguments");
+	cmd = pick_cmd(&args, &nargs, given);
 	if (o.upper && o.read_only)
 		bad_usage("%s", "--upper and --read-only exclude each other");
 	if (!o.store)

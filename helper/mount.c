@@ -2,8 +2,9 @@
 /*
  * mount.c: mount an image's layers from the store, and unmount it.
  *
- * Each mount owns STORE/mounts/ID/: "target" (the mount point, for umount),
- * and as needed "upper" and "work" (ephemeral upper), "root" (an empty
+ * Each mount owns STORE/mounts/ID/: "record" (mounts.c; its source string
+ * "layermount:ID:STORE" names it), and as needed "upper" and "work"
+ * (ephemeral upper), "root" (an empty
  * directory with the image's root metadata, put on top of a read-only stack
  * whose top layer has another root) and "l/" (short symlinks to layers).
  *
@@ -32,6 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <libmount/libmount.h>
 
 #include "layermount.h"
@@ -49,6 +51,8 @@ struct plan {
 	size_t n;
 	char *upper, *work;	/* absolute, or NULL */
 	const char *cwd;	/* relative to the store */
+	char *source;		/* layermount:ID:STORE */
+	bool made, mounted;	/* mounts/ID made; the mount done */
 };
 
 static void mnt_error(struct libmnt_context *cxt, int rc, char *buf,
@@ -258,8 +262,9 @@ static int do_libmount(struct plan *p, const char *target, const char *opts)
 		return -ENOMEM;
 	mnt_context_disable_helpers(cxt, 1);
 	mnt_context_disable_mtab(cxt, 1);
+	mnt_context_disable_canonicalize(cxt, 1);
 	mnt_context_set_fstype(cxt, p->o->type);
-	mnt_context_set_source(cxt, p->o->type);
+	mnt_context_set_source(cxt, p->source);
 	mnt_context_set_target(cxt, target);
 	mnt_context_set_options(cxt, opts);
 	rc = mnt_context_mount(cxt);
@@ -355,7 +360,7 @@ static int do_fsconfig(struct plan *p, const char *target)
 		err = -errno;
 	if (!err && p->o->mount_opts)
 		err = fsconfig_user_opts(fs, p->o->mount_opts, &attr);
-	if (!err && (fsconfig(fs, FSCONFIG_SET_STRING, "source", p->o->type, 0) ||
+	if (!err && (fsconfig(fs, FSCONFIG_SET_STRING, "source", p->source, 0) ||
 		     fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0)))
 		err = -errno;
 	if (!err && (mnt = fsmount(fs, FSMOUNT_CLOEXEC, attr)) < 0)
@@ -373,21 +378,6 @@ static int do_fsconfig(struct plan *p, const char *target)
 	if (mnt >= 0)
 		close(mnt);
 	close(fs);
-	return err;
-}
-
-static int write_target(struct plan *p, const char *target)
-{
-	char name[48];
-	int fd, err;
-
-	snprintf(name, sizeof(name), "%s/target", p->mdir);
-	fd = openat(p->st->fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0600);
-	if (fd < 0)
-		return -errno;
-	err = lm_write_all(fd, target, strlen(target) + 1);
-	close(fd);
 	return err;
 }
 
@@ -425,6 +415,46 @@ static int mount_plan(struct plan *p, const char *target)
 	return err ? LM_EXIT_MOUNT : 0;
 }
 
+/* The record, before the mount: a crash after it leaves a findable state. */
+static json_object *record_begin(struct plan *p, const struct lm_image *img,
+				 const char *target)
+{
+	const struct lm_opts *o = p->o;
+	json_object *rec = lm_mount_record_new(p->st, p->id, target, o->type,
+					       img);
+	int err;
+
+	lm_jset_str(rec, "upper", o->read_only ? "none" :
+		    o->upper ? "dir" : "ephemeral");
+	lm_jset_str(rec, "upper_dir", p->upper);
+	err = lm_mount_record_write(p->st, rec);
+	if (err) {
+		lm_err(p->st->path, "%s/record: %s", p->mdir, strerror(-err));
+		json_object_put(rec);
+		return NULL;
+	}
+	return rec;
+}
+
+static int mount_recorded(struct plan *p, const struct lm_image *img,
+			  const char *target)
+{
+	json_object *rec = record_begin(p, img, target);
+	int err;
+
+	if (!rec)
+		return LM_EXIT_SYSTEM;
+	err = mount_plan(p, target);
+	p->mounted = !err;
+	if (!err && (err = lm_mount_record_done(p->st, rec, target))) {
+		lm_err(target, "mounted, but its record is incomplete (%s): "
+		       "unmount it with umount(8)", strerror(-err));
+		err = LM_EXIT_SYSTEM;
+	}
+	json_object_put(rec);
+	return err;
+}
+
 int lm_mount(const struct lm_opts *o, struct lm_store *st,
 	     const struct lm_image *img, const char *target)
 {
@@ -438,31 +468,26 @@ int lm_mount(const struct lm_opts *o, struct lm_store *st,
 		lm_err(target, "mount point: %s", strerror(errno));
 		return LM_EXIT_MOUNT;
 	}
-	if (lm_random_hex(p.id, 16)) {
+	if (lm_random_hex(p.id, LM_ID)) {
 		lm_err(NULL, "no random numbers");
 		free(rtarget);
 		return LM_EXIT_SYSTEM;
 	}
 	snprintf(p.mdir, sizeof(p.mdir), "mounts/%s", p.id);
-	if (mkdirat(st->fd, p.mdir, 0700)) {
+	p.source = lm_mount_source(st->path, p.id);
+	err = lm_store_root_meta(st, img, &meta);
+	if (!err && mkdirat(st->fd, p.mdir, 0700)) {
 		lm_err(st->path, "%s: %s", p.mdir, strerror(errno));
-		free(rtarget);
-		return LM_EXIT_SYSTEM;
-	}
-	err = write_target(&p, rtarget);
-	if (err) {
-		lm_err(st->path, "%s/target: %s", p.mdir, strerror(-err));
 		err = LM_EXIT_SYSTEM;
 	}
-	if (!err)
-		err = lm_store_root_meta(st, img, &meta);
+	p.made = !err;
 	if (!err)
 		err = plan_upper(&p, &meta);
 	if (!err)
 		err = plan_lowers(&p, img, &meta);
 	if (!err)
-		err = mount_plan(&p, rtarget);
-	if (err)
+		err = mount_recorded(&p, img, rtarget);
+	if (err && p.made && !p.mounted)
 		lm_rm_rf_at(st->fd, p.mdir);
 	for (i = 0; p.owned && i < img->nlayers + 2; i++)
 		free(p.owned[i]);
@@ -472,34 +497,9 @@ int lm_mount(const struct lm_opts *o, struct lm_store *st,
 	free(p.lowers);
 	free(p.upper);
 	free(p.work);
+	free(p.source);
 	free(rtarget);
 	return err;
-}
-
-struct forget {
-	const char *target;
-	bool found;
-};
-
-/* Remove mounts/ID if it belongs to the mount point @target. */
-static void forget_one(int fd, const char *id, void *arg)
-{
-	struct forget *f = arg;
-	char buf[PATH_MAX + 1], name[300];
-	ssize_t n;
-	int tfd;
-
-	snprintf(name, sizeof(name), "%s/target", id);
-	tfd = openat(fd, name, O_RDONLY | O_CLOEXEC);
-	if (tfd < 0)
-		return;
-	n = read(tfd, buf, sizeof(buf) - 1);
-	close(tfd);
-	buf[n > 0 ? n : 0] = '\0';
-	if (n > 0 && !strcmp(buf, f->target)) {
-		lm_rm_rf_at(fd, id);
-		f->found = true;
-	}
 }
 
 /* Why libmount failed, in words. */
@@ -511,40 +511,4 @@ static void mnt_error(struct libmnt_context *cxt, int rc, char *buf,
 			 strerror(mnt_context_get_syscall_errno(cxt)));
 	else
 		mnt_context_get_excode(cxt, rc, buf, len);
-}
-
-int lm_umount(struct lm_store *st, const char *target)
-{
-	char *rtarget = realpath(target, NULL);
-	struct libmnt_context *cxt;
-	char buf[BUFSIZ] = "";
-	int rc;
-
-	if (!rtarget) {
-		lm_err(target, "%s", strerror(errno));
-		return LM_EXIT_MOUNT;
-	}
-	cxt = mnt_new_context();
-	if (!cxt) {
-		free(rtarget);
-		return LM_EXIT_SYSTEM;
-	}
-	mnt_context_disable_helpers(cxt, 1);
-	mnt_context_disable_mtab(cxt, 1);
-	mnt_context_set_target(cxt, rtarget);
-	rc = mnt_context_umount(cxt);
-	if (rc) {
-		mnt_error(cxt, rc, buf, sizeof(buf));
-		lm_err(target, "umount failed: %s", buf);
-	} else {
-		struct forget f = { .target = rtarget };
-
-		lm_dir_each(st->fd, "mounts", forget_one, &f);
-		if (!f.found)
-			lm_warn(target, "no mount state in the store %s "
-				"(mounted with another --store?)", st->path);
-	}
-	mnt_free_context(cxt);
-	free(rtarget);
-	return rc ? LM_EXIT_MOUNT : 0;
 }

@@ -8,7 +8,10 @@
  *   STORE/rootmeta/HEX  present when layer HEX carried a root entry, whose
  *                     mode, owner and times are those of layers/HEX itself
  *   STORE/tmp/HEX.RND a layer being unpacked, flock()ed by its unpacker
- *   STORE/mounts/ID   per-mount state (see mount.c)
+ *   STORE/mounts/ID   per-mount state and its record (mount.c, mounts.c)
+ *   STORE/images/HEX  image records (images.c)
+ *   STORE/lock, STORE/legacy  the store lock and the layers from before
+ *                     records (records.c)
  *
  * No unpacker ever waits for another (containerd's approach): each one
  * unpacks every layer it misses into its own tmp/HEX.RND, verifies it
@@ -43,9 +46,28 @@ static const char *const subdirs[] = {
 	"layers", "rootmeta", "tmp", "mounts",
 };
 
-int lm_store_open(struct lm_store *st, const char *path)
+/* Open a store that exists, ours and closed to others; never creates it. */
+int lm_store_open_existing(struct lm_store *st, const char *path)
 {
 	struct stat sb;
+
+	st->path = realpath(path, NULL);
+	st->fd = st->path ? open(st->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				 O_CLOEXEC) : -1;
+	if (st->fd < 0 || fstat(st->fd, &sb)) {
+		lm_err(path, "cannot open the store: %s", strerror(errno));
+		return LM_EXIT_SYSTEM;
+	}
+	if (sb.st_uid != geteuid() || (sb.st_mode & 077)) {
+		lm_err(st->path, "the store must belong to uid %u and be "
+		       "closed to others (mode 0700)", (unsigned int)geteuid());
+		return LM_EXIT_SYSTEM;
+	}
+	return 0;
+}
+
+int lm_store_open(struct lm_store *st, const char *path)
+{
 	size_t i;
 	int err;
 
@@ -56,17 +78,9 @@ int lm_store_open(struct lm_store *st, const char *path)
 		lm_err(path, "cannot create the store: %s", strerror(-err));
 		return LM_EXIT_SYSTEM;
 	}
-	st->path = realpath(path, NULL);
-	st->fd = st->path ? open(st->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (st->fd < 0 || fstat(st->fd, &sb)) {
-		lm_err(path, "cannot open the store: %s", strerror(errno));
-		return LM_EXIT_SYSTEM;
-	}
-	if (sb.st_uid != geteuid() || (sb.st_mode & 077)) {
-		lm_err(st->path, "the store must belong to uid %u and be "
-		       "closed to others (mode 0700)", (unsigned int)geteuid());
-		return LM_EXIT_SYSTEM;
-	}
+	err = lm_store_open_existing(st, path);
+	if (err)
+		return err;
 	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
 		if (mkdirat(st->fd, subdirs[i], 0700) && errno != EEXIST) {
 			lm_err(st->path, "mkdir %s: %s", subdirs[i],
@@ -144,14 +158,7 @@ static int make_tmp(struct lm_store *st, const char *hex, char *name,
 
 static int fsync_dir(struct lm_store *st, const char *sub)
 {
-	int fd = openat(st->fd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int err = 0;
-
-	if (fd < 0 || fsync(fd))
-		err = -errno;
-	if (fd >= 0)
-		close(fd);
-	return err;
+	return lm_fsync_at(st->fd, sub);
 }
 
 /* One layer missing from the store. */

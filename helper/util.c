@@ -102,9 +102,25 @@ char *lm_xasprintf(const char *fmt, ...)
 	return p;
 }
 
-/* Remove @name below @dirfd recursively, never following a symlink. */
+/* The mount a directory fd is in, or 0. */
+static uint64_t mnt_of(int fd)
+{
+	struct statx sx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) ||
+	    !(sx.stx_mask & STATX_MNT_ID))
+		return 0;
+	return sx.stx_mnt_id;
+}
+
+/*
+ * Remove @name below @dirfd recursively (rm -r --one-file-system), never
+ * following a symlink and never entering another mount: a mount point
+ * inside is an error (-EBUSY).
+ */
 int lm_rm_rf_at(int dirfd, const char *name)
 {
+	uint64_t here = mnt_of(dirfd);
 	struct dirent *de;
 	DIR *dir;
 	int fd, err = 0;
@@ -116,6 +132,10 @@ int lm_rm_rf_at(int dirfd, const char *name)
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	if (!here || mnt_of(fd) != here) {
+		close(fd);
+		return -EBUSY;
+	}
 	dir = fdopendir(fd);
 	if (!dir) {
 		close(fd);
@@ -361,4 +381,14 @@ void lm_map_free(struct lm_map *m)
 	free(m->keys);
 	free(m->vals);
 	memset(m, 0, sizeof(*m));
+}
+
+/* lm_map_free for a map that owns its (allocated) keys. */
+void lm_map_free_keys(struct lm_map *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free((char *)m->keys[i]);
+	lm_map_free(m);
 }

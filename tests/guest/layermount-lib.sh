@@ -119,3 +119,26 @@ tree_fast() {
 		find . -type l -exec stat -c '%N' {} + | sed 's/^/l /'
 	} | LC_ALL=C sort) || fail "tree_fast $1"
 }
+
+# is_mounted DIR: DIR is a mount point in this mount namespace
+is_mounted() {
+	_mi=$(cat /proc/self/mountinfo) || fail "is_mounted: mountinfo"
+	printf '%s\n' "$_mi" | awk -v d="$1" '$5 == d { f = 1 } END { exit !f }'
+}
+
+# manifest_digest IMG: the digest of the one manifest of an mkoci image
+manifest_digest() {
+	_idx=$(cat "$1/index.json") || fail "manifest_digest: $1"
+	printf '%s\n' "$_idx" | sed 's/.*"digest":"\([^"]*\)".*/\1/'
+}
+
+# old_boot STORE: make every mount record of STORE look as if written in
+# an earlier boot (a simulated reboot: records are JSON, see layermount(8))
+old_boot() {
+	for _r in "$1"/mounts/*/record; do
+		[ -e "$_r" ] || continue
+		sed -i 's/"boot_id":"[^"]*"/"boot_id":"00000000-0000-0000-0000-000000000000"/' \
+			"$_r" || fail "old_boot: $_r"
+		grep -q '"boot_id":"00000000-0000' "$_r" || fail "old_boot: no boot_id in $_r"
+	done
+}

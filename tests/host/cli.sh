@@ -41,6 +41,20 @@ for args in "unpack --upper $T/u $T/img" "unpack --read-only $T/img" \
 	[ "$(grep -c '^layermount: ' "$RUN/err")" -eq 1 ] ||
 		fail "$args: not one message: $(cat "$RUN/err")"
 done
+# the store commands take their own options only
+for args in "ls --dry-run" "gc --json" "rm --lazy x" "umount --all $T/m" \
+	    "unpack --json $T/img" "--lazy $T/img $T/m"; do
+	# shellcheck disable=SC2086 # the words of $args are the arguments
+	run_lm $args
+	expect_rc 1
+	expect_err "option --[a-z-]+ is for (ls|gc|umount)$"
+done
+for args in "ls x" "gc x" "rm" "rm a b" "umount"; do
+	# shellcheck disable=SC2086 # the words of $args are the arguments
+	run_lm $args
+	expect_rc 1
+	expect_err "Try 'layermount --help'"
+done
 for args in "--bogus $T/img $T/m" "-Z $T/img $T/m" "unpack --store"; do
 	# shellcheck disable=SC2086 # the words of $args are the arguments
 	run_lm $args
@@ -65,6 +79,7 @@ done
 for w in nosuid nodev --suid --dev RISK -o --max-layers --max-dir-meta \
 	 "5 a policy check failed" "32 mount failure" gzip inspect --json \
 	 --files --ci --max-wasted-bytes --min-efficiency \
-	 --fail-on-hidden-secrets; do
+	 --fail-on-hidden-secrets "umount \[-l\]" "ls \[--json\]" \
+	 "rm <image>" "gc \[--dry-run\] \[--all\]" "not make" "store lock"; do
 	grep -q -- "$w" "$RUN/help" || fail "--help does not mention $w"
 done
