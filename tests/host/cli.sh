@@ -47,7 +47,7 @@ for args in "ls --dry-run" "gc --json" "rm --lazy x" "umount --all $T/m" \
 	# shellcheck disable=SC2086 # the words of $args are the arguments
 	run_lm $args
 	expect_rc 1
-	expect_err "option --[a-z-]+ is for (ls|gc|umount)$"
+	expect_err "option --[a-z-]+ is for (ls|gc|umount|ls or inspect)$"
 done
 for args in "ls x" "gc x" "rm" "rm a b" "umount"; do
 	# shellcheck disable=SC2086 # the words of $args are the arguments
