@@ -7,7 +7,9 @@
  * inode's copy of the real attributes (layerfs_refresh_inode()), the
  * inode operations that all types share but xattrs (permission, setattr,
  * getattr; xattrs and ACLs are xattr.c's), and the inode operations of
- * regular files, symlinks and special files.
+ * regular files, symlinks and special files. Every change of a union
+ * object's attributes, xattrs or ACLs reaches its upper copy through
+ * layerfs_change_upper().
  *
  * Which union inode a name gets (layerfs_key()): the inode cache is keyed
  * by a real inode. A directory is keyed by its topmost lower directory

@@ -13,6 +13,9 @@
  * hides the name in every layer below it; a directory joins the stack
  * and, when opaque (trusted.overlay.opaque = "y"), hides everything
  * below it. Names found nowhere get a negative dentry, cached by the VFS.
+ * The upper layer is asked first; an upper non-directory's stack is only
+ * its origin, the lower object its origin file handle names, which gives
+ * its inode number (and is not revalidated).
  *
  * Locking: ->lookup() runs with the union parent's i_rwsem held shared;
  * the parent's stack never changes, and each real parent is locked by

@@ -16,7 +16,10 @@
  * read builds a fresh one. d_ino is mapped exactly like st_ino.
  *
  * The link count of a merged directory is counted with the same merge
- * and cached in the union inode (layerfs_dir_nlink()).
+ * and cached in the union inode (layerfs_dir_nlink()); layerfs_dir_changed()
+ * forgets it after a change of the directory's entries. The same merge
+ * tells rmdir and rename whether a directory is empty
+ * (layerfs_dir_check_empty()).
  *
  * Locking: the cache belongs to one open file, whose f_pos_lock the VFS
  * holds for getdents and lseek; the union inode's lock guards the cached

@@ -19,7 +19,7 @@
  *
  * Locking: none of its own. The wrappers take whatever locks the VFS
  * helpers they call take; what a wrapper expects its caller to hold is in
- * its Context: line.
+ * its kernel-doc comment.
  */
 #include <linux/cred.h>
 #include <linux/mount.h>
