@@ -4,8 +4,13 @@
  *
  * The HAVE_* macros come from feature probes on the kernel headers in
  * kmod/Kbuild; nothing here looks at the kernel version number. The rest
- * of the module calls the layerfs_compat_*() helpers and the macros below
- * and never tests a HAVE_* macro itself.
+ * of the module calls the layerfs_compat_*() helpers (only the wrappers
+ * in real_*.c do) and the macros below, and never tests a HAVE_* macro
+ * itself. Nothing here calls a function of the module: what an I/O
+ * helper reports back to the union file goes through the hooks of
+ * struct layerfs_io, which the caller fills in.
+ *
+ * Locking: none; the helpers take what the VFS helpers they call take.
  */
 #ifndef _LAYERFS_COMPAT_H
 #define _LAYERFS_COMPAT_H
@@ -203,8 +208,17 @@ static inline int layerfs_compat_set_acl(struct dentry *real, int type,
 }
 #endif
 
-void layerfs_file_accessed(struct file *file);
-void layerfs_file_end_write(struct file *file, loff_t pos, ssize_t ret);
+/*
+ * I/O on the real file of a union file: the credentials it runs with,
+ * and what the union file learns of it (its atime after a read; size and
+ * times after a write). real_file.c fills it in, so that nothing here
+ * calls back into the module.
+ */
+struct layerfs_io {
+	const struct cred *cred;
+	void (*accessed)(struct file *file);
+	void (*end_write)(struct file *file, loff_t pos, ssize_t ret);
+};
 
 #ifdef HAVE_BACKING_FILE
 
@@ -223,68 +237,75 @@ layerfs_compat_open_real(struct file *file, const struct path *realpath,
 				 cred);
 }
 
-static inline void layerfs_compat_ctx(struct backing_file_ctx *ctx,
-				      struct file *file,
-				      const struct cred *cred)
+/* The backing-file helpers switch credentials and call the io hooks. */
+static inline struct backing_file_ctx
+layerfs_backing_ctx(struct file *file, const struct layerfs_io *io)
 {
-	ctx->cred = cred;
-	ctx->user_file = file;
-	ctx->accessed = layerfs_file_accessed;
-	ctx->end_write = layerfs_file_end_write;
+	return (struct backing_file_ctx) {
+		.cred		= io->cred,
+		.user_file	= file,
+		.accessed	= io->accessed,
+		.end_write	= io->end_write,
+	};
 }
 
-static inline ssize_t layerfs_compat_read_iter(struct file *real,
-					       struct kiocb *iocb,
-					       struct iov_iter *iter,
-					       const struct cred *cred)
+/* backing_file_read_iter() or backing_file_write_iter(), as @rw says */
+static inline ssize_t
+layerfs_backing_rw_iter(ssize_t (*rw)(struct file *real,
+				      struct iov_iter *iter,
+				      struct kiocb *iocb, int flags,
+				      struct backing_file_ctx *ctx),
+			struct file *real, struct kiocb *iocb,
+			struct iov_iter *iter, const struct layerfs_io *io)
 {
-	struct backing_file_ctx ctx;
+	struct backing_file_ctx ctx = layerfs_backing_ctx(iocb->ki_filp, io);
 
-	layerfs_compat_ctx(&ctx, iocb->ki_filp, cred);
-	return backing_file_read_iter(real, iter, iocb, iocb->ki_flags, &ctx);
+	return rw(real, iter, iocb, iocb->ki_flags, &ctx);
+}
+
+static inline ssize_t
+layerfs_compat_read_iter(struct file *real, struct kiocb *iocb,
+			 struct iov_iter *iter, const struct layerfs_io *io)
+{
+	return layerfs_backing_rw_iter(backing_file_read_iter, real, iocb,
+				       iter, io);
+}
+
+static inline ssize_t
+layerfs_compat_write_iter(struct file *real, struct kiocb *iocb,
+			  struct iov_iter *iter, const struct layerfs_io *io)
+{
+	return layerfs_backing_rw_iter(backing_file_write_iter, real, iocb,
+				       iter, io);
 }
 
 static inline ssize_t
 layerfs_compat_splice_read(struct file *file, struct file *real,
 			   loff_t *ppos, struct pipe_inode_info *pipe,
 			   size_t len, unsigned int flags,
-			   const struct cred *cred)
+			   const struct layerfs_io *io)
 {
-	struct backing_file_ctx ctx;
+	struct backing_file_ctx ctx = layerfs_backing_ctx(file, io);
 
-	layerfs_compat_ctx(&ctx, file, cred);
 	return backing_file_splice_read(real, ppos, pipe, len, flags, &ctx);
-}
-
-static inline ssize_t layerfs_compat_write_iter(struct file *real,
-						struct kiocb *iocb,
-						struct iov_iter *iter,
-						const struct cred *cred)
-{
-	struct backing_file_ctx ctx;
-
-	layerfs_compat_ctx(&ctx, iocb->ki_filp, cred);
-	return backing_file_write_iter(real, iter, iocb, iocb->ki_flags, &ctx);
 }
 
 static inline ssize_t
 layerfs_compat_splice_write(struct pipe_inode_info *pipe, struct file *file,
 			    struct file *real, loff_t *ppos, size_t len,
-			    unsigned int flags, const struct cred *cred)
+			    unsigned int flags, const struct layerfs_io *io)
 {
-	struct backing_file_ctx ctx;
+	struct backing_file_ctx ctx = layerfs_backing_ctx(file, io);
 
-	layerfs_compat_ctx(&ctx, file, cred);
 	return backing_file_splice_write(pipe, real, ppos, len, flags, &ctx);
 }
 
 static inline int layerfs_compat_mmap(struct file *file, struct file *real,
 				      struct vm_area_struct *vma,
-				      const struct cred *cred)
+				      const struct layerfs_io *io)
 {
-	struct backing_file_ctx ctx;
+	struct backing_file_ctx ctx = layerfs_backing_ctx(file, io);
 
-	layerfs_compat_ctx(&ctx, file, cred);
 	return backing_file_mmap(real, vma, &ctx);
 }
 
@@ -319,10 +340,9 @@ static inline rwf_t layerfs_iocb_to_rwf(int ifl)
 	return flags;
 }
 
-static inline ssize_t layerfs_compat_read_iter(struct file *real,
-					       struct kiocb *iocb,
-					       struct iov_iter *iter,
-					       const struct cred *cred)
+static inline ssize_t
+layerfs_compat_read_iter(struct file *real, struct kiocb *iocb,
+			 struct iov_iter *iter, const struct layerfs_io *io)
 {
 	const struct cred *old;
 	ssize_t ret;
@@ -333,11 +353,11 @@ static inline ssize_t layerfs_compat_read_iter(struct file *real,
 	    !(real->f_mode & FMODE_CAN_ODIRECT))
 		return -EINVAL;
 	/* asynchronous requests complete synchronously here */
-	old = override_creds(cred);
+	old = override_creds(io->cred);
 	ret = vfs_iter_read(real, iter, &iocb->ki_pos,
 			    layerfs_iocb_to_rwf(iocb->ki_flags));
 	revert_creds(old);
-	layerfs_file_accessed(iocb->ki_filp);
+	io->accessed(iocb->ki_filp);
 	return ret;
 }
 
@@ -345,22 +365,21 @@ static inline ssize_t
 layerfs_compat_splice_read(struct file *file, struct file *real,
 			   loff_t *ppos, struct pipe_inode_info *pipe,
 			   size_t len, unsigned int flags,
-			   const struct cred *cred)
+			   const struct layerfs_io *io)
 {
 	const struct cred *old;
 	ssize_t ret;
 
-	old = override_creds(cred);
+	old = override_creds(io->cred);
 	ret = generic_file_splice_read(real, ppos, pipe, len, flags);
 	revert_creds(old);
-	layerfs_file_accessed(file);
+	io->accessed(file);
 	return ret;
 }
 
-static inline ssize_t layerfs_compat_write_iter(struct file *real,
-						struct kiocb *iocb,
-						struct iov_iter *iter,
-						const struct cred *cred)
+static inline ssize_t
+layerfs_compat_write_iter(struct file *real, struct kiocb *iocb,
+			  struct iov_iter *iter, const struct layerfs_io *io)
 {
 	struct file *file = iocb->ki_filp;
 	const struct cred *old;
@@ -375,20 +394,20 @@ static inline ssize_t layerfs_compat_write_iter(struct file *real,
 	    !(real->f_mode & FMODE_CAN_ODIRECT))
 		return -EINVAL;
 	/* asynchronous requests complete synchronously here */
-	old = override_creds(cred);
+	old = override_creds(io->cred);
 	file_start_write(real);
 	ret = vfs_iter_write(real, iter, &iocb->ki_pos,
 			     layerfs_iocb_to_rwf(iocb->ki_flags));
 	file_end_write(real);
 	revert_creds(old);
-	layerfs_file_end_write(file, iocb->ki_pos, ret);
+	io->end_write(file, iocb->ki_pos, ret);
 	return ret;
 }
 
 static inline ssize_t
 layerfs_compat_splice_write(struct pipe_inode_info *pipe, struct file *file,
 			    struct file *real, loff_t *ppos, size_t len,
-			    unsigned int flags, const struct cred *cred)
+			    unsigned int flags, const struct layerfs_io *io)
 {
 	const struct cred *old;
 	ssize_t ret;
@@ -396,18 +415,18 @@ layerfs_compat_splice_write(struct pipe_inode_info *pipe, struct file *file,
 	ret = file_remove_privs(file);
 	if (ret)
 		return ret;
-	old = override_creds(cred);
+	old = override_creds(io->cred);
 	file_start_write(real);
 	ret = iter_file_splice_write(pipe, real, ppos, len, flags);
 	file_end_write(real);
 	revert_creds(old);
-	layerfs_file_end_write(file, *ppos, ret);
+	io->end_write(file, *ppos, ret);
 	return ret;
 }
 
 static inline int layerfs_compat_mmap(struct file *file, struct file *real,
 				      struct vm_area_struct *vma,
-				      const struct cred *cred)
+				      const struct layerfs_io *io)
 {
 	const struct cred *old;
 	int ret;
@@ -415,10 +434,10 @@ static inline int layerfs_compat_mmap(struct file *file, struct file *real,
 	if (WARN_ON_ONCE(vma->vm_file != file))
 		return -EIO;
 	vma_set_file(vma, real);
-	old = override_creds(cred);
+	old = override_creds(io->cred);
 	ret = call_mmap(vma->vm_file, vma);
 	revert_creds(old);
-	layerfs_file_accessed(file);
+	io->accessed(file);
 	return ret;
 }
 

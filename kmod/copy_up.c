@@ -1,153 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * layerfs: copy-up, and the work directory it builds in.
+ * layerfs: copy-up.
  *
  * Owns layerfs_copy_up(): before anything changes an object that lives
  * only in the lowers, the object is rebuilt in the upper layer. The copy
- * is made under a temporary name in W/work/ (data with its holes, flushed
- * to disk; xattrs without the private ones, the overlayfs origin handle,
- * owner, mode and times) and renamed into the upper directory only when
- * complete, so a crash never leaves a partial object visible; the mount
- * empties W/work/ again. Parents are copied before their children, each
- * with its own metadata.
+ * is built as a temporary object in W/work/ (work.c): data with its
+ * holes, flushed to disk; xattrs without the private ones, the overlayfs
+ * origin handle; owner, mode and times. It is renamed into the upper
+ * directory only when complete, so a crash never leaves a partial object
+ * visible (the next mount empties W/work/). Parents are copied before
+ * their children, each with its own metadata.
  *
  * Locking: the union inode's mutex serialises copy-up of that inode; the
  * upper dentry is published with a release store and read with an
- * acquire load (layerfs_upper()), and never changes afterwards. The work
- * directory's i_rwsem is held while a temporary name is made; the final
- * rename holds lock_rename() on the work and upper parents. Data is
- * copied without write access to the upper mount held, as the newer
- * kernels' copy helpers take freeze protection themselves.
+ * acquire load (layerfs_upper()), and never changes afterwards. Under
+ * that mutex, work.c takes W/work/'s and the upper parent's locks. Data
+ * is copied without write access to the upper mount held, as the newer
+ * kernels' copy helpers take freeze protection themselves; the rest of
+ * the copy holds it.
  */
 #include <linux/slab.h>
 #include <linux/xattr.h>
-#include <linux/namei.h>
 #include <linux/mount.h>
 #include <linux/cred.h>
-#include <linux/fs_stack.h>
 #include <linux/posix_acl.h>
 
 #include "layerfs.h"
 
-static atomic_t layerfs_tmp_seq = ATOMIC_INIT(0);
-
-/**
- * layerfs_tmp_name() - a fresh name for an object in W/work/
- * @buf: LAYERFS_TMP_NAME bytes
- */
-void layerfs_tmp_name(char *buf)
-{
-	snprintf(buf, LAYERFS_TMP_NAME, "#%x",
-		 atomic_inc_return(&layerfs_tmp_seq));
-}
-
-/**
- * layerfs_want_write() - get write access to the upper layer
- * @sb: the layerfs superblock
- *
- * Return: 0 or a negative errno (EROFS without an upper layer).
- */
-int layerfs_want_write(struct super_block *sb)
-{
-	struct vfsmount *mnt = layerfs_upper_mnt(LAYERFS_FS(sb));
-
-	if (!mnt)
-		return -EROFS;
-	return mnt_want_write(mnt);
-}
-
-/**
- * layerfs_drop_write() - undo layerfs_want_write()
- * @sb: the layerfs superblock
- */
-void layerfs_drop_write(struct super_block *sb)
-{
-	mnt_drop_write(layerfs_upper_mnt(LAYERFS_FS(sb)));
-}
-
-/**
- * layerfs_work_tmp() - make an object under a fresh name in W/work/
- * @ofs:  the mount
- * @mode: type and permission bits
- * @rdev: device number for devices
- * @link: target for symlinks
- * @old:  if not NULL, make a hard link to this upper dentry instead
- *
- * Context: mounter's credentials, write access to the upper layer held.
- * Return: the new positive dentry or an ERR_PTR().
- */
-struct dentry *layerfs_work_tmp(struct layerfs_fs *ofs, umode_t mode,
-				dev_t rdev, const char *link, struct dentry *old)
-{
-	struct inode *wdir = d_inode(ofs->workdir);
-	char name[LAYERFS_TMP_NAME];
-	struct dentry *tmp;
-	int err;
-
-	layerfs_tmp_name(name);
-	inode_lock_nested(wdir, I_MUTEX_PARENT);
-	tmp = layerfs_do_lookup_locked(ofs->workdir, name, strlen(name));
-	if (IS_ERR(tmp))
-		goto out_unlock;
-	err = -EEXIST;
-	if (d_is_positive(tmp))
-		goto out_dput;
-	if (old)
-		err = layerfs_do_link(old, wdir, tmp);
-	else
-		err = layerfs_do_create(wdir, tmp, mode, rdev, link);
-	if (err)
-		goto out_dput;
-	inode_unlock(wdir);
-	return tmp;
-
-out_dput:
-	dput(tmp);
-	tmp = ERR_PTR(err);
-out_unlock:
-	inode_unlock(wdir);
-	return tmp;
-}
-
-/**
- * layerfs_work_drop() - remove a failed temporary object from W/work/
- * @ofs: the mount
- * @tmp: the object made by layerfs_work_tmp(); its reference is dropped
- *
- * A directory is emptied first. Nothing is removed if @tmp has left
- * W/work/ meanwhile.
- *
- * Context: mounter's capabilities, write access to the upper layer held.
- */
-void layerfs_work_drop(struct layerfs_fs *ofs, struct dentry *tmp)
-{
-	struct inode *wdir = d_inode(ofs->workdir);
-
-	if (d_is_dir(tmp))
-		layerfs_cleanup_dir(ofs, tmp, 1);
-	inode_lock_nested(wdir, I_MUTEX_PARENT);
-	if (tmp->d_parent == ofs->workdir && d_is_positive(tmp))
-		layerfs_do_remove(wdir, tmp);
-	inode_unlock(wdir);
-	dput(tmp);
-}
-
-/* layerfs_work_drop() with its own write access. */
-static void layerfs_work_discard(struct super_block *sb, struct dentry *tmp)
-{
-	if (layerfs_want_write(sb)) {
-		dput(tmp);
-		return;
-	}
-	layerfs_work_drop(LAYERFS_FS(sb), tmp);
-	layerfs_drop_write(sb);
-}
-
 /* Copy the data of @lower into @tmp, keeping holes. */
-static int layerfs_copy_data(struct layerfs_fs *ofs, struct path *lower,
+static int layerfs_copy_data(struct layerfs_fs *lfs, struct path *lower,
 			     struct dentry *tmp, loff_t size)
 {
-	struct path upath = { .mnt = layerfs_upper_mnt(ofs), .dentry = tmp };
+	struct path upath = { .mnt = layerfs_upper_mnt(lfs), .dentry = tmp };
 	struct file *in, *out;
 	loff_t pos = 0, data, hole;
 	ssize_t n;
@@ -163,12 +47,12 @@ static int layerfs_copy_data(struct layerfs_fs *ofs, struct path *lower,
 
 	err = 0;
 	while (pos < size) {
-		data = layerfs_do_llseek_real(in, pos, SEEK_DATA);
+		data = layerfs_do_llseek(in, pos, SEEK_DATA);
 		if (data == -ENXIO)
 			break;
 		if (data < 0)
 			data = pos;	/* no hole support: copy it all */
-		hole = layerfs_do_llseek_real(in, data, SEEK_HOLE);
+		hole = layerfs_do_llseek(in, data, SEEK_HOLE);
 		if (hole < 0 || hole > size)
 			hole = size;
 		pos = data;
@@ -191,7 +75,7 @@ static int layerfs_copy_data(struct layerfs_fs *ofs, struct path *lower,
 	 * otherwise a crash could leave the new name with a short or empty
 	 * file (delayed allocation on ext4 and xfs).
 	 */
-	err = vfs_fsync(out, 0);
+	err = layerfs_do_fsync(out, 0);
 out_out:
 	fput(out);
 out_in:
@@ -309,7 +193,7 @@ static int layerfs_copy_xattrs(struct layerfs_path *lp, struct dentry *tmp)
 			break;
 	}
 	if (!err) {
-		len = layerfs_origin_encode(lower, origin);
+		len = layerfs_do_encode_origin(lower, origin);
 		if (len > 0)
 			err = layerfs_do_setxattr(tmp, LAYERFS_XATTR_ORIGIN,
 						  origin, len, 0);
@@ -324,8 +208,7 @@ out_free:
 }
 
 /* Owner, then mode (chown may clear set-id bits), then size and times. */
-static int layerfs_copy_attrs(struct dentry *tmp, struct kstat *st,
-			      bool trunc)
+static int layerfs_copy_stat(struct dentry *tmp, struct kstat *st, bool trunc)
 {
 	struct iattr attr = {
 		.ia_valid = ATTR_UID | ATTR_GID,
@@ -360,7 +243,7 @@ static int layerfs_copy_attrs(struct dentry *tmp, struct kstat *st,
 }
 
 /* Make the temporary copy of @lp in W/work/. */
-static struct dentry *layerfs_copy_build(struct layerfs_fs *ofs,
+static struct dentry *layerfs_copy_build(struct layerfs_fs *lfs,
 					 struct layerfs_path *lp,
 					 struct kstat *st,
 					 struct super_block *sb, bool trunc)
@@ -380,34 +263,34 @@ static struct dentry *layerfs_copy_build(struct layerfs_fs *ofs,
 	/* created private to the mounter; attributes come last */
 	mode = S_ISREG(st->mode) || S_ISDIR(st->mode) ?
 	       (st->mode & S_IFMT) | 0700 : st->mode;
-	err = layerfs_want_write(sb);
+	err = layerfs_do_want_write(sb);
 	if (err) {
 		do_delayed_call(&done);
 		return ERR_PTR(err);
 	}
-	tmp = layerfs_work_tmp(ofs, mode, st->rdev, link, NULL);
-	layerfs_drop_write(sb);
+	tmp = layerfs_work_create(lfs, mode, st->rdev, link, NULL);
+	layerfs_do_drop_write(sb);
 	do_delayed_call(&done);
 	if (IS_ERR(tmp))
 		return tmp;
 
 	err = 0;
 	if (S_ISREG(st->mode) && !trunc)
-		err = layerfs_copy_data(ofs, &lower, tmp, st->size);
+		err = layerfs_copy_data(lfs, &lower, tmp, st->size);
 	if (!err)
-		err = layerfs_want_write(sb);
+		err = layerfs_do_want_write(sb);
 	if (err)
 		goto out_drop;
 	err = layerfs_copy_xattrs(lp, tmp);
 	if (!err)
-		err = layerfs_copy_attrs(tmp, st, trunc);
-	layerfs_drop_write(sb);
+		err = layerfs_copy_stat(tmp, st, trunc);
+	layerfs_do_drop_write(sb);
 	if (err)
 		goto out_drop;
 	return tmp;
 
 out_drop:
-	layerfs_work_discard(sb, tmp);
+	layerfs_work_remove_own_write(sb, tmp);
 	return ERR_PTR(err);
 }
 
@@ -415,11 +298,10 @@ out_drop:
  * Rename the finished copy to its name in the upper parent, leaving the
  * parent's times as they were.
  */
-static int layerfs_copy_publish(struct layerfs_fs *ofs, struct dentry *tmp,
+static int layerfs_copy_publish(struct layerfs_fs *lfs, struct dentry *tmp,
 				struct dentry *udir, const struct qstr *name)
 {
-	struct path pp = { .mnt = layerfs_upper_mnt(ofs), .dentry = udir };
-	struct dentry *trap, *target;
+	struct path pp = { .mnt = layerfs_upper_mnt(lfs), .dentry = udir };
 	struct iattr times = {};
 	struct kstat pst;
 	int err;
@@ -431,23 +313,7 @@ static int layerfs_copy_publish(struct layerfs_fs *ofs, struct dentry *tmp,
 		times.ia_atime = pst.atime;
 		times.ia_mtime = pst.mtime;
 	}
-	trap = lock_rename(ofs->workdir, udir);
-	if (IS_ERR(trap))
-		return PTR_ERR(trap);
-	target = layerfs_do_lookup_locked(udir, name->name, name->len);
-	err = PTR_ERR(target);
-	if (IS_ERR(target))
-		goto out_unlock;
-	err = -EEXIST;
-	if (d_is_positive(target) || tmp == trap || target == trap ||
-	    tmp->d_parent != ofs->workdir)
-		goto out_dput;
-	err = layerfs_do_rename(d_inode(ofs->workdir), tmp, d_inode(udir),
-				target, 0);
-out_dput:
-	dput(target);
-out_unlock:
-	unlock_rename(ofs->workdir, udir);
+	err = layerfs_work_publish(lfs, tmp, udir, name);
 	/* best effort, as the parent's times are not part of the copy */
 	if (!err && times.ia_valid)
 		layerfs_do_setattr(udir, &times);
@@ -459,7 +325,7 @@ static int layerfs_copy_up_one(struct dentry *parent, struct dentry *dentry,
 			       int flags)
 {
 	struct super_block *sb = dentry->d_sb;
-	struct layerfs_fs *ofs = LAYERFS_FS(sb);
+	struct layerfs_fs *lfs = LAYERFS_FS(sb);
 	struct inode *inode = d_inode(dentry);
 	struct layerfs_inode *li = LAYERFS_I(inode);
 	struct dentry *udir = layerfs_upper(d_inode(parent));
@@ -488,18 +354,18 @@ static int layerfs_copy_up_one(struct dentry *parent, struct dentry *dentry,
 				 AT_STATX_SYNC_AS_STAT);
 	if (err)
 		goto out_revert;
-	tmp = layerfs_copy_build(ofs, &li->lower[0], &st, sb,
+	tmp = layerfs_copy_build(lfs, &li->lower[0], &st, sb,
 				 S_ISREG(st.mode) && (flags & O_TRUNC));
 	err = PTR_ERR(tmp);
 	if (IS_ERR(tmp))
 		goto out_revert;
 
-	err = layerfs_want_write(sb);
+	err = layerfs_do_want_write(sb);
 	if (!err) {
-		err = layerfs_copy_publish(ofs, tmp, udir, &dentry->d_name);
+		err = layerfs_copy_publish(lfs, tmp, udir, &dentry->d_name);
 		if (err)
-			layerfs_work_drop(ofs, tmp);
-		layerfs_drop_write(sb);
+			layerfs_work_remove(lfs, tmp);
+		layerfs_do_drop_write(sb);
 	} else {
 		dput(tmp);
 	}
@@ -511,7 +377,7 @@ static int layerfs_copy_up_one(struct dentry *parent, struct dentry *dentry,
 		 */
 		smp_store_release(&li->upper, tmp);
 		layerfs_rehash(inode);
-		layerfs_copy_attr(inode);
+		layerfs_refresh_inode(inode);
 	}
 out_revert:
 	layerfs_revert_creds(old);

@@ -8,8 +8,11 @@
  * been copied up. Names that exist in a lower layer are hidden with a
  * whiteout made atomically with the removal (RENAME_WHITEOUT into the
  * work directory); a new object over a whiteout is built in the work
- * directory and swapped in (a new directory there is opaque). Renaming a
- * directory that exists in a lower layer fails with EXDEV.
+ * directory and swapped in (a new directory there is opaque); work.c
+ * does both. A rename goes in four steps (checks and copy-ups, opaque
+ * marking, the locked upper rename, the link count of a replaced
+ * target). Renaming a directory that exists in a lower layer fails with
+ * EXDEV.
  *
  * Locking: the VFS holds the union parents' i_rwsem (and the rename
  * lock); under them this file takes the copy-up mutex of the object being
@@ -22,9 +25,6 @@
  */
 #include <linux/namei.h>
 #include <linux/cred.h>
-#include <linux/slab.h>
-#include <linux/xattr.h>
-#include <linux/posix_acl.h>
 
 #include "layerfs.h"
 
@@ -69,66 +69,6 @@ static int layerfs_lower_positive(struct inode *dir, const struct qstr *name)
 	return ret == -ENOENT ? 0 : ret;
 }
 
-/* Put the finished work object @tmp in place of the whiteout @wh. */
-static int layerfs_replace_whiteout(struct layerfs_fs *ofs, struct dentry *tmp,
-				    struct dentry *udir, struct dentry *wh)
-{
-	struct inode *wdir = d_inode(ofs->workdir);
-	struct dentry *trap;
-	int err;
-
-	trap = lock_rename(ofs->workdir, udir);
-	if (IS_ERR(trap))
-		return PTR_ERR(trap);
-	err = -EIO;
-	if (tmp->d_parent != ofs->workdir || wh->d_parent != udir ||
-	    d_unhashed(wh) || !layerfs_is_whiteout(wh) || trap == tmp ||
-	    trap == wh)
-		goto out_unlock;
-	/* a directory cannot replace a device: swap them instead */
-	err = layerfs_do_rename(wdir, tmp, d_inode(udir), wh, RENAME_EXCHANGE);
-	/* the swap moved the whiteout's dentry into the work directory */
-	if (!err)
-		layerfs_do_remove(wdir, wh);
-out_unlock:
-	unlock_rename(ofs->workdir, udir);
-	return err;
-}
-
-/*
- * Make a new object for the union @dentry in the work directory, with the
- * ACLs it would inherit from its union parent's default ACL (the work
- * directory has none to give).
- */
-static struct dentry *layerfs_work_tmp_inherit(struct dentry *dentry,
-					       umode_t mode, dev_t rdev,
-					       const char *link,
-					       struct dentry *old)
-{
-	struct layerfs_fs *ofs = LAYERFS_FS(dentry->d_sb);
-	struct posix_acl *acl = NULL, *dacl = NULL;
-	struct dentry *tmp;
-	int err = 0;
-
-	if (!old)
-		err = posix_acl_create(d_inode(dentry->d_parent), &mode, &dacl,
-				       &acl);
-	if (err)
-		return ERR_PTR(err);
-	tmp = layerfs_work_tmp(ofs, mode, rdev, link, old);
-	if (!IS_ERR(tmp) && acl)
-		err = layerfs_do_set_acl(tmp, ACL_TYPE_ACCESS, acl);
-	if (!IS_ERR(tmp) && dacl && !err)
-		err = layerfs_do_set_acl(tmp, ACL_TYPE_DEFAULT, dacl);
-	posix_acl_release(acl);
-	posix_acl_release(dacl);
-	if (err) {
-		layerfs_work_drop(ofs, tmp);
-		return ERR_PTR(err);
-	}
-	return tmp;
-}
-
 /*
  * Make a new upper object for the negative union @dentry: directly when
  * the upper parent has nothing at the name, through the work directory
@@ -139,7 +79,6 @@ static struct dentry *layerfs_create_upper(struct dentry *dentry,
 					   const char *link,
 					   struct dentry *old)
 {
-	struct layerfs_fs *ofs = LAYERFS_FS(dentry->d_sb);
 	struct dentry *udir = layerfs_upper(d_inode(dentry->d_parent));
 	struct inode *dir = d_inode(udir);
 	struct dentry *upper, *tmp;
@@ -171,21 +110,10 @@ out_unlock:
 	return upper;
 
 over_whiteout:
-	tmp = layerfs_work_tmp_inherit(dentry, mode, rdev, link, old);
-	err = PTR_ERR_OR_ZERO(tmp);
-	if (!err && S_ISDIR(mode))
-		err = layerfs_do_setxattr(tmp, LAYERFS_XATTR_OPAQUE, "y", 1, 0);
-	if (!err)
-		err = layerfs_replace_whiteout(ofs, tmp, udir, upper);
+	tmp = layerfs_create_via_work(dentry, udir, upper, mode, rdev, link,
+				      old);
 	dput(upper);
-	if (!err) {
-		/* the swap gave the work dentry the final name */
-		return tmp;
-	}
-	/* a failed object must not stay in W/work until the next mount */
-	if (!IS_ERR(tmp))
-		layerfs_work_drop(ofs, tmp);
-	return ERR_PTR(err);
+	return tmp;
 }
 
 /*
@@ -220,13 +148,13 @@ static int layerfs_create_object(struct inode *dir, struct dentry *dentry,
 	cred = layerfs_creator_creds(sb);
 	if (!cred)
 		return err;
-	err = layerfs_want_write(sb);
+	err = layerfs_do_want_write(sb);
 	if (err)
 		goto out_cred;
 	prev = override_creds(cred);
 	upper = layerfs_create_upper(dentry, mode, rdev, link, oldupper);
 	revert_creds(prev);
-	layerfs_drop_write(sb);
+	layerfs_do_drop_write(sb);
 	err = PTR_ERR(upper);
 	if (IS_ERR(upper))
 		goto out_cred;
@@ -236,7 +164,7 @@ static int layerfs_create_object(struct inode *dir, struct dentry *dentry,
 		dput(upper);
 		inode = d_inode(old);
 		ihold(inode);
-		layerfs_copy_attr(inode);
+		layerfs_refresh_inode(inode);
 	} else {
 		inode = layerfs_get_inode(sb, upper, NULL, 0);
 		err = PTR_ERR(inode);
@@ -289,96 +217,29 @@ static int layerfs_link(struct dentry *old, struct inode *dir,
 }
 
 /*
- * Move the upper object named @name in @udir, which must be the real
- * inode @real (hard links share a union inode, so the union inode's own
- * upper dentry may carry another name), to the work directory, leaving a
- * whiteout in its place if @whiteout, and delete it there.
+ * Change the name @name of the upper parent @udir in place: unlink it
+ * when it is the real inode @real, or, with @real NULL, hide a name that
+ * only the lowers have with a new whiteout.
  */
-static int layerfs_remove_via_work(struct layerfs_fs *ofs, struct dentry *udir,
-				   const struct qstr *name, struct inode *real,
-				   bool whiteout)
-{
-	struct inode *wdir = d_inode(ofs->workdir);
-	struct dentry *trap, *tmp, *victim;
-	char tname[LAYERFS_TMP_NAME];
-	int err;
-
-	layerfs_tmp_name(tname);
-	trap = lock_rename(ofs->workdir, udir);
-	if (IS_ERR(trap))
-		return PTR_ERR(trap);
-	victim = layerfs_do_lookup_locked(udir, name->name, name->len);
-	err = PTR_ERR(victim);
-	if (IS_ERR(victim))
-		goto out_unlock;
-	tmp = layerfs_do_lookup_locked(ofs->workdir, tname, strlen(tname));
-	err = PTR_ERR(tmp);
-	if (IS_ERR(tmp))
-		goto out_dput_victim;
-	err = -ESTALE;
-	if (d_is_positive(tmp) || d_inode(victim) != real ||
-	    trap == victim || trap == tmp)
-		goto out_dput;
-	err = layerfs_do_rename(d_inode(udir), victim, wdir, tmp,
-				whiteout ? RENAME_WHITEOUT : 0);
-out_dput:
-	dput(tmp);
-	if (err)
-		goto out_dput_victim;
-	unlock_rename(ofs->workdir, udir);
-	/* @victim now lives in the work directory */
-	if (d_is_dir(victim))
-		layerfs_cleanup_dir(ofs, victim, 1);
-	inode_lock_nested(wdir, I_MUTEX_PARENT);
-	if (victim->d_parent == ofs->workdir && d_is_positive(victim))
-		err = layerfs_do_remove(wdir, victim);
-	inode_unlock(wdir);
-	dput(victim);
-	return err;
-
-out_dput_victim:
-	dput(victim);
-out_unlock:
-	unlock_rename(ofs->workdir, udir);
-	return err;
-}
-
-/* Plain unlink of the upper non-directory @name (inode @real). */
-static int layerfs_unlink_upper(struct dentry *udir, const struct qstr *name,
+static int layerfs_remove_upper(struct dentry *udir, const struct qstr *name,
 				struct inode *real)
 {
 	struct inode *dir = d_inode(udir);
-	struct dentry *victim;
+	struct dentry *this;
 	int err;
 
 	inode_lock_nested(dir, I_MUTEX_PARENT);
-	victim = layerfs_do_lookup_locked(udir, name->name, name->len);
-	err = PTR_ERR(victim);
-	if (IS_ERR(victim))
+	this = layerfs_do_lookup_locked(udir, name->name, name->len);
+	err = PTR_ERR(this);
+	if (IS_ERR(this))
 		goto out_unlock;
-	err = -ESTALE;
-	if (d_inode(victim) == real)
-		err = layerfs_do_remove(dir, victim);
-	dput(victim);
-out_unlock:
-	inode_unlock(dir);
-	return err;
-}
-
-/* Hide a lower-only name with a new whiteout in the upper parent. */
-static int layerfs_make_whiteout(struct dentry *udir, const struct qstr *name)
-{
-	struct inode *dir = d_inode(udir);
-	struct dentry *wh;
-	int err;
-
-	inode_lock_nested(dir, I_MUTEX_PARENT);
-	wh = layerfs_do_lookup_locked(udir, name->name, name->len);
-	err = PTR_ERR(wh);
-	if (IS_ERR(wh))
-		goto out_unlock;
-	err = d_is_negative(wh) ? layerfs_do_whiteout(dir, wh) : -EEXIST;
-	dput(wh);
+	if (!real)
+		err = d_is_negative(this) ? layerfs_do_whiteout(dir, this) :
+					    -EEXIST;
+	else
+		err = d_inode(this) == real ? layerfs_do_remove(dir, this) :
+					      -ESTALE;
+	dput(this);
 out_unlock:
 	inode_unlock(dir);
 	return err;
@@ -387,7 +248,7 @@ out_unlock:
 static int layerfs_remove(struct inode *dir, struct dentry *dentry)
 {
 	struct super_block *sb = dir->i_sb;
-	struct layerfs_fs *ofs = LAYERFS_FS(sb);
+	struct layerfs_fs *lfs = LAYERFS_FS(sb);
 	struct inode *inode = d_inode(dentry);
 	struct layerfs_inode *li = LAYERFS_I(inode);
 	struct dentry *udir, *upper;
@@ -412,18 +273,16 @@ static int layerfs_remove(struct inode *dir, struct dentry *dentry)
 	err = lower;
 	if (lower < 0)
 		goto out_revert;
-	err = layerfs_want_write(sb);
+	err = layerfs_do_want_write(sb);
 	if (err)
 		goto out_revert;
-	if (!upper)
-		err = layerfs_make_whiteout(udir, &dentry->d_name);
-	else if (lower || d_is_dir(upper))
-		err = layerfs_remove_via_work(ofs, udir, &dentry->d_name,
+	if (upper && (lower || d_is_dir(upper)))
+		err = layerfs_remove_via_work(lfs, udir, &dentry->d_name,
 					      d_inode(upper), lower);
 	else
-		err = layerfs_unlink_upper(udir, &dentry->d_name,
-					   d_inode(upper));
-	layerfs_drop_write(sb);
+		err = layerfs_remove_upper(udir, &dentry->d_name,
+					   upper ? d_inode(upper) : NULL);
+	layerfs_do_drop_write(sb);
 out_revert:
 	layerfs_revert_creds(old);
 	/* a link count of 0 tells a waiting copy-up that the name is gone */
@@ -462,27 +321,50 @@ static int layerfs_clear_whiteouts(struct dentry *dentry)
 	if (!upper)
 		return 0;
 	old = layerfs_override_creds(sb);
-	err = layerfs_want_write(sb);
+	err = layerfs_do_want_write(sb);
 	if (!err) {
 		err = layerfs_cleanup_dir(LAYERFS_FS(sb), upper, 0);
-		layerfs_drop_write(sb);
+		layerfs_do_drop_write(sb);
 	}
 	layerfs_revert_creds(old);
 	return err;
 }
 
-static int layerfs_rename(struct layerfs_idmap *idmap, struct inode *olddir,
-			  struct dentry *old, struct inode *newdir,
-			  struct dentry *new, unsigned int flags)
+/**
+ * struct layerfs_rename - what the steps of one rename share
+ * @olddir:   the union source parent
+ * @old:      the union source
+ * @newdir:   the union target parent
+ * @new:      the union target, positive when it is replaced or exchanged
+ * @oldupper: the source's upper dentry (it has been copied up)
+ * @newupper: the target's upper dentry, NULL when it has none
+ * @flags:    RENAME_NOREPLACE and RENAME_EXCHANGE, as the caller gave them
+ * @exchange: @flags has RENAME_EXCHANGE
+ * @lower:    the old name exists in a lower layer: a whiteout must stay
+ *            there
+ */
+struct layerfs_rename {
+	struct inode *olddir;
+	struct dentry *old;
+	struct inode *newdir;
+	struct dentry *new;
+	struct dentry *oldupper;
+	struct dentry *newupper;
+	unsigned int flags;
+	bool exchange;
+	int lower;
+};
+
+/*
+ * Rename, step 1: the checks, then the copy-ups (the source, the target's
+ * parent, an exchanged target) and the emptying of a directory renamed
+ * over.
+ */
+static int layerfs_rename_prepare(struct dentry *old, struct dentry *new,
+				  unsigned int flags)
 {
-	struct super_block *sb = olddir->i_sb;
 	bool exchange = flags & RENAME_EXCHANGE;
-	struct dentry *oldudir, *newudir, *oldupper, *newupper, *trap;
-	struct dentry *od, *nd;
-	struct layerfs_inode *victim;
-	unsigned int rflags = flags & ~RENAME_NOREPLACE;
-	const struct cred *cred, *prev;
-	int lower, err;
+	int err;
 
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))
 		return -EINVAL;
@@ -503,95 +385,136 @@ static int layerfs_rename(struct layerfs_idmap *idmap, struct inode *olddir,
 		err = layerfs_copy_up(new);
 	if (!err && !exchange && d_is_positive(new) && d_is_dir(new))
 		err = layerfs_clear_whiteouts(new);
+	return err;
+}
+
+/*
+ * Rename, step 2: a directory moved over a name that may exist below (in
+ * a parent with lower layers) hides it: it is marked opaque; for an
+ * exchange, each directory that moves.
+ */
+static int layerfs_rename_mark_opaque(const struct layerfs_rename *r)
+{
+	int err = 0;
+
+	if (d_is_dir(r->old) && LAYERFS_I(r->newdir)->numlower)
+		err = layerfs_do_set_opaque(r->oldupper);
+	if (!err && r->exchange && d_is_dir(r->new) &&
+	    LAYERFS_I(r->olddir)->numlower)
+		err = layerfs_do_set_opaque(r->newupper);
+	return err;
+}
+
+/*
+ * Rename, step 3: the rename in the upper layer, under lock_rename() of
+ * the two upper parents, once the names there are checked to still hold
+ * the objects the union expects.
+ */
+static int layerfs_rename_upper(const struct layerfs_rename *r)
+{
+	struct dentry *oldudir = layerfs_upper(r->olddir);
+	struct dentry *newudir = layerfs_upper(r->newdir);
+	unsigned int rflags = r->flags & ~RENAME_NOREPLACE;
+	struct dentry *trap, *rold, *rnew;
+	int err;
+
+	if (r->lower)
+		rflags |= RENAME_WHITEOUT;
+	trap = lock_rename(newudir, oldudir);
+	if (IS_ERR(trap))
+		return PTR_ERR(trap);
+	rold = layerfs_do_lookup_locked(oldudir, r->old->d_name.name,
+					r->old->d_name.len);
+	err = PTR_ERR(rold);
+	if (IS_ERR(rold))
+		goto out_unlock;
+	rnew = layerfs_do_lookup_locked(newudir, r->new->d_name.name,
+					r->new->d_name.len);
+	err = PTR_ERR(rnew);
+	if (IS_ERR(rnew))
+		goto out_dput_old;
+	/* hard links share a union inode: compare real inodes, not names */
+	err = -ESTALE;
+	if (d_inode(rold) != d_inode(r->oldupper) || rold == trap ||
+	    rnew == trap)
+		goto out_dput;
+	if (r->newupper ? d_inode(rnew) != d_inode(r->newupper) :
+	    d_is_positive(rnew) && !layerfs_is_whiteout(rnew))
+		goto out_dput;
+	/* a directory cannot replace the whiteout device: they swap */
+	if (!r->exchange && layerfs_is_whiteout(rnew) && d_is_dir(rold))
+		err = layerfs_exchange_whiteout(d_inode(oldudir), rold,
+						d_inode(newudir), rnew,
+						r->lower);
+	else
+		err = layerfs_do_rename(d_inode(oldudir), rold,
+					d_inode(newudir), rnew, rflags);
+out_dput:
+	dput(rnew);
+out_dput_old:
+	dput(rold);
+out_unlock:
+	unlock_rename(newudir, oldudir);
+	return err;
+}
+
+/*
+ * Rename, step 4: a replaced target without an upper copy is gone (link
+ * count 0, which a waiting copy-up sees); one with an upper copy may have
+ * other names left.
+ */
+static void layerfs_rename_fix_nlink(const struct layerfs_rename *r)
+{
+	if (d_is_dir(r->new) || !r->newupper)
+		clear_nlink(d_inode(r->new));
+	else
+		layerfs_refresh_inode(d_inode(r->new));
+}
+
+static int layerfs_rename(struct layerfs_idmap *idmap, struct inode *olddir,
+			  struct dentry *old, struct inode *newdir,
+			  struct dentry *new, unsigned int flags)
+{
+	struct layerfs_rename r = {
+		.olddir = olddir, .old = old, .newdir = newdir, .new = new,
+		.flags = flags, .exchange = flags & RENAME_EXCHANGE,
+	};
+	struct super_block *sb = olddir->i_sb;
+	const struct cred *cred, *prev;
+	struct layerfs_inode *victim;
+	int err;
+
+	err = layerfs_rename_prepare(old, new, flags);
 	if (err)
 		return err;
-	oldudir = layerfs_upper(olddir);
-	newudir = layerfs_upper(newdir);
-	oldupper = layerfs_upper(d_inode(old));
+	r.oldupper = layerfs_upper(d_inode(old));
 	/* no copy-up of the target can publish while it is replaced */
 	victim = d_is_positive(new) ? LAYERFS_I(d_inode(new)) : NULL;
 	if (victim)
 		mutex_lock(&victim->lock);
-	newupper = victim ? layerfs_upper(d_inode(new)) : NULL;
+	r.newupper = victim ? layerfs_upper(d_inode(new)) : NULL;
 
 	err = -ENOMEM;
 	cred = layerfs_creator_creds(sb);
 	if (!cred)
 		goto out_unlock_victim;
 	prev = override_creds(cred);
-	lower = exchange ? 0 : layerfs_lower_positive(olddir, &old->d_name);
-	err = lower;
-	if (lower < 0)
+	r.lower = r.exchange ? 0 : layerfs_lower_positive(olddir, &old->d_name);
+	err = r.lower;
+	if (r.lower < 0)
 		goto out_revert;
-	if (lower)
-		rflags |= RENAME_WHITEOUT;
-	err = layerfs_want_write(sb);
+	err = layerfs_do_want_write(sb);
 	if (err)
 		goto out_revert;
-	/* a directory moved over a name that may exist below hides it */
-	if (d_is_dir(old) && LAYERFS_I(newdir)->numlower) {
-		err = layerfs_do_setxattr(oldupper, LAYERFS_XATTR_OPAQUE, "y",
-					  1, 0);
-		if (err)
-			goto out_drop;
-	}
-	if (exchange && d_is_dir(new) && LAYERFS_I(olddir)->numlower) {
-		err = layerfs_do_setxattr(newupper, LAYERFS_XATTR_OPAQUE, "y",
-					  1, 0);
-		if (err)
-			goto out_drop;
-	}
-
-	trap = lock_rename(newudir, oldudir);
-	err = PTR_ERR(trap);
-	if (IS_ERR(trap))
-		goto out_drop;
-	od = layerfs_do_lookup_locked(oldudir, old->d_name.name,
-				      old->d_name.len);
-	err = PTR_ERR(od);
-	if (IS_ERR(od))
-		goto out_unlock;
-	nd = layerfs_do_lookup_locked(newudir, new->d_name.name,
-				      new->d_name.len);
-	err = PTR_ERR(nd);
-	if (IS_ERR(nd))
-		goto out_dput_od;
-	/* hard links share a union inode: compare real inodes, not names */
-	err = -ESTALE;
-	if (d_inode(od) != d_inode(oldupper) || od == trap || nd == trap)
-		goto out_dput;
-	if (newupper ? d_inode(nd) != d_inode(newupper) :
-	    d_is_positive(nd) && !layerfs_is_whiteout(nd))
-		goto out_dput;
-	/*
-	 * A directory cannot replace the whiteout device: swap them, which
-	 * leaves the whiteout at the old name; drop it unless that name
-	 * needs one.
-	 */
-	if (!exchange && layerfs_is_whiteout(nd) && d_is_dir(od))
-		rflags = (rflags & ~RENAME_WHITEOUT) | RENAME_EXCHANGE;
-	err = layerfs_do_rename(d_inode(oldudir), od, d_inode(newudir), nd,
-				rflags);
-	if (!err && (rflags & RENAME_EXCHANGE) && !exchange && !lower)
-		err = layerfs_do_remove(d_inode(oldudir), nd);
-out_dput:
-	dput(nd);
-out_dput_od:
-	dput(od);
-out_unlock:
-	unlock_rename(newudir, oldudir);
-out_drop:
-	layerfs_drop_write(sb);
+	err = layerfs_rename_mark_opaque(&r);
+	if (!err)
+		err = layerfs_rename_upper(&r);
+	layerfs_do_drop_write(sb);
 out_revert:
 	revert_creds(prev);
 	put_cred(cred);
-	/* a replaced target without an upper copy is gone (nlink 0) */
-	if (!err && !exchange && victim) {
-		if (d_is_dir(new) || !newupper)
-			clear_nlink(d_inode(new));
-		else
-			layerfs_copy_attr(d_inode(new));
-	}
+	if (!err && !r.exchange && victim)
+		layerfs_rename_fix_nlink(&r);
 out_unlock_victim:
 	if (victim)
 		mutex_unlock(&victim->lock);

@@ -19,12 +19,16 @@
  * inode's mode and calls file_remove_privs() on the union file, with the
  * caller's credentials, under the union inode's i_rwsem.
  *
- * Locking: the union file's position is copied to and from the real file
- * under the f_pos_lock the VFS holds for seeks; reads use ki_pos or their
- * own position. Writes, splice writes and fallocate hold the union
- * inode's i_rwsem; the real file's flags are changed under its f_lock.
+ * Locking: this file takes two locks of its own. Writes, splice writes
+ * and fallocate take the union inode's i_rwsem (the VFS does not for
+ * them) around the refresh, the set-id check and the real operation; the
+ * switch from the lower to the upper real file takes the per-file mutex
+ * (struct layerfs_file), never while holding the other. An open for
+ * writing copies up first (copy_up.c's locks). The union file's position
+ * is copied to and from the real file under the f_pos_lock the VFS holds
+ * for seeks; reads use ki_pos or their own position; the real file's
+ * flags are changed under its f_lock.
  */
-#include <linux/fs_stack.h>
 #include <linux/mm.h>
 
 #include "layerfs.h"
@@ -58,11 +62,9 @@ static int layerfs_sync_flags(struct file *file, struct file *real)
 		return 0;
 	if ((flags & O_DIRECT) && !(real->f_mode & FMODE_CAN_ODIRECT))
 		return -EINVAL;
-	if (real->f_op->check_flags) {
-		err = real->f_op->check_flags(flags);
-		if (err)
-			return err;
-	}
+	err = layerfs_do_check_flags(real, flags);
+	if (err)
+		return err;
 	spin_lock(&real->f_lock);
 	real->f_flags = (real->f_flags & ~LAYERFS_SETFL_MASK) | flags;
 	real->f_iocb_flags = iocb_flags(real);
@@ -86,7 +88,7 @@ static struct file *layerfs_current_real(struct file *file)
 	if (file_inode(real) != d_inode(upper)) {
 		path.mnt = layerfs_upper_mnt(LAYERFS_FS(inode->i_sb));
 		path.dentry = upper;
-		real = layerfs_do_open_real(file, &path, file->f_flags &
+		real = layerfs_do_open_as_mounter(file, &path, file->f_flags &
 					    ~(O_CREAT | O_EXCL | O_NOCTTY |
 					      O_TRUNC));
 		if (!IS_ERR(real)) {
@@ -114,28 +116,21 @@ static struct file *layerfs_real_file(struct file *file)
 	return err ? ERR_PTR(err) : real;
 }
 
-/**
- * layerfs_file_accessed() - mirror a real file's atime update
- * @file: the union file that was read
+/*
+ * The real file for a data-changing operation, with the union inode's
+ * i_rwsem taken and its mode refreshed: the mode file_remove_privs()
+ * judges by (see the top of the file). The caller unlocks the inode.
  */
-void layerfs_file_accessed(struct file *file)
+static struct file *layerfs_real_file_locked(struct file *file)
 {
 	struct inode *inode = file_inode(file);
-	struct dentry *real = layerfs_real_dentry(inode);
+	struct file *real = layerfs_real_file(file);
 
-	if (real && !(file->f_flags & O_NOATIME))
-		fsstack_copy_attr_atime(inode, d_inode(real));
-}
-
-/**
- * layerfs_file_end_write() - mirror size and times after a real write
- * @file: the union file written to
- * @pos:  position after the write
- * @ret:  result of the write
- */
-void layerfs_file_end_write(struct file *file, loff_t pos, ssize_t ret)
-{
-	layerfs_copy_attr(file_inode(file));
+	if (!IS_ERR(real)) {
+		inode_lock(inode);
+		layerfs_refresh_inode(inode);
+	}
+	return real;
 }
 
 static int layerfs_open(struct inode *inode, struct file *file)
@@ -159,7 +154,7 @@ static int layerfs_open(struct inode *inode, struct file *file)
 	/* the union file did the creating and truncating, if any */
 	flags = file->f_flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC);
 	layerfs_real_path(inode, &realpath);
-	real = layerfs_do_open_real(file, &realpath, flags);
+	real = layerfs_do_open_as_mounter(file, &realpath, flags);
 	if (IS_ERR(real)) {
 		kfree(lf);
 		return PTR_ERR(real);
@@ -188,7 +183,7 @@ static loff_t layerfs_llseek(struct file *file, loff_t offset, int whence)
 	if (IS_ERR(real))
 		return PTR_ERR(real);
 	real->f_pos = file->f_pos;
-	ret = layerfs_do_llseek(file, real, offset, whence);
+	ret = layerfs_do_llseek_as_mounter(file, real, offset, whence);
 	file->f_pos = real->f_pos;
 	return ret;
 }
@@ -199,23 +194,19 @@ static ssize_t layerfs_read_iter(struct kiocb *iocb, struct iov_iter *iter)
 
 	if (IS_ERR(real))
 		return PTR_ERR(real);
-	return layerfs_do_read_iter(real, iocb, iter);
+	return layerfs_do_read_iter_as_mounter(real, iocb, iter);
 }
 
 static ssize_t layerfs_write_iter(struct kiocb *iocb, struct iov_iter *iter)
 {
 	struct file *file = iocb->ki_filp;
-	struct inode *inode = file_inode(file);
-	struct file *real = layerfs_real_file(file);
+	struct file *real = layerfs_real_file_locked(file);
 	ssize_t ret;
 
 	if (IS_ERR(real))
 		return PTR_ERR(real);
-	inode_lock(inode);
-	/* the mode file_remove_privs() judges by (see the top of the file) */
-	layerfs_copy_attr(inode);
-	ret = layerfs_do_write_iter(real, iocb, iter);
-	inode_unlock(inode);
+	ret = layerfs_do_write_iter_as_mounter(real, iocb, iter);
+	inode_unlock(file_inode(file));
 	return ret;
 }
 
@@ -227,23 +218,22 @@ static ssize_t layerfs_splice_read(struct file *file, loff_t *ppos,
 
 	if (IS_ERR(real))
 		return PTR_ERR(real);
-	return layerfs_do_splice_read(file, real, ppos, pipe, len, flags);
+	return layerfs_do_splice_read_as_mounter(file, real, ppos, pipe, len,
+						 flags);
 }
 
 static ssize_t layerfs_splice_write(struct pipe_inode_info *pipe,
 				    struct file *file, loff_t *ppos,
 				    size_t len, unsigned int flags)
 {
-	struct inode *inode = file_inode(file);
-	struct file *real = layerfs_real_file(file);
+	struct file *real = layerfs_real_file_locked(file);
 	ssize_t ret;
 
 	if (IS_ERR(real))
 		return PTR_ERR(real);
-	inode_lock(inode);
-	layerfs_copy_attr(inode);
-	ret = layerfs_do_splice_write(pipe, file, real, ppos, len, flags);
-	inode_unlock(inode);
+	ret = layerfs_do_splice_write_as_mounter(pipe, file, real, ppos, len,
+						 flags);
+	inode_unlock(file_inode(file));
 	return ret;
 }
 
@@ -253,7 +243,7 @@ static int layerfs_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (IS_ERR(real))
 		return PTR_ERR(real);
-	return layerfs_do_mmap(file, real, vma);
+	return layerfs_do_mmap_as_mounter(file, real, vma);
 }
 
 static int layerfs_fadvise(struct file *file, loff_t offset, loff_t len,
@@ -263,7 +253,7 @@ static int layerfs_fadvise(struct file *file, loff_t offset, loff_t len,
 
 	if (IS_ERR(real))
 		return PTR_ERR(real);
-	return layerfs_do_fadvise(file, real, offset, len, advice);
+	return layerfs_do_fadvise_as_mounter(file, real, offset, len, advice);
 }
 
 /* Only the upper layer has anything to write back. */
@@ -276,24 +266,23 @@ static int layerfs_fsync(struct file *file, loff_t start, loff_t end,
 		return PTR_ERR(real);
 	if (!layerfs_upper(file_inode(file)))
 		return 0;
-	return layerfs_do_fsync(file, real, start, end, datasync);
+	return layerfs_do_fsync_as_mounter(file, real, start, end, datasync);
 }
 
 static long layerfs_fallocate(struct file *file, int mode, loff_t offset,
 			      loff_t len)
 {
 	struct inode *inode = file_inode(file);
-	struct file *real = layerfs_real_file(file);
+	struct file *real = layerfs_real_file_locked(file);
 	int err;
 
 	if (IS_ERR(real))
 		return PTR_ERR(real);
-	inode_lock(inode);
-	layerfs_copy_attr(inode);
 	err = file_remove_privs(file);
 	if (!err)
-		err = layerfs_do_fallocate(file, real, mode, offset, len);
-	layerfs_copy_attr(inode);
+		err = layerfs_do_fallocate_as_mounter(file, real, mode, offset,
+						      len);
+	layerfs_refresh_inode(inode);
 	inode_unlock(inode);
 	return err;
 }

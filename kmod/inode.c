@@ -1,43 +1,53 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * layerfs: union inodes, their attributes, xattrs and inode numbers.
+ * layerfs: union inodes, their attributes and inode numbers.
  *
  * Owns inode allocation from a lower stack (layerfs_get_inode()), the
- * inode-number scheme (layerfs_map_ino()), and the inode operations that
- * all types share: permission, getattr, xattrs; plus the operations of
- * regular files, symlinks and special files.
+ * inode-number scheme (layerfs_ino(), layerfs_map_ino()), the union
+ * inode's copy of the real attributes (layerfs_refresh_inode()), the
+ * inode operations that all types share but xattrs (permission, setattr,
+ * getattr; xattrs and ACLs are xattr.c's), and the inode operations of
+ * regular files, symlinks and special files. Every change of a union
+ * object's attributes, xattrs or ACLs reaches its upper copy through
+ * layerfs_change_upper().
  *
- * Union inodes of non-directories are hashed by the real inode they show
- * (the upper inode from copy-up on, the lower one until then), so all
- * names of one upper file share one union inode; directories by their
- * topmost lower directory while they have one.
+ * Which union inode a name gets (layerfs_key()): the inode cache is keyed
+ * by a real inode. A directory is keyed by its topmost lower directory
+ * while it has one, else by its upper directory; a non-directory by its
+ * upper inode once it has one, else by its lower inode. So every name of
+ * one upper file shares one union inode. A lower non-directory with more
+ * than one link is not hashed at all when the mount has an upper layer:
+ * copy-up breaks the link, so each of its names gets a union inode of its
+ * own. At copy-up a non-directory is hashed again, by its new upper inode
+ * (layerfs_rehash()).
  *
  * Inode numbers (layerfs_ino()): st_ino is the real inode number of the
- * origin (the lower object, for a copied-up file the one its origin file
- * handle names) or else of the upper object, with the layer's filesystem
- * index (fsid) in the top xino_bits bits. With a single filesystem
- * nothing changes. A real number that already uses those bits is passed
- * through unchanged (documented fallback: it stays stable but may collide
- * across filesystems).
+ * origin (the lower object; for a copied-up file, the one its origin file
+ * handle names) for a directory, and for a file whose origin has a single
+ * link; else the upper object's. The layer's filesystem index (fsid) goes
+ * into the top xino_bits bits; with a single filesystem nothing changes.
+ * A real number that already uses those bits is passed through unchanged
+ * (documented fallback: it stays stable but may collide across
+ * filesystems).
  *
  * Locking: the stack of an inode is set before unlock_new_inode() and
  * never changes, so it is read without locks. The hash key (i_private) of
  * a non-directory changes once, at copy-up, under the copy-up mutex and
- * while the inode is unhashed (layerfs_rehash()). The union inode's copy of
- * the real attributes (what permission checks and set-id clearing use) is
- * refreshed from the real inode by layerfs_copy_attr() after every change
- * layerfs makes, with the union inode's i_rwsem held where the VFS or the
- * caller holds it; getattr only reads, so a stat racing a change never
- * writes an older mode back.
+ * while the inode is unhashed (layerfs_rehash()). The union inode's copy
+ * of the real attributes (what permission checks and set-id clearing
+ * use) is refreshed from the real inode by layerfs_refresh_inode() after
+ * every change layerfs makes, with the union inode's i_rwsem held where
+ * the VFS or the caller holds it; getattr only reads, so a stat racing a
+ * change never writes an older mode back.
  *
- * POSIX ACLs are never cached in the union inode (ACL_DONT_CACHE): every
- * check asks the real inode, whose own cache stays right across copy-up.
+ * POSIX ACLs are never cached in the union inode (ACL_DONT_CACHE, set
+ * here): every check asks the real inode, whose own cache stays right
+ * across copy-up.
  */
 #include <linux/fs_stack.h>
-#include <linux/xattr.h>
 #include <linux/slab.h>
 #include <linux/cred.h>
-#include <linux/capability.h>
+#include <linux/posix_acl.h>
 
 #include "layerfs.h"
 
@@ -57,23 +67,23 @@ void layerfs_put_stack(struct layerfs_path *stack, unsigned int num)
 
 /**
  * layerfs_map_ino() - the union inode number of a real inode number
- * @ofs:   the mount
+ * @lfs:   the mount
  * @layer: the layer the real inode lives in
  * @ino:   the real inode number
  *
  * Return: @ino with @layer's fsid in the high bits, or @ino itself when
  * the mount spans one filesystem or @ino needs those bits.
  */
-u64 layerfs_map_ino(struct layerfs_fs *ofs, const struct layerfs_layer *layer,
+u64 layerfs_map_ino(struct layerfs_fs *lfs, const struct layerfs_layer *layer,
 		    u64 ino)
 {
-	unsigned int shift = 64 - ofs->xino_bits;
+	unsigned int shift = 64 - lfs->xino_bits;
 
-	if (!ofs->xino_bits)
+	if (!lfs->xino_bits)
 		return ino;
 	if (ino >> shift) {
 		pr_warn_once("inode number %llu too large for %u fs bits, not mapped\n",
-			     ino, ofs->xino_bits);
+			     ino, lfs->xino_bits);
 		return ino;
 	}
 	return ino | ((u64)layer->fsid << shift);
@@ -95,8 +105,14 @@ struct dentry *layerfs_real_dentry(struct inode *inode)
 	return li->numlower ? li->lower[0].dentry : NULL;
 }
 
-/* The topmost real object with its layer. */
-static struct layerfs_path layerfs_top(struct inode *inode)
+/**
+ * layerfs_top() - the real object a union inode shows, with its layer
+ * @inode: union inode
+ *
+ * Return: the upper object, else the topmost lower one (dentry NULL if
+ * none); no reference is taken.
+ */
+struct layerfs_path layerfs_top(struct inode *inode)
 {
 	struct layerfs_inode *li = LAYERFS_I(inode);
 	struct dentry *upper = layerfs_upper(inode);
@@ -133,7 +149,7 @@ void layerfs_real_path(struct inode *inode, struct path *path)
 #define LAYERFS_COPY_FLAGS	(S_SYNC | S_NOATIME | S_APPEND | S_IMMUTABLE)
 
 /* Copy what belongs to the real object: owner, mode, times, size, flags. */
-static void layerfs_copy_real_attr(struct inode *inode, struct inode *ri)
+static void layerfs_attr_from_real(struct inode *inode, struct inode *ri)
 {
 	inode->i_mode = ri->i_mode;
 	inode->i_uid = ri->i_uid;
@@ -148,18 +164,18 @@ static void layerfs_copy_real_attr(struct inode *inode, struct inode *ri)
 }
 
 /**
- * layerfs_copy_attr() - refresh a union inode from its real inode
+ * layerfs_refresh_inode() - refresh a union inode from its real inode
  * @inode: union inode
  *
  * Context: after a change layerfs made to the real object; the union
  * inode's i_rwsem held where the change needed it.
  */
-void layerfs_copy_attr(struct inode *inode)
+void layerfs_refresh_inode(struct inode *inode)
 {
 	struct dentry *real = layerfs_real_dentry(inode);
 
 	if (real && d_inode(real))
-		layerfs_copy_real_attr(inode, d_inode(real));
+		layerfs_attr_from_real(inode, d_inode(real));
 }
 
 /**
@@ -236,287 +252,49 @@ int layerfs_getattr(struct layerfs_idmap *idmap, const struct path *path,
 	return 0;
 }
 
-/*
- * May the caller see xattr @name in a list? Not the private names, and
- * trusted.* only with CAP_SYS_ADMIN, as the real filesystems decide for
- * their own callers.
- */
-static bool layerfs_can_list(const char *name, bool trusted)
-{
-	if (layerfs_is_private_xattr(name))
-		return false;
-	return trusted || strncmp(name, XATTR_TRUSTED_PREFIX,
-				  XATTR_TRUSTED_PREFIX_LEN);
-}
-
 /**
- * layerfs_listxattr() - list the xattrs the caller may see
- * @dentry: union dentry
- * @list:   buffer, or NULL to query the size
- * @size:   buffer size
+ * layerfs_change_upper() - change the upper object of a union object
+ * @dentry:     the union dentry
+ * @copy_flags: open flags for layerfs_copy_up_flags() (O_TRUNC: skip the
+ *              data)
+ * @change:     the change, applied to the upper dentry
+ * @arg:        passed to @change
  *
- * The real list is read with the mounter's credentials, so the names the
- * caller may not see are taken out here. The size query may count them.
+ * Every change of a union object's attributes or xattrs is made to its
+ * upper object: @dentry is copied up, @change applied with the mounter's
+ * credentials and write access to the upper layer, and the union inode
+ * refreshed from the result (an xattr or ACL change may change the mode).
  *
- * Return: list length or a negative errno.
- */
-ssize_t layerfs_listxattr(struct dentry *dentry, char *list, size_t size)
-{
-	struct dentry *real = layerfs_real_dentry(d_inode(dentry));
-	bool trusted = capable(CAP_SYS_ADMIN);
-	const struct cred *old;
-	ssize_t res, left;
-	size_t len;
-	char *s;
-
-	old = layerfs_override_creds(dentry->d_sb);
-	res = layerfs_do_listxattr(real, list, size);
-	layerfs_revert_creds(old);
-	if (res <= 0 || !size)
-		return res;
-
-	/* squeeze the hidden names out, never reading past @res */
-	for (s = list, left = res; left > 0; s += len, left -= len) {
-		len = strnlen(s, left);
-		/* a real list whose last name has no terminator */
-		if (len == left)
-			return -EIO;
-		len++;
-		if (layerfs_can_list(s, trusted))
-			continue;
-		memmove(s, s + len, left - len);
-		res -= len;
-		left -= len;
-		len = 0;
-	}
-	return res;
-}
-
-static int layerfs_xattr_get(const struct xattr_handler *handler,
-			     struct dentry *dentry, struct inode *inode,
-			     const char *name, void *buffer, size_t size)
-{
-	struct layerfs_path top = layerfs_top(inode);
-	const struct cred *old;
-	ssize_t res;
-
-	if (layerfs_is_private_xattr(name))
-		return -EOPNOTSUPP;
-	old = layerfs_override_creds(inode->i_sb);
-	res = layerfs_do_getxattr(&top, name, buffer, size);
-	layerfs_revert_creds(old);
-	return res;
-}
-
-static int layerfs_xattr_set(const struct xattr_handler *handler,
-			     struct layerfs_idmap *idmap,
-			     struct dentry *dentry, struct inode *inode,
-			     const char *name, const void *value,
-			     size_t size, int flags)
-{
-	struct super_block *sb = inode->i_sb;
-	const struct cred *old;
-	int err;
-
-	if (layerfs_is_private_xattr(name))
-		return -EOPNOTSUPP;
-	err = layerfs_copy_up(dentry);
-	if (err)
-		return err;
-	old = layerfs_override_creds(sb);
-	err = layerfs_want_write(sb);
-	if (!err) {
-		err = layerfs_do_setxattr(layerfs_upper(inode), name, value,
-					  size, flags);
-		layerfs_drop_write(sb);
-	}
-	layerfs_revert_creds(old);
-	layerfs_copy_attr(inode);
-	return err;
-}
-
-/**
- * layerfs_get_inode_acl() - the ACL of a union inode, for permission checks
- * @inode: union inode
- * @type:  ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT
- * @rcu:   called in RCU walk mode: must not block
- *
- * Context: any; in RCU walk mode only the real inode's cached ACL is used.
- * Return: the real object's ACL (referenced), NULL for none, or an
- * ERR_PTR() (ECHILD: retry outside RCU walk).
- */
-struct posix_acl *layerfs_get_inode_acl(struct inode *inode, int type,
-					bool rcu)
-{
-	struct layerfs_path top = layerfs_top(inode);
-	struct inode *ri = top.dentry ? d_inode_rcu(top.dentry) : NULL;
-	const struct cred *old;
-	struct posix_acl *acl;
-
-	if (!ri)
-		return ERR_PTR(-ECHILD);
-	if (!IS_POSIXACL(ri))
-		return NULL;
-	if (rcu)
-		return get_cached_acl_rcu(ri, type);
-	old = layerfs_override_creds(inode->i_sb);
-	acl = layerfs_do_get_acl(&top, type, true);
-	layerfs_revert_creds(old);
-	return acl;
-}
-
-/**
- * layerfs_get_acl() - the ACL of a union object, for getxattr
- * @idmap:  idmap of the union mount
- * @dentry: union dentry
- * @type:   ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT
- *
- * Return: the real object's ACL (referenced), NULL for none, or an
- * ERR_PTR().
- */
-struct posix_acl *layerfs_get_acl(struct layerfs_idmap *idmap,
-				  struct dentry *dentry, int type)
-{
-	struct inode *inode = d_inode(dentry);
-	struct layerfs_path top = layerfs_top(inode);
-	const struct cred *old;
-	struct posix_acl *acl;
-
-	if (!IS_POSIXACL(d_inode(top.dentry)))
-		return NULL;
-	old = layerfs_override_creds(inode->i_sb);
-	acl = layerfs_do_get_acl(&top, type, false);
-	layerfs_revert_creds(old);
-	return acl;
-}
-
-/**
- * layerfs_set_acl() - set or remove the ACL of a union object
- * @idmap:  idmap of the union mount
- * @dentry: union dentry
- * @acl:    the new ACL, NULL to remove it
- * @type:   ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT
- *
- * The caller is checked here, against the union inode, as the real
- * filesystem would check it: the change itself is made in the upper layer
- * with the mounter's credentials, which pass every check there.
- *
- * Context: the union inode's i_rwsem held.
  * Return: 0 or a negative errno.
  */
-int layerfs_set_acl(struct layerfs_idmap *idmap, struct dentry *dentry,
-		    struct posix_acl *acl, int type)
+int layerfs_change_upper(struct dentry *dentry, int copy_flags,
+			 int (*change)(struct dentry *upper, void *arg),
+			 void *arg)
 {
 	struct inode *inode = d_inode(dentry);
 	struct super_block *sb = inode->i_sb;
-	struct layerfs_fs *ofs = LAYERFS_FS(sb);
 	const struct cred *old;
 	int err;
 
-	if (!ofs->workdir || !IS_POSIXACL(d_inode(ofs->workdir)))
-		return -EOPNOTSUPP;
-	if (type == ACL_TYPE_DEFAULT && !S_ISDIR(inode->i_mode))
-		return acl ? -EACCES : 0;
-	if (!inode_owner_or_capable(idmap, inode))
-		return -EPERM;
-	/*
-	 * The real filesystem clears the set-gid bit of an owner outside the
-	 * group who sets an access ACL; for the mounter it would not.
-	 */
-	if ((inode->i_mode & S_ISGID) && type == ACL_TYPE_ACCESS &&
-	    !in_group_p(inode->i_gid) &&
-	    !capable_wrt_inode_uidgid(idmap, inode, CAP_FSETID)) {
-		struct iattr iattr = { .ia_valid = ATTR_KILL_SGID };
-
-		err = layerfs_setattr(idmap, dentry, &iattr);
-		if (err)
-			return err;
-	}
-	err = layerfs_copy_up(dentry);
+	err = layerfs_copy_up_flags(dentry, copy_flags);
 	if (err)
 		return err;
 	old = layerfs_override_creds(sb);
-	err = layerfs_want_write(sb);
+	err = layerfs_do_want_write(sb);
 	if (!err) {
-		err = layerfs_do_set_acl(layerfs_upper(inode), type, acl);
-		layerfs_drop_write(sb);
+		err = change(layerfs_upper(inode), arg);
+		layerfs_do_drop_write(sb);
 	}
 	layerfs_revert_creds(old);
-	/* the ACL may have changed the mode */
-	layerfs_copy_attr(inode);
+	layerfs_refresh_inode(inode);
 	return err;
 }
 
-/*
- * ACL names through xattr handlers, for kernels that route them there
- * (compat.h's LAYERFS_XATTR_HANDLERS): converted to ACLs and handed
- * to the same functions the newer kernels call directly.
- */
-static int __maybe_unused
-layerfs_acl_xattr_get(const struct xattr_handler *handler,
-		      struct dentry *dentry, struct inode *inode,
-		      const char *name, void *buffer, size_t size)
+/* setattr, for layerfs_change_upper() */
+static int layerfs_change_attr(struct dentry *upper, void *arg)
 {
-	struct posix_acl *acl;
-	int err;
-
-	acl = layerfs_get_acl(LAYERFS_NOP_IDMAP, dentry, handler->flags);
-	if (IS_ERR(acl))
-		return PTR_ERR(acl);
-	if (!acl)
-		return -ENODATA;
-	err = posix_acl_to_xattr(&init_user_ns, acl, buffer, size);
-	posix_acl_release(acl);
-	return err;
+	return layerfs_do_setattr(upper, arg);
 }
-
-static int __maybe_unused
-layerfs_acl_xattr_set(const struct xattr_handler *handler,
-		      struct layerfs_idmap *idmap, struct dentry *dentry,
-		      struct inode *inode, const char *name,
-		      const void *value, size_t size, int flags)
-{
-	struct posix_acl *acl;
-	int err;
-
-	acl = posix_acl_from_xattr(&init_user_ns, value, size);
-	if (IS_ERR(acl))
-		return PTR_ERR(acl);
-	err = acl ? posix_acl_valid(&init_user_ns, acl) : 0;
-	if (!err)
-		err = layerfs_set_acl(idmap, dentry, acl, handler->flags);
-	posix_acl_release(acl);
-	return err;
-}
-
-static const struct xattr_handler __maybe_unused
-layerfs_acl_access_xattr_handler = {
-	.name	= XATTR_NAME_POSIX_ACL_ACCESS,
-	.flags	= ACL_TYPE_ACCESS,
-	.get	= layerfs_acl_xattr_get,
-	.set	= layerfs_acl_xattr_set,
-};
-
-static const struct xattr_handler __maybe_unused
-layerfs_acl_default_xattr_handler = {
-	.name	= XATTR_NAME_POSIX_ACL_DEFAULT,
-	.flags	= ACL_TYPE_DEFAULT,
-	.get	= layerfs_acl_xattr_get,
-	.set	= layerfs_acl_xattr_set,
-};
-
-/* Every other name; the prefix "" hands us the full name. */
-static const struct xattr_handler layerfs_xattr_handler = {
-	.prefix	= "",
-	.get	= layerfs_xattr_get,
-	.set	= layerfs_xattr_set,
-};
-
-/* with the ACL handlers where the kernel needs them (compat.h) */
-const struct xattr_handler *layerfs_xattr_handlers[] = {
-	LAYERFS_XATTR_HANDLERS(&layerfs_xattr_handler),
-	NULL
-};
 
 /**
  * layerfs_setattr() - change attributes, after copy-up
@@ -529,18 +307,14 @@ const struct xattr_handler *layerfs_xattr_handlers[] = {
 int layerfs_setattr(struct layerfs_idmap *idmap, struct dentry *dentry,
 		    struct iattr *attr)
 {
-	struct inode *inode = d_inode(dentry);
-	struct super_block *sb = inode->i_sb;
-	const struct cred *old;
-	int err;
+	int copy_flags, err;
 
 	err = setattr_prepare(idmap, dentry, attr);
 	if (err)
 		return err;
-	err = layerfs_copy_up_flags(dentry, (attr->ia_valid & ATTR_SIZE) &&
-				    !attr->ia_size ? O_TRUNC : 0);
-	if (err)
-		return err;
+	/* a truncation to 0 need not copy the data up first */
+	copy_flags = (attr->ia_valid & ATTR_SIZE) && !attr->ia_size ?
+		     O_TRUNC : 0;
 	/*
 	 * The file in @attr is the union file, not the upper one; and the
 	 * real file was not opened with O_TRUNC, so ATTR_OPEN (which lets
@@ -550,15 +324,8 @@ int layerfs_setattr(struct layerfs_idmap *idmap, struct dentry *dentry,
 	/* the upper filesystem does its own set-id clearing */
 	if (attr->ia_valid & (ATTR_KILL_SUID | ATTR_KILL_SGID))
 		attr->ia_valid &= ~ATTR_MODE;
-	old = layerfs_override_creds(sb);
-	err = layerfs_want_write(sb);
-	if (!err) {
-		err = layerfs_do_setattr(layerfs_upper(inode), attr);
-		layerfs_drop_write(sb);
-	}
-	layerfs_revert_creds(old);
-	layerfs_copy_attr(inode);
-	return err;
+	return layerfs_change_upper(dentry, copy_flags, layerfs_change_attr,
+				    attr);
 }
 
 static const char *layerfs_get_link(struct dentry *dentry,
@@ -576,6 +343,7 @@ static const char *layerfs_get_link(struct dentry *dentry,
 	return link;
 }
 
+/* regular files, and special files (devices, FIFOs, sockets) */
 static const struct inode_operations layerfs_file_iops = {
 	.permission	= layerfs_permission,
 	.setattr	= layerfs_setattr,
@@ -589,14 +357,6 @@ static const struct inode_operations layerfs_symlink_iops = {
 	.setattr	= layerfs_setattr,
 	.getattr	= layerfs_getattr,
 	.listxattr	= layerfs_listxattr,
-};
-
-static const struct inode_operations layerfs_special_iops = {
-	.permission	= layerfs_permission,
-	.setattr	= layerfs_setattr,
-	.getattr	= layerfs_getattr,
-	.listxattr	= layerfs_listxattr,
-	LAYERFS_ACL_IOPS,
 };
 
 static int layerfs_inode_test(struct inode *inode, void *key)
@@ -638,7 +398,7 @@ static void layerfs_init_inode(struct inode *inode, struct inode *real)
 
 	inode->i_mode = mode;
 	inode->i_flags |= S_NOCMTIME;
-	layerfs_copy_real_attr(inode, real);
+	layerfs_attr_from_real(inode, real);
 	set_nlink(inode, real->i_nlink);
 	inode->i_rdev = real->i_rdev;
 	inode->i_mapping->a_ops = &layerfs_aops;
@@ -662,7 +422,7 @@ static void layerfs_init_inode(struct inode *inode, struct inode *real)
 		inode->i_op = &layerfs_symlink_iops;
 		break;
 	default:
-		inode->i_op = &layerfs_special_iops;
+		inode->i_op = &layerfs_file_iops;
 		init_special_inode(inode, mode, real->i_rdev);
 		break;
 	}
@@ -670,7 +430,7 @@ static void layerfs_init_inode(struct inode *inode, struct inode *real)
 
 /**
  * layerfs_ino() - the inode number of a union object
- * @ofs:    the mount
+ * @lfs:    the mount
  * @upper:  its upper dentry, or NULL
  * @origin: its topmost lower object; for an upper non-directory the
  *          origin its file handle names (see namei.c); NULL or a NULL
@@ -684,15 +444,15 @@ static void layerfs_init_inode(struct inode *inode, struct inode *real)
  *
  * Return: the union inode number.
  */
-u64 layerfs_ino(struct layerfs_fs *ofs, struct dentry *upper,
+u64 layerfs_ino(struct layerfs_fs *lfs, struct dentry *upper,
 		const struct layerfs_path *origin)
 {
 	struct inode *lo = origin && origin->dentry ?
 			   d_inode(origin->dentry) : NULL;
 
 	if (lo && (!upper || d_is_dir(upper) || lo->i_nlink == 1))
-		return layerfs_map_ino(ofs, origin->layer, lo->i_ino);
-	return layerfs_map_ino(ofs, &ofs->layers[0], d_inode(upper)->i_ino);
+		return layerfs_map_ino(lfs, origin->layer, lo->i_ino);
+	return layerfs_map_ino(lfs, &lfs->layers[0], d_inode(upper)->i_ino);
 }
 
 /*
@@ -790,3 +550,4 @@ struct inode *layerfs_get_inode(struct super_block *sb, struct dentry *upper,
 		unlock_new_inode(inode);
 	return inode;
 }
+

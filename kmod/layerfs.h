@@ -3,7 +3,9 @@
  * layerfs: a union of read-only lower directories under one writable upper.
  *
  * The private header: core types, accessors and the prototypes shared
- * between the files of the module, grouped by the file that defines them.
+ * between the files of the module, grouped by the file that defines them
+ * (compat.h holds only the kernel-version differences, and defines
+ * nothing another file calls).
  */
 #ifndef _LAYERFS_H
 #define _LAYERFS_H
@@ -15,6 +17,7 @@
 #include <linux/fs_context.h>
 #include <linux/mutex.h>
 #include <linux/path.h>
+#include <linux/exportfs.h>
 
 #include "compat.h"
 
@@ -27,8 +30,13 @@
 #define LAYERFS_XATTR_PREFIX	"trusted.overlay."
 #define LAYERFS_XATTR_OPAQUE	LAYERFS_XATTR_PREFIX "opaque"
 #define LAYERFS_XATTR_ORIGIN	LAYERFS_XATTR_PREFIX "origin"
-/* longest origin value: 21-byte header and a MAX_HANDLE_SZ handle */
-#define LAYERFS_ORIGIN_MAX	(21 + 128)
+/*
+ * The origin value is overlayfs's file handle: a header (version, magic,
+ * length, flags, handle type, filesystem uuid; see real_namei.c) and the
+ * filesystem's own handle, at most MAX_HANDLE_SZ bytes.
+ */
+#define LAYERFS_FH_HDR		21
+#define LAYERFS_ORIGIN_MAX	(LAYERFS_FH_HDR + MAX_HANDLE_SZ)
 
 /**
  * struct layerfs_layer - one layer of a mount
@@ -79,9 +87,9 @@ struct layerfs_fs {
 	struct inode *inuse[2];
 };
 
-static inline struct vfsmount *layerfs_upper_mnt(struct layerfs_fs *ofs)
+static inline struct vfsmount *layerfs_upper_mnt(struct layerfs_fs *lfs)
 {
-	return ofs->layers[0].mnt;
+	return lfs->layers[0].mnt;
 }
 
 /**
@@ -186,38 +194,33 @@ extern const struct dentry_operations layerfs_dentry_ops;
 struct dentry *layerfs_lookup(struct inode *dir, struct dentry *dentry,
 			      unsigned int flags);
 
-/* copy_up.c */
-#define LAYERFS_TMP_NAME	16
-void layerfs_tmp_name(char *buf);
-int layerfs_copy_up(struct dentry *dentry);
-int layerfs_copy_up_flags(struct dentry *dentry, int flags);
-struct dentry *layerfs_work_tmp(struct layerfs_fs *ofs, umode_t mode,
-				dev_t rdev, const char *link, struct dentry *old);
-void layerfs_work_drop(struct layerfs_fs *ofs, struct dentry *tmp);
-int layerfs_want_write(struct super_block *sb);
-void layerfs_drop_write(struct super_block *sb);
-
 /* dir.c */
 extern const struct inode_operations layerfs_dir_iops;
 
 /* inode.c */
 struct inode *layerfs_get_inode(struct super_block *sb, struct dentry *upper,
 				struct layerfs_path *stack, unsigned int num);
-int layerfs_setattr(struct layerfs_idmap *idmap, struct dentry *dentry,
-		    struct iattr *attr);
-void layerfs_copy_attr(struct inode *inode);
 void layerfs_put_stack(struct layerfs_path *stack, unsigned int num);
-u64 layerfs_map_ino(struct layerfs_fs *ofs, const struct layerfs_layer *layer,
+u64 layerfs_map_ino(struct layerfs_fs *lfs, const struct layerfs_layer *layer,
 		    u64 ino);
-u64 layerfs_ino(struct layerfs_fs *ofs, struct dentry *upper,
+u64 layerfs_ino(struct layerfs_fs *lfs, struct dentry *upper,
 		const struct layerfs_path *origin);
 void layerfs_rehash(struct inode *inode);
+struct layerfs_path layerfs_top(struct inode *inode);
 void layerfs_real_path(struct inode *inode, struct path *path);
 struct dentry *layerfs_real_dentry(struct inode *inode);
+void layerfs_refresh_inode(struct inode *inode);
+int layerfs_change_upper(struct dentry *dentry, int copy_flags,
+			 int (*change)(struct dentry *upper, void *arg),
+			 void *arg);
 int layerfs_permission(struct layerfs_idmap *idmap, struct inode *inode,
 		       int mask);
+int layerfs_setattr(struct layerfs_idmap *idmap, struct dentry *dentry,
+		    struct iattr *attr);
 int layerfs_getattr(struct layerfs_idmap *idmap, const struct path *path,
 		    struct kstat *stat, u32 request_mask, unsigned int flags);
+
+/* xattr.c */
 ssize_t layerfs_listxattr(struct dentry *dentry, char *list, size_t size);
 extern const struct xattr_handler *layerfs_xattr_handlers[];
 struct posix_acl *layerfs_get_inode_acl(struct inode *inode, int type,
@@ -236,46 +239,55 @@ extern const struct file_operations layerfs_dir_fops;
 unsigned int layerfs_dir_nlink(struct dentry *dentry);
 int layerfs_dir_check_empty(struct dentry *dentry);
 void layerfs_dir_changed(struct inode *dir);
-int layerfs_cleanup_dir(struct layerfs_fs *ofs, struct dentry *dir,
+
+/* copy_up.c */
+int layerfs_copy_up(struct dentry *dentry);
+int layerfs_copy_up_flags(struct dentry *dentry, int flags);
+
+/* work.c */
+int layerfs_work_setup(struct fs_context *fc, struct super_block *sb,
+		       struct dentry *wdir);
+struct dentry *layerfs_work_create(struct layerfs_fs *lfs, umode_t mode,
+				   dev_t rdev, const char *link,
+				   struct dentry *old);
+int layerfs_work_remove(struct layerfs_fs *lfs, struct dentry *tmp);
+void layerfs_work_remove_own_write(struct super_block *sb, struct dentry *tmp);
+int layerfs_cleanup_dir(struct layerfs_fs *lfs, struct dentry *dir,
 			int level);
+int layerfs_exchange_whiteout(struct inode *dir, struct dentry *dentry,
+			      struct inode *whdir, struct dentry *wh,
+			      bool keep);
+struct dentry *layerfs_create_via_work(struct dentry *dentry,
+				       struct dentry *udir, struct dentry *wh,
+				       umode_t mode, dev_t rdev,
+				       const char *link, struct dentry *old);
+int layerfs_work_publish(struct layerfs_fs *lfs, struct dentry *tmp,
+			 struct dentry *udir, const struct qstr *name);
+int layerfs_remove_via_work(struct layerfs_fs *lfs, struct dentry *udir,
+			    const struct qstr *name, struct inode *real,
+			    bool whiteout);
+
+/*
+ * The layerfs_do_*() wrappers: every call into a real filesystem (see
+ * util.c). The *_as_mounter() ones switch to the mounter's credentials
+ * themselves; the others run with their caller's.
+ */
 
 /* util.c */
 const struct cred *layerfs_override_creds(struct super_block *sb);
 void layerfs_revert_creds(const struct cred *old);
 bool layerfs_is_private_xattr(const char *name);
+int layerfs_acl_type(const char *name);
+int layerfs_do_statfs(const struct path *path, struct kstatfs *buf);
+int layerfs_do_sync_fs(struct super_block *sb);
+int layerfs_do_want_write(struct super_block *sb);
+void layerfs_do_drop_write(struct super_block *sb);
+
+/* real_namei.c */
 struct dentry *layerfs_do_lookup(struct dentry *base, const char *name,
 				 int len);
-bool layerfs_do_is_opaque(struct layerfs_path *p);
-int layerfs_do_getattr(const struct path *path, struct kstat *stat,
-		       u32 mask, unsigned int flags);
-int layerfs_do_permission(struct layerfs_path *p, int mask);
-ssize_t layerfs_do_getxattr(struct layerfs_path *p, const char *name,
-			    void *value, size_t size);
-struct posix_acl *layerfs_do_get_acl(struct layerfs_path *p, int type,
-				     bool noperm);
-int layerfs_do_set_acl(struct dentry *dentry, int type, struct posix_acl *acl);
-int layerfs_acl_type(const char *name);
-ssize_t layerfs_do_listxattr(struct dentry *dentry, char *list, size_t size);
-const char *layerfs_do_get_link(struct dentry *dentry,
-				struct delayed_call *done);
-struct file *layerfs_do_open_dir(const struct path *path,
-				 const struct cred *cred);
-int layerfs_do_iterate(struct file *dir, struct dir_context *ctx);
-struct file *layerfs_do_open_real(struct file *file,
-				  const struct path *realpath, int flags);
-int layerfs_do_statfs(const struct path *path, struct kstatfs *buf);
-ssize_t layerfs_do_read_iter(struct file *real, struct kiocb *iocb,
-			     struct iov_iter *iter);
-ssize_t layerfs_do_splice_read(struct file *file, struct file *real,
-			       loff_t *ppos, struct pipe_inode_info *pipe,
-			       size_t len, unsigned int flags);
-int layerfs_do_mmap(struct file *file, struct file *real,
-		    struct vm_area_struct *vma);
-loff_t layerfs_do_llseek_real(struct file *real, loff_t offset, int whence);
-loff_t layerfs_do_llseek(struct file *file, struct file *real, loff_t offset,
-			 int whence);
-int layerfs_do_fadvise(struct file *file, struct file *real, loff_t offset,
-		       loff_t len, int advice);
+int layerfs_do_revalidate(struct dentry *real, unsigned int flags);
+struct dentry *layerfs_do_d_real(struct dentry *real, LAYERFS_D_REAL_ARG arg);
 struct dentry *layerfs_do_lookup_locked(struct dentry *base, const char *name,
 					int len);
 int layerfs_do_create(struct inode *dir, struct dentry *dentry, umode_t mode,
@@ -286,24 +298,64 @@ int layerfs_do_remove(struct inode *dir, struct dentry *dentry);
 int layerfs_do_rename(struct inode *olddir, struct dentry *old,
 		      struct inode *newdir, struct dentry *new,
 		      unsigned int flags);
+int layerfs_do_encode_origin(struct dentry *lower, u8 *buf);
+int layerfs_do_decode_origin(struct layerfs_fs *lfs, struct dentry *upper,
+			     struct layerfs_path *origin);
+
+/* real_inode.c */
+bool layerfs_do_is_opaque(struct layerfs_path *p);
+int layerfs_do_set_opaque(struct dentry *dentry);
+int layerfs_do_getattr(const struct path *path, struct kstat *stat,
+		       u32 mask, unsigned int flags);
+int layerfs_do_permission(struct layerfs_path *p, int mask);
+ssize_t layerfs_do_getxattr(struct layerfs_path *p, const char *name,
+			    void *value, size_t size);
+struct posix_acl *layerfs_do_get_acl(struct layerfs_path *p, int type,
+				     bool noperm);
+struct posix_acl *layerfs_do_get_cached_acl(struct inode *inode, int type);
+int layerfs_do_set_acl(struct dentry *dentry, int type, struct posix_acl *acl);
+ssize_t layerfs_do_listxattr(struct dentry *dentry, char *list, size_t size);
+const char *layerfs_do_get_link(struct dentry *dentry,
+				struct delayed_call *done);
 int layerfs_do_setattr(struct dentry *dentry, struct iattr *attr);
 int layerfs_do_setxattr(struct dentry *dentry, const char *name,
 			const void *value, size_t size, int flags);
+
+/* real_file.c */
+struct file *layerfs_do_open_dir(const struct path *path,
+				 const struct cred *cred);
+int layerfs_do_iterate(struct file *dir, struct dir_context *ctx);
 struct file *layerfs_do_open(const struct path *path, int flags);
-int layerfs_origin_encode(struct dentry *lower, u8 *buf);
-int layerfs_do_decode_origin(struct layerfs_fs *ofs, struct dentry *upper,
-			     struct layerfs_path *origin);
+loff_t layerfs_do_llseek(struct file *real, loff_t offset, int whence);
 ssize_t layerfs_do_copy_range(struct file *in, loff_t *pos, struct file *out,
 			      size_t len);
-ssize_t layerfs_do_write_iter(struct file *real, struct kiocb *iocb,
-			      struct iov_iter *iter);
-ssize_t layerfs_do_splice_write(struct pipe_inode_info *pipe,
-				struct file *file, struct file *real,
-				loff_t *ppos, size_t len, unsigned int flags);
-int layerfs_do_sync_fs(struct super_block *sb);
-int layerfs_do_fsync(struct file *file, struct file *real, loff_t start,
-		     loff_t end, int datasync);
-int layerfs_do_fallocate(struct file *file, struct file *real, int mode,
-			 loff_t offset, loff_t len);
+int layerfs_do_fsync(struct file *real, int datasync);
+int layerfs_do_check_flags(struct file *real, unsigned int flags);
+struct file *layerfs_do_open_as_mounter(struct file *file,
+					const struct path *realpath,
+					int flags);
+ssize_t layerfs_do_read_iter_as_mounter(struct file *real, struct kiocb *iocb,
+					struct iov_iter *iter);
+ssize_t layerfs_do_splice_read_as_mounter(struct file *file,
+					  struct file *real, loff_t *ppos,
+					  struct pipe_inode_info *pipe,
+					  size_t len, unsigned int flags);
+int layerfs_do_mmap_as_mounter(struct file *file, struct file *real,
+			       struct vm_area_struct *vma);
+loff_t layerfs_do_llseek_as_mounter(struct file *file, struct file *real,
+				    loff_t offset, int whence);
+int layerfs_do_fadvise_as_mounter(struct file *file, struct file *real,
+				  loff_t offset, loff_t len, int advice);
+ssize_t layerfs_do_write_iter_as_mounter(struct file *real,
+					 struct kiocb *iocb,
+					 struct iov_iter *iter);
+ssize_t layerfs_do_splice_write_as_mounter(struct pipe_inode_info *pipe,
+					   struct file *file,
+					   struct file *real, loff_t *ppos,
+					   size_t len, unsigned int flags);
+int layerfs_do_fsync_as_mounter(struct file *file, struct file *real,
+				loff_t start, loff_t end, int datasync);
+int layerfs_do_fallocate_as_mounter(struct file *file, struct file *real,
+				    int mode, loff_t offset, loff_t len);
 
 #endif /* _LAYERFS_H */

@@ -13,6 +13,9 @@
  * hides the name in every layer below it; a directory joins the stack
  * and, when opaque (trusted.overlay.opaque = "y"), hides everything
  * below it. Names found nowhere get a negative dentry, cached by the VFS.
+ * The upper layer is asked first; an upper non-directory's stack is only
+ * its origin, the lower object its origin file handle names, which gives
+ * its inode number (and is not revalidated).
  *
  * Locking: ->lookup() runs with the union parent's i_rwsem held shared;
  * the parent's stack never changes, and each real parent is locked by
@@ -233,13 +236,9 @@ static int layerfs_revalidate_real(struct dentry *dentry,
 				   const struct layerfs_path *p,
 				   unsigned int flags)
 {
-	struct dentry *real = p->dentry;
-
 	if (!layerfs_real_in_place(dentry, p))
 		return 0;
-	if (real->d_flags & DCACHE_OP_REVALIDATE)
-		return real->d_op->d_revalidate(real, flags);
-	return 1;
+	return layerfs_do_revalidate(p->dentry, flags);
 }
 
 static int layerfs_d_revalidate(struct dentry *dentry, unsigned int flags)
@@ -278,7 +277,7 @@ static struct dentry *layerfs_d_real(struct dentry *dentry,
 	if (layerfs_d_real_match(arg, real))
 		return real;
 	/* the real file may itself be on a stacked filesystem */
-	real = d_real(real, arg);
+	real = layerfs_do_d_real(real, arg);
 	if (layerfs_d_real_match(arg, real))
 		return real;
 	WARN_ONCE(1, "layerfs: no real dentry for %pd4\n", dentry);

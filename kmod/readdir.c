@@ -16,7 +16,10 @@
  * read builds a fresh one. d_ino is mapped exactly like st_ino.
  *
  * The link count of a merged directory is counted with the same merge
- * and cached in the union inode (layerfs_dir_nlink()).
+ * and cached in the union inode (layerfs_dir_nlink()); layerfs_dir_changed()
+ * forgets it after a change of the directory's entries. The same merge
+ * tells rmdir and rename whether a directory is empty
+ * (layerfs_dir_check_empty()).
  *
  * Locking: the cache belongs to one open file, whose f_pos_lock the VFS
  * holds for getdents and lseek; the union inode's lock guards the cached
@@ -82,7 +85,7 @@ struct layerfs_dir_file {
 struct layerfs_merge_ctx {
 	struct dir_context ctx;
 	struct layerfs_dir_cache *cache;
-	struct layerfs_fs *ofs;
+	struct layerfs_fs *lfs;
 	const struct layerfs_layer *layer;
 	int pos;
 	struct layerfs_dirent *checks;
@@ -154,7 +157,7 @@ static bool layerfs_merge_actor(struct dir_context *ctx, const char *name,
 	memcpy(e->name, name, len);
 	e->len = len;
 	e->type = d_type;
-	e->ino = layerfs_map_ino(mc->ofs, mc->layer, ino);
+	e->ino = layerfs_map_ino(mc->lfs, mc->layer, ino);
 	e->whiteout = false;
 	e->pos = mc->pos;
 	e->origin = -1;
@@ -192,13 +195,13 @@ static int layerfs_check_entries(struct layerfs_merge_ctx *mc,
 
 /* Add the names of one real directory, at stack position @pos, to @cache. */
 static int layerfs_merge_layer(struct layerfs_dir_cache *cache,
-			       struct layerfs_fs *ofs,
+			       struct layerfs_fs *lfs,
 			       const struct layerfs_path *p, int pos)
 {
 	struct layerfs_merge_ctx mc = {
 		.ctx.actor = layerfs_merge_actor,
 		.cache = cache,
-		.ofs = ofs,
+		.lfs = lfs,
 		.layer = p->layer,
 		.pos = pos,
 	};
@@ -206,7 +209,7 @@ static int layerfs_merge_layer(struct layerfs_dir_cache *cache,
 	struct file *realdir;
 	int err;
 
-	realdir = layerfs_do_open_dir(&path, ofs->creds);
+	realdir = layerfs_do_open_dir(&path, lfs->creds);
 	if (IS_ERR(realdir))
 		return PTR_ERR(realdir);
 	/*
@@ -251,12 +254,12 @@ static int layerfs_index_cache(struct layerfs_dir_cache *cache)
  * the one at @lower (the first lower layer with the name, a directory
  * there), unless the upper one is opaque.
  */
-static int layerfs_dir_origin(struct layerfs_fs *ofs,
+static int layerfs_dir_origin(struct layerfs_fs *lfs,
 			      const struct layerfs_path *lower,
 			      struct dentry *up, const struct layerfs_dirent *e,
 			      struct layerfs_path *origin)
 {
-	struct layerfs_path p = { &ofs->layers[0], up };
+	struct layerfs_path p = { &lfs->layers[0], up };
 	struct dentry *lo;
 
 	if (layerfs_do_is_opaque(&p))
@@ -281,7 +284,7 @@ static int layerfs_dir_origin(struct layerfs_fs *ofs,
 static int layerfs_origin_inos(struct layerfs_dir_cache *cache,
 			       struct inode *dir, struct dentry *udir)
 {
-	struct layerfs_fs *ofs = LAYERFS_FS(dir->i_sb);
+	struct layerfs_fs *lfs = LAYERFS_FS(dir->i_sb);
 	struct layerfs_inode *li = LAYERFS_I(dir);
 	struct layerfs_path origin;
 	struct layerfs_dirent *e;
@@ -300,12 +303,12 @@ static int layerfs_origin_inos(struct layerfs_dir_cache *cache,
 		err = 0;
 		/* gone since it was listed: keep the listed number */
 		if (d_is_dir(up) && e->origin >= 0)
-			err = layerfs_dir_origin(ofs, &li->lower[e->origin], up,
+			err = layerfs_dir_origin(lfs, &li->lower[e->origin], up,
 						 e, &origin);
 		else if (d_is_positive(up) && !d_is_dir(up))
-			err = layerfs_do_decode_origin(ofs, up, &origin);
+			err = layerfs_do_decode_origin(lfs, up, &origin);
 		if (!err && d_is_positive(up))
-			e->ino = layerfs_ino(ofs, up, &origin);
+			e->ino = layerfs_ino(lfs, up, &origin);
 		dput(origin.dentry);
 		dput(up);
 		if (err)
@@ -316,7 +319,7 @@ static int layerfs_origin_inos(struct layerfs_dir_cache *cache,
 
 static struct layerfs_dir_cache *layerfs_build_cache(struct inode *inode)
 {
-	struct layerfs_fs *ofs = LAYERFS_FS(inode->i_sb);
+	struct layerfs_fs *lfs = LAYERFS_FS(inode->i_sb);
 	struct layerfs_inode *li = LAYERFS_I(inode);
 	struct dentry *upper = layerfs_upper(inode);
 	struct layerfs_dir_cache *cache;
@@ -333,14 +336,14 @@ static struct layerfs_dir_cache *layerfs_build_cache(struct inode *inode)
 	old = layerfs_override_creds(inode->i_sb);
 	if (upper) {
 		struct layerfs_path up = {
-			.layer = &ofs->layers[0],
+			.layer = &lfs->layers[0],
 			.dentry = upper,
 		};
 
-		err = layerfs_merge_layer(cache, ofs, &up, -1);
+		err = layerfs_merge_layer(cache, lfs, &up, -1);
 	}
 	for (i = 0; !err && i < li->numlower; i++)
-		err = layerfs_merge_layer(cache, ofs, &li->lower[i], i);
+		err = layerfs_merge_layer(cache, lfs, &li->lower[i], i);
 	if (!err && upper)
 		err = layerfs_origin_inos(cache, inode, upper);
 	layerfs_revert_creds(old);
@@ -423,131 +426,47 @@ void layerfs_dir_changed(struct inode *dir)
 	mutex_lock(&li->lock);
 	li->nlink = 0;
 	mutex_unlock(&li->lock);
-	layerfs_copy_attr(dir);
-}
-
-/* collects the names of a real directory */
-struct layerfs_names_ctx {
-	struct dir_context ctx;
-	struct list_head names;
-	int err;
-};
-
-struct layerfs_name {
-	struct list_head list;
-	int len;
-	char name[];
-};
-
-static bool layerfs_names_actor(struct dir_context *ctx, const char *name,
-				int len, loff_t offset, u64 ino,
-				unsigned int d_type)
-{
-	struct layerfs_names_ctx *nc =
-		container_of(ctx, struct layerfs_names_ctx, ctx);
-	struct layerfs_name *n;
-
-	if (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.')))
-		return true;
-	n = kmalloc(struct_size(n, name, len), GFP_KERNEL);
-	if (!n) {
-		nc->err = -ENOMEM;
-		return false;
-	}
-	n->len = len;
-	memcpy(n->name, name, len);
-	list_add_tail(&n->list, &nc->names);
-	return true;
-}
-
-/**
- * layerfs_cleanup_dir() - remove everything inside an upper directory
- * @ofs:   the mount
- * @dir:   a real directory on the upper filesystem (W/work/ or an entry
- *         of it, or a logically empty upper directory)
- * @level: how many levels of subdirectories to descend into
- *
- * Context: mounter's credentials, write access to the upper layer held.
- * Return: 0 or the first error.
- */
-int layerfs_cleanup_dir(struct layerfs_fs *ofs, struct dentry *dir,
-			int level)
-{
-	struct layerfs_names_ctx nc = { .ctx.actor = layerfs_names_actor };
-	struct path path = { .mnt = layerfs_upper_mnt(ofs), .dentry = dir };
-	struct layerfs_name *n, *next;
-	struct dentry *this = NULL;
-	struct file *f;
-	int err;
-
-	INIT_LIST_HEAD(&nc.names);
-	f = layerfs_do_open_dir(&path, current_cred());
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	err = layerfs_do_iterate(f, &nc.ctx);
-	fput(f);
-	if (!err)
-		err = nc.err;
-	list_for_each_entry_safe(n, next, &nc.names, list) {
-		if (!err) {
-			this = layerfs_do_lookup(dir, n->name, n->len);
-			err = PTR_ERR_OR_ZERO(this);
-		}
-		if (!err && d_is_dir(this) && level > 0)
-			err = layerfs_cleanup_dir(ofs, this, level - 1);
-		if (!err && d_is_positive(this)) {
-			inode_lock_nested(d_inode(dir), I_MUTEX_PARENT);
-			if (this->d_parent == dir && !d_unhashed(this))
-				err = layerfs_do_remove(d_inode(dir), this);
-			inode_unlock(d_inode(dir));
-		}
-		if (!IS_ERR_OR_NULL(this))
-			dput(this);
-		this = NULL;
-		list_del(&n->list);
-		kfree(n);
-	}
-	return err;
+	layerfs_refresh_inode(dir);
 }
 
 static int layerfs_dir_open(struct inode *inode, struct file *file)
 {
-	struct layerfs_dir_file *od;
+	struct layerfs_dir_file *df;
 
-	od = kzalloc(sizeof(*od), GFP_KERNEL);
-	if (!od)
+	df = kzalloc(sizeof(*df), GFP_KERNEL);
+	if (!df)
 		return -ENOMEM;
-	file->private_data = od;
+	file->private_data = df;
 	return 0;
 }
 
 static int layerfs_dir_release(struct inode *inode, struct file *file)
 {
-	struct layerfs_dir_file *od = file->private_data;
+	struct layerfs_dir_file *df = file->private_data;
 
-	layerfs_free_cache(od->cache);
-	kfree(od);
+	layerfs_free_cache(df->cache);
+	kfree(df);
 	return 0;
 }
 
 static int layerfs_iterate(struct file *file, struct dir_context *ctx)
 {
-	struct layerfs_dir_file *od = file->private_data;
+	struct layerfs_dir_file *df = file->private_data;
 	struct layerfs_dirent *e;
 	loff_t i;
 
 	if (!dir_emit_dots(file, ctx))
 		return 0;
-	if (!od->cache) {
+	if (!df->cache) {
 		struct layerfs_dir_cache *cache;
 
 		cache = layerfs_build_cache(file_inode(file));
 		if (IS_ERR(cache))
 			return PTR_ERR(cache);
-		od->cache = cache;
+		df->cache = cache;
 	}
-	for (i = ctx->pos - 2; i < od->cache->count; i++) {
-		e = od->cache->ents[i];
+	for (i = ctx->pos - 2; i < df->cache->count; i++) {
+		e = df->cache->ents[i];
 		if (!dir_emit(ctx, e->name, e->len, e->ino, e->type))
 			break;
 		ctx->pos++;
@@ -557,7 +476,7 @@ static int layerfs_iterate(struct file *file, struct dir_context *ctx)
 
 static loff_t layerfs_dir_llseek(struct file *file, loff_t offset, int whence)
 {
-	struct layerfs_dir_file *od = file->private_data;
+	struct layerfs_dir_file *df = file->private_data;
 	loff_t pos;
 
 	switch (whence) {
@@ -574,8 +493,8 @@ static loff_t layerfs_dir_llseek(struct file *file, loff_t offset, int whence)
 		return -EINVAL;
 	if (pos == 0 && file->f_pos != 0) {
 		/* rewinddir(): the next read sees the current contents */
-		layerfs_free_cache(od->cache);
-		od->cache = NULL;
+		layerfs_free_cache(df->cache);
+		df->cache = NULL;
 	}
 	file->f_pos = pos;
 	return pos;
@@ -591,9 +510,9 @@ static int layerfs_dir_fsync(struct file *file, loff_t start, loff_t end,
 			     int datasync)
 {
 	struct inode *inode = file_inode(file);
-	struct layerfs_fs *ofs = LAYERFS_FS(inode->i_sb);
+	struct layerfs_fs *lfs = LAYERFS_FS(inode->i_sb);
 	struct path path = {
-		.mnt = layerfs_upper_mnt(ofs),
+		.mnt = layerfs_upper_mnt(lfs),
 		.dentry = layerfs_upper(inode),
 	};
 	struct file *real;
@@ -601,10 +520,10 @@ static int layerfs_dir_fsync(struct file *file, loff_t start, loff_t end,
 
 	if (!path.dentry)
 		return 0;
-	real = layerfs_do_open_dir(&path, ofs->creds);
+	real = layerfs_do_open_dir(&path, lfs->creds);
 	if (IS_ERR(real))
 		return PTR_ERR(real);
-	err = layerfs_do_fsync(file, real, start, end, datasync);
+	err = layerfs_do_fsync_as_mounter(file, real, start, end, datasync);
 	fput(real);
 	return err;
 }

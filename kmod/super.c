@@ -6,10 +6,14 @@
  * layerfs_fill_super(), which turns a validated struct layerfs_config
  * into a struct layerfs_fs: a private clone of each layer's mount, the
  * filesystem index (fsid) of each layer for the inode-number scheme,
- * the mounter's credentials, and the root inode.
+ * the mounter's credentials, and the root inode. Also the list of upper
+ * and work directories in use by a mount (EBUSY for a second one); the
+ * work directory itself is set up by work.c.
  *
  * Locking: setup runs under the superblock's s_umount held by the VFS;
- * after that struct layerfs_fs is read-only until layerfs_kill_sb().
+ * after that struct layerfs_fs is read-only until layerfs_kill_sb(). The
+ * in-use list has a mutex of its own, taken for no more than a lookup
+ * and an insertion or removal.
  */
 #include <linux/module.h>
 #include <linux/fs_context.h>
@@ -19,7 +23,6 @@
 #include <linux/statfs.h>
 #include <linux/cred.h>
 #include <linux/log2.h>
-#include <linux/posix_acl.h>
 
 #include "layerfs.h"
 
@@ -75,13 +78,13 @@ static int layerfs_sync_fs(struct super_block *sb, int wait)
 static int layerfs_statfs(struct dentry *dentry, struct kstatfs *buf)
 {
 	struct super_block *sb = dentry->d_sb;
-	struct layerfs_fs *ofs = LAYERFS_FS(sb);
+	struct layerfs_fs *lfs = LAYERFS_FS(sb);
 	const struct cred *old;
 	struct path top;
 	int err;
 
 	/* the topmost layer is where new data would go */
-	top.mnt = ofs->layers[ofs->layers[0].mnt ? 0 : 1].mnt;
+	top.mnt = lfs->layers[lfs->layers[0].mnt ? 0 : 1].mnt;
 	top.dentry = top.mnt->mnt_root;
 	old = layerfs_override_creds(sb);
 	err = layerfs_do_statfs(&top, buf);
@@ -89,7 +92,7 @@ static int layerfs_statfs(struct dentry *dentry, struct kstatfs *buf)
 	if (err)
 		return err;
 	buf->f_type = LAYERFS_MAGIC;
-	buf->f_namelen = ofs->namelen;
+	buf->f_namelen = lfs->namelen;
 	return 0;
 }
 
@@ -108,20 +111,20 @@ static void layerfs_show_path(struct seq_file *m, const char *s)
 
 static int layerfs_show_options(struct seq_file *m, struct dentry *root)
 {
-	struct layerfs_fs *ofs = LAYERFS_FS(root->d_sb);
+	struct layerfs_fs *lfs = LAYERFS_FS(root->d_sb);
 	unsigned int i;
 
 	seq_puts(m, ",lowerdir=");
-	for (i = 0; i < ofs->numlower; i++) {
+	for (i = 0; i < lfs->numlower; i++) {
 		if (i)
 			seq_putc(m, ':');
-		layerfs_show_path(m, ofs->lowerdirs[i]);
+		layerfs_show_path(m, lfs->lowerdirs[i]);
 	}
-	if (ofs->upperdir) {
+	if (lfs->upperdir) {
 		seq_puts(m, ",upperdir=");
-		layerfs_show_path(m, ofs->upperdir);
+		layerfs_show_path(m, lfs->upperdir);
 		seq_puts(m, ",workdir=");
-		layerfs_show_path(m, ofs->workname);
+		layerfs_show_path(m, lfs->workname);
 	}
 	return 0;
 }
@@ -190,79 +193,25 @@ static void layerfs_inuse_put(struct inode *inode)
 	mutex_unlock(&layerfs_inuse_lock);
 }
 
-/* Make W/work, or empty what a previous mount left in it. */
-static int layerfs_setup_workdir(struct fs_context *fc, struct layerfs_fs *ofs,
-				 struct dentry *wdir)
+/* Register @dir (option @opt, given as @name) in slot @i of lfs->inuse. */
+static int layerfs_inuse_claim(struct fs_context *fc, struct layerfs_fs *lfs,
+			       unsigned int i, struct dentry *dir,
+			       const char *opt, const char *name)
 {
-	struct inode *dir = d_inode(wdir);
-	struct dentry *work;
-	int err;
+	int err = layerfs_inuse_get(d_inode(dir));
 
-	err = mnt_want_write(layerfs_upper_mnt(ofs));
-	if (err)
-		return err;
-	inode_lock_nested(dir, I_MUTEX_PARENT);
-	work = layerfs_do_lookup_locked(wdir, "work", 4);
-	err = PTR_ERR(work);
-	if (IS_ERR(work))
-		goto out_unlock;
-	err = 0;
-	if (d_is_positive(work) && !d_is_dir(work)) {
-		/*
-		 * W/work is ours, whatever a crash or another tool left
-		 * there. The removed dentry stays positive (unhashed, see
-		 * layerfs_do_remove()): look the name up again.
-		 */
-		err = layerfs_do_remove(dir, work);
-		dput(work);
-		if (err)
-			goto out_unlock;
-		work = layerfs_do_lookup_locked(wdir, "work", 4);
-		err = PTR_ERR(work);
-		if (IS_ERR(work))
-			goto out_unlock;
-		err = 0;
-	}
-	if (d_is_negative(work))
-		err = layerfs_do_create(dir, work, S_IFDIR | 0, 0, NULL);
-	else if (!d_is_dir(work))
-		err = -ENOTDIR;
-	if (err)
-		goto out_dput;
-	inode_unlock(dir);
-	ofs->workdir = work;
-	err = layerfs_cleanup_dir(ofs, work, 2);
 	if (err) {
-		errorfc(fc, "workdir: cannot empty '%s/work': error %d",
-			ofs->workname, err);
-		goto out_drop;
+		errorfc(fc, "%s: '%s' is in use by another layerfs mount", opt,
+			name);
+		return err;
 	}
-	/* a copy made in W/work must not inherit ACLs from W/work */
-	err = layerfs_do_set_acl(work, ACL_TYPE_DEFAULT, NULL);
-	if (!err)
-		err = layerfs_do_set_acl(work, ACL_TYPE_ACCESS, NULL);
-	if (err == -EOPNOTSUPP)
-		err = 0;
-	if (err)
-		errorfc(fc, "workdir: cannot remove the ACLs of '%s/work': error %d",
-			ofs->workname, err);
-out_drop:
-	mnt_drop_write(layerfs_upper_mnt(ofs));
-	return err;
-
-out_dput:
-	dput(work);
-out_unlock:
-	inode_unlock(dir);
-	mnt_drop_write(layerfs_upper_mnt(ofs));
-	errorfc(fc, "workdir: cannot make '%s/work': error %d", ofs->workname,
-		err);
-	return err;
+	lfs->inuse[i] = d_inode(dir);
+	return 0;
 }
 
 /* The upper layer: a private writable mount, EBUSY checks, W/work. */
 static int layerfs_setup_upper(struct fs_context *fc, struct super_block *sb,
-			       struct layerfs_fs *ofs)
+			       struct layerfs_fs *lfs)
 {
 	struct layerfs_config *cfg = fc->fs_private;
 	const struct cred *old;
@@ -271,74 +220,67 @@ static int layerfs_setup_upper(struct fs_context *fc, struct super_block *sb,
 	int err;
 
 	err = -ENOMEM;
-	ofs->upperdir = kstrdup(cfg->uppername, GFP_KERNEL);
-	ofs->workname = kstrdup(cfg->workname, GFP_KERNEL);
-	if (!ofs->upperdir || !ofs->workname)
+	lfs->upperdir = kstrdup(cfg->uppername, GFP_KERNEL);
+	lfs->workname = kstrdup(cfg->workname, GFP_KERNEL);
+	if (!lfs->upperdir || !lfs->workname)
 		return err;
 
-	err = layerfs_inuse_get(d_inode(cfg->upper.dentry));
-	if (err) {
-		errorfc(fc, "upperdir: '%s' is in use by another layerfs mount",
-			ofs->upperdir);
+	err = layerfs_inuse_claim(fc, lfs, 0, cfg->upper.dentry, "upperdir",
+				  lfs->upperdir);
+	if (!err)
+		err = layerfs_inuse_claim(fc, lfs, 1, cfg->work.dentry,
+					  "workdir", lfs->workname);
+	if (err)
 		return err;
-	}
-	ofs->inuse[0] = d_inode(cfg->upper.dentry);
-	err = layerfs_inuse_get(d_inode(cfg->work.dentry));
-	if (err) {
-		errorfc(fc, "workdir: '%s' is in use by another layerfs mount",
-			ofs->workname);
-		return err;
-	}
-	ofs->inuse[1] = d_inode(cfg->work.dentry);
 
 	mnt = clone_private_mount(&cfg->upper);
 	if (IS_ERR(mnt)) {
 		errorfc(fc, "upperdir: cannot clone the mount of '%s'",
-			ofs->upperdir);
+			lfs->upperdir);
 		return PTR_ERR(mnt);
 	}
 	/* the union updates times itself where it should */
 	mnt->mnt_flags |= MNT_NOATIME;
-	ofs->layers[0].mnt = mnt;
-	ofs->layers[0].idx = 0;
-	ofs->layers[0].fsid = ofs->numfs++;
-	ofs->mnts[0] = mnt;
+	lfs->layers[0].mnt = mnt;
+	lfs->layers[0].idx = 0;
+	lfs->layers[0].fsid = lfs->numfs++;
+	lfs->mnts[0] = mnt;
 	sb->s_maxbytes = mnt->mnt_sb->s_maxbytes;
 	sb->s_time_gran = mnt->mnt_sb->s_time_gran;
 	if (!layerfs_do_statfs(&cfg->upper, &st) && st.f_namelen)
-		ofs->namelen = min_t(long, ofs->namelen, st.f_namelen);
+		lfs->namelen = min_t(long, lfs->namelen, st.f_namelen);
 
-	old = override_creds(ofs->creds);
-	err = layerfs_setup_workdir(fc, ofs, cfg->work.dentry);
+	old = override_creds(lfs->creds);
+	err = layerfs_work_setup(fc, sb, cfg->work.dentry);
 	revert_creds(old);
 	return err;
 }
 
-static void layerfs_free_fs(struct layerfs_fs *ofs)
+static void layerfs_free_fs(struct layerfs_fs *lfs)
 {
 	unsigned int i;
 
-	if (!ofs)
+	if (!lfs)
 		return;
-	dput(ofs->workdir);
-	if (ofs->mnts) {
+	dput(lfs->workdir);
+	if (lfs->mnts) {
 		/* one RCU grace period for all layers */
-		kern_unmount_array(ofs->mnts, ofs->numlower + 1);
-		kfree(ofs->mnts);
+		kern_unmount_array(lfs->mnts, lfs->numlower + 1);
+		kfree(lfs->mnts);
 	}
-	kfree(ofs->layers);
-	if (ofs->lowerdirs) {
-		for (i = 0; i < ofs->numlowerdirs; i++)
-			kfree(ofs->lowerdirs[i]);
-		kfree(ofs->lowerdirs);
+	kfree(lfs->layers);
+	if (lfs->lowerdirs) {
+		for (i = 0; i < lfs->numlowerdirs; i++)
+			kfree(lfs->lowerdirs[i]);
+		kfree(lfs->lowerdirs);
 	}
-	for (i = 0; i < ARRAY_SIZE(ofs->inuse); i++)
-		layerfs_inuse_put(ofs->inuse[i]);
-	kfree(ofs->upperdir);
-	kfree(ofs->workname);
-	if (ofs->creds)
-		put_cred(ofs->creds);
-	kfree(ofs);
+	for (i = 0; i < ARRAY_SIZE(lfs->inuse); i++)
+		layerfs_inuse_put(lfs->inuse[i]);
+	kfree(lfs->upperdir);
+	kfree(lfs->workname);
+	if (lfs->creds)
+		put_cred(lfs->creds);
+	kfree(lfs);
 }
 
 /*
@@ -348,7 +290,7 @@ static void layerfs_free_fs(struct layerfs_fs *ofs)
  * same layers.
  */
 static int layerfs_setup_lowers(struct fs_context *fc, struct super_block *sb,
-				struct layerfs_fs *ofs)
+				struct layerfs_fs *lfs)
 {
 	struct layerfs_config *cfg = fc->fs_private;
 	struct super_block *rsb;
@@ -356,10 +298,10 @@ static int layerfs_setup_lowers(struct fs_context *fc, struct super_block *sb,
 	unsigned int i, j;
 	int depth = 0;
 
-	if (ofs->layers[0].mnt)
-		depth = ofs->layers[0].mnt->mnt_sb->s_stack_depth;
+	if (lfs->layers[0].mnt)
+		depth = lfs->layers[0].mnt->mnt_sb->s_stack_depth;
 	for (i = 1; i <= cfg->numlower; i++) {
-		struct layerfs_layer *layer = &ofs->layers[i];
+		struct layerfs_layer *layer = &lfs->layers[i];
 		struct kstatfs st;
 
 		mnt = clone_private_mount(&cfg->lower[i - 1]);
@@ -371,68 +313,117 @@ static int layerfs_setup_lowers(struct fs_context *fc, struct super_block *sb,
 		/* the union never writes to a lower, nor updates its atime */
 		mnt->mnt_flags |= MNT_READONLY | MNT_NOATIME;
 		layer->mnt = mnt;
-		ofs->mnts[i] = mnt;
+		lfs->mnts[i] = mnt;
 		layer->idx = i;
-		ofs->numlower = i;
+		lfs->numlower = i;
 		rsb = mnt->mnt_sb;
 		for (j = 0; j < i; j++)
-			if (ofs->layers[j].mnt && ofs->layers[j].mnt->mnt_sb == rsb)
+			if (lfs->layers[j].mnt && lfs->layers[j].mnt->mnt_sb == rsb)
 				break;
-		layer->fsid = j < i ? ofs->layers[j].fsid : ofs->numfs++;
+		layer->fsid = j < i ? lfs->layers[j].fsid : lfs->numfs++;
 
 		depth = max(depth, rsb->s_stack_depth);
 		sb->s_maxbytes = max(sb->s_maxbytes, rsb->s_maxbytes);
 		sb->s_time_gran = max(sb->s_time_gran, rsb->s_time_gran);
 		if (!layerfs_do_statfs(&cfg->lower[i - 1], &st) && st.f_namelen)
-			ofs->namelen = min_t(long, ofs->namelen, st.f_namelen);
+			lfs->namelen = min_t(long, lfs->namelen, st.f_namelen);
 	}
 	sb->s_stack_depth = depth + 1;
-	ofs->xino_bits = ofs->numfs > 1 ? ilog2(ofs->numfs - 1) + 1 : 0;
+	lfs->xino_bits = lfs->numfs > 1 ? ilog2(lfs->numfs - 1) + 1 : 0;
+	return 0;
+}
+
+/* The superblock's operations and flags, once the layers are set up. */
+static void layerfs_init_sb(struct super_block *sb)
+{
+	struct layerfs_fs *lfs = LAYERFS_FS(sb);
+
+	sb->s_magic = LAYERFS_MAGIC;
+	sb->s_op = &layerfs_super_ops;
+	sb->s_d_op = &layerfs_dentry_ops;
+	sb->s_xattr = layerfs_xattr_handlers;
+	/* ACLs are the real objects' (xattr.c); the VFS leaves umask to us */
+	if (IS_ENABLED(CONFIG_FS_POSIX_ACL))
+		sb->s_flags |= SB_POSIXACL;
+	/*
+	 * SB_NOSEC lets file_remove_privs() skip an inode marked S_NOSEC:
+	 * only as the upper filesystem does, and S_NOSEC is never copied
+	 * from a real inode (inode.c).
+	 */
+	if (layerfs_upper_mnt(lfs) &&
+	    (layerfs_upper_mnt(lfs)->mnt_sb->s_flags & SB_NOSEC))
+		sb->s_flags |= SB_NOSEC;
+	if (!layerfs_upper_mnt(lfs)) {
+		sb->s_flags |= SB_RDONLY;
+		sb->s_iflags |= SB_I_SKIP_SYNC;
+	}
+}
+
+/* The root: the upper layer's root over every lower layer's root. */
+static int layerfs_make_root(struct super_block *sb)
+{
+	struct layerfs_fs *lfs = LAYERFS_FS(sb);
+	struct layerfs_path *rootstack;
+	struct inode *root;
+	unsigned int i;
+
+	rootstack = kcalloc(lfs->numlower, sizeof(*rootstack), GFP_KERNEL);
+	if (!rootstack)
+		return -ENOMEM;
+	for (i = 0; i < lfs->numlower; i++) {
+		rootstack[i].layer = &lfs->layers[i + 1];
+		rootstack[i].dentry = dget(lfs->layers[i + 1].mnt->mnt_root);
+	}
+	root = layerfs_get_inode(sb, layerfs_upper_mnt(lfs) ?
+				 dget(layerfs_upper_mnt(lfs)->mnt_root) : NULL,
+				 rootstack, lfs->numlower);
+	if (IS_ERR(root))
+		return PTR_ERR(root);
+	sb->s_root = d_make_root(root);
+	if (!sb->s_root)
+		return -ENOMEM;
 	return 0;
 }
 
 static int layerfs_fill_super(struct super_block *sb, struct fs_context *fc)
 {
 	struct layerfs_config *cfg = fc->fs_private;
-	struct layerfs_path *rootstack;
-	struct layerfs_fs *ofs;
-	struct inode *root;
-	unsigned int i;
+	struct layerfs_fs *lfs;
 	int err;
 
 	err = -ENOMEM;
-	ofs = kzalloc(sizeof(*ofs), GFP_KERNEL);
-	if (!ofs)
+	lfs = kzalloc(sizeof(*lfs), GFP_KERNEL);
+	if (!lfs)
 		return err;
-	sb->s_fs_info = ofs;
-	ofs->creds = prepare_creds();
-	if (!ofs->creds)
+	sb->s_fs_info = lfs;
+	lfs->creds = prepare_creds();
+	if (!lfs->creds)
 		return err;
-	ofs->layers = kcalloc(cfg->numlower + 1, sizeof(*ofs->layers),
+	lfs->layers = kcalloc(cfg->numlower + 1, sizeof(*lfs->layers),
 			      GFP_KERNEL);
-	ofs->mnts = kcalloc(cfg->numlower + 1, sizeof(*ofs->mnts), GFP_KERNEL);
-	if (!ofs->layers || !ofs->mnts)
+	lfs->mnts = kcalloc(cfg->numlower + 1, sizeof(*lfs->mnts), GFP_KERNEL);
+	if (!lfs->layers || !lfs->mnts)
 		return err;
 
 	/* the names move from the config to the mount */
-	ofs->lowerdirs = cfg->lowername;
+	lfs->lowerdirs = cfg->lowername;
 	cfg->lowername = kcalloc(cfg->numlower, sizeof(char *), GFP_KERNEL);
 	if (!cfg->lowername) {
-		cfg->lowername = ofs->lowerdirs;
-		ofs->lowerdirs = NULL;
+		cfg->lowername = lfs->lowerdirs;
+		lfs->lowerdirs = NULL;
 		return err;
 	}
-	ofs->numlowerdirs = cfg->numlower;
+	lfs->numlowerdirs = cfg->numlower;
 
 	sb->s_maxbytes = 0;
 	sb->s_time_gran = 1;
-	ofs->namelen = NAME_MAX;
+	lfs->namelen = NAME_MAX;
 	if (cfg->upper.dentry) {
-		err = layerfs_setup_upper(fc, sb, ofs);
+		err = layerfs_setup_upper(fc, sb, lfs);
 		if (err)
 			return err;
 	}
-	err = layerfs_setup_lowers(fc, sb, ofs);
+	err = layerfs_setup_lowers(fc, sb, lfs);
 	if (err)
 		return err;
 	err = -EINVAL;
@@ -441,43 +432,8 @@ static int layerfs_fill_super(struct super_block *sb, struct fs_context *fc)
 		return err;
 	}
 
-	sb->s_magic = LAYERFS_MAGIC;
-	sb->s_op = &layerfs_super_ops;
-	sb->s_d_op = &layerfs_dentry_ops;
-	sb->s_xattr = layerfs_xattr_handlers;
-	/* ACLs are the real objects' (inode.c); the VFS leaves umask to us */
-	if (IS_ENABLED(CONFIG_FS_POSIX_ACL))
-		sb->s_flags |= SB_POSIXACL;
-	/*
-	 * SB_NOSEC lets file_remove_privs() skip an inode marked S_NOSEC:
-	 * only as the upper filesystem does, and S_NOSEC is never copied
-	 * from a real inode (inode.c).
-	 */
-	if (layerfs_upper_mnt(ofs) &&
-	    (layerfs_upper_mnt(ofs)->mnt_sb->s_flags & SB_NOSEC))
-		sb->s_flags |= SB_NOSEC;
-	if (!layerfs_upper_mnt(ofs)) {
-		sb->s_flags |= SB_RDONLY;
-		sb->s_iflags |= SB_I_SKIP_SYNC;
-	}
-
-	err = -ENOMEM;
-	rootstack = kcalloc(ofs->numlower, sizeof(*rootstack), GFP_KERNEL);
-	if (!rootstack)
-		return err;
-	for (i = 0; i < ofs->numlower; i++) {
-		rootstack[i].layer = &ofs->layers[i + 1];
-		rootstack[i].dentry = dget(ofs->layers[i + 1].mnt->mnt_root);
-	}
-	root = layerfs_get_inode(sb, layerfs_upper_mnt(ofs) ?
-				 dget(layerfs_upper_mnt(ofs)->mnt_root) : NULL,
-				 rootstack, ofs->numlower);
-	if (IS_ERR(root))
-		return PTR_ERR(root);
-	sb->s_root = d_make_root(root);
-	if (!sb->s_root)
-		return err;
-	return 0;
+	layerfs_init_sb(sb);
+	return layerfs_make_root(sb);
 }
 
 /**
@@ -505,9 +461,9 @@ int layerfs_get_tree(struct fs_context *fc)
  */
 int layerfs_reconfigure(struct fs_context *fc)
 {
-	struct layerfs_fs *ofs = LAYERFS_FS(fc->root->d_sb);
+	struct layerfs_fs *lfs = LAYERFS_FS(fc->root->d_sb);
 
-	if (!(fc->sb_flags & SB_RDONLY) && !ofs->layers[0].mnt) {
+	if (!(fc->sb_flags & SB_RDONLY) && !lfs->layers[0].mnt) {
 		errorfc(fc, "no upperdir: the mount stays read-only");
 		return -EROFS;
 	}
@@ -516,11 +472,11 @@ int layerfs_reconfigure(struct fs_context *fc)
 
 static void layerfs_kill_sb(struct super_block *sb)
 {
-	struct layerfs_fs *ofs = LAYERFS_FS(sb);
+	struct layerfs_fs *lfs = LAYERFS_FS(sb);
 
 	/* inodes holding real dentries go before the layer mounts */
 	kill_anon_super(sb);
-	layerfs_free_fs(ofs);
+	layerfs_free_fs(lfs);
 }
 
 struct file_system_type layerfs_fs_type = {
