@@ -4,11 +4,11 @@
  * deletes and wastes, read straight from the image's blobs.
  *
  * Each layer is read once through the same path as unpack (source.c,
- * stream.c: blob digest, gzip CRC and length, diff_id; lm_tar_next() and
- * lm_tar_skip() of unpack.c for the tar stream), and its entries are
- * checked as unpack checks them, with the same messages and exit status 2,
- * against a model of the layer's directory (struct ipath records) instead
- * of a real one.  Nothing is written: no store, no root needed.  The one
+ * stream.c: blob digest, gzip CRC and length, diff_id; lm_tar_next() of
+ * tarentry.c and lm_tar_skip() of unpack.c for the tar stream), and its
+ * entries are checked as unpack checks them, with the same messages and
+ * exit status 2, against a model of the layer's directory (struct ipath
+ * records) instead of a real one.  Nothing is written: no store, no root needed.  The one
  * exception is a compressed docker-save archive, decompressed into an
  * unnamed temporary file in $TMPDIR (source.c), gone with the process.
  *

@@ -215,11 +215,13 @@ int lm_unpack(struct archive *a, struct lm_stream *s, int rootfd,
 	      const char *obj, const struct lm_caps *caps,
 	      struct lm_unpack_stats *st);
 struct archive_entry;
+int lm_tar_skip(struct archive *a, struct lm_stream *s, const char *obj,
+		struct archive_entry *e, uint64_t start);
+
+/* tarentry.c: a layer's entries read and judged alike by unpack and inspect */
 int lm_tar_next(struct archive *a, struct lm_stream *s, const char *obj,
 		const struct lm_caps *caps, uint64_t *count,
 		struct archive_entry **e);
-int lm_tar_skip(struct archive *a, struct lm_stream *s, const char *obj,
-		struct archive_entry *e, uint64_t start);
 const char *lm_walk_why(int err);
 const char *lm_entry_path(struct archive_entry *e, struct lm_path *p,
 			  uint64_t depth, const char **raw);

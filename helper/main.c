@@ -47,6 +47,40 @@ static const struct {
 	{ "rm", FOR_RM, 1 }, { "gc", FOR_GC, 0 },
 };
 
+/* --help: the caps, inspect's options and the exit statuses */
+static void usage_tail(void)
+{
+	printf(
+"Caps (a bad image exceeds one: exit 2):\n"
+"     --max-layers <n>     layers of an image (default 500, what one\n"
+"                          overlayfs mount stacks; layerfs stacks 1024)\n"
+"     --max-bytes <size>   uncompressed bytes per layer, and of a compressed\n"
+"                          docker save archive (default 256G)\n"
+"     --max-entries <n>    tar entries per layer (default 10000000)\n"
+"     --max-depth <n>      path components (default 256)\n"
+"     --max-json <size>    size of one JSON document (default 16M)\n"
+"     --max-dir-meta <size>  directory metadata kept during the unpack of\n"
+"                          one layer, about 80 bytes + the path a directory\n"
+"                          (default 256M)\n"
+"\n"
+"Inspect options (inspect reads the image only: no store, no root):\n"
+"     --json               the report as JSON (schema layermount-inspect 1)\n"
+"     --files[=<n>]        every change of layer <n> (default: all layers)\n"
+"     --ci                 check a policy; exit 5 if it fails (default\n"
+"                          policy: --fail-on-hidden-secrets)\n"
+"     --max-wasted-bytes <size>  fail above this many wasted bytes\n"
+"     --min-efficiency <x> fail below this efficiency (0.9 or 90%%)\n"
+"     --fail-on-hidden-secrets  fail on a deleted but shipped file whose\n"
+"                          name commonly holds secrets\n"
+"\n"
+" -h, --help               display this help\n"
+" -V, --version            display version\n"
+"\n"
+"Exit status: 0 success, 1 usage, 2 bad or hostile image, 3 no or several\n"
+"matching images, 4 local system error, 5 a policy check failed (inspect --ci),\n"
+"32 mount failure. See layermount(8).\n");
+}
+
 static void usage(void)
 {
 	printf(
@@ -101,35 +135,8 @@ static void usage(void)
 "gc removes dead mounts' state (mount gone; lazily detached ones after a\n"
 "reboot), stale temporary entries, and layers no image record and no live\n"
 "mount uses; it waits for running unpacks and mounts (store lock).\n"
-"\n"
-"Caps (a bad image exceeds one: exit 2):\n"
-"     --max-layers <n>     layers of an image (default 500, what one\n"
-"                          overlayfs mount stacks; layerfs stacks 1024)\n"
-"     --max-bytes <size>   uncompressed bytes per layer, and of a compressed\n"
-"                          docker save archive (default 256G)\n"
-"     --max-entries <n>    tar entries per layer (default 10000000)\n"
-"     --max-depth <n>      path components (default 256)\n"
-"     --max-json <size>    size of one JSON document (default 16M)\n"
-"     --max-dir-meta <size>  directory metadata kept during the unpack of\n"
-"                          one layer, about 80 bytes + the path a directory\n"
-"                          (default 256M)\n"
-"\n"
-"Inspect options (inspect reads the image only: no store, no root):\n"
-"     --json               the report as JSON (schema layermount-inspect 1)\n"
-"     --files[=<n>]        every change of layer <n> (default: all layers)\n"
-"     --ci                 check a policy; exit 5 if it fails (default\n"
-"                          policy: --fail-on-hidden-secrets)\n"
-"     --max-wasted-bytes <size>  fail above this many wasted bytes\n"
-"     --min-efficiency <x> fail below this efficiency (0.9 or 90%%)\n"
-"     --fail-on-hidden-secrets  fail on a deleted but shipped file whose\n"
-"                          name commonly holds secrets\n"
-"\n"
-" -h, --help               display this help\n"
-" -V, --version            display version\n"
-"\n"
-"Exit status: 0 success, 1 usage, 2 bad or hostile image, 3 no or several\n"
-"matching images, 4 local system error, 5 a policy check failed (inspect --ci),\n"
-"32 mount failure. See layermount(8).\n");
+"\n");
+	usage_tail();
 	exit(LM_EXIT_OK);
 }
 

@@ -187,61 +187,11 @@ static int walk(struct ctx *c, struct lm_path *p, size_t n, bool create,
 	return fd;
 }
 
-/* What walk()'s -errno says of the entry (shared with inspect.c), or NULL. */
-const char *lm_walk_why(int err)
-{
-	switch (err) {
-	case -ELOOP: return "passes through a symbolic link";
-	case -ENOTDIR: return "has a parent that is not a directory";
-	case -EINVAL: return "uses a whiteout name as a directory";
-	case -ENOENT: return "does not exist";
-	}
-	return NULL;
-}
-
 static int walk_error(struct ctx *c, int err, const char *what)
 {
 	const char *why = lm_walk_why(err);
 
 	return why ? bad(c, "%s%s", what, why) : sys(c, "open parent", -err);
-}
-
-/* Entry @e's name into @p (*@raw: as in the tar); NULL or why refused. */
-const char *lm_entry_path(struct archive_entry *e, struct lm_path *p,
-			  uint64_t depth, const char **raw)
-{
-	*raw = archive_entry_pathname(e);
-	if (!*raw) {
-		*raw = "\"\"";
-		return "empty name";
-	}
-	return lm_path_parse(p, *raw, depth, LM_PATH_REFUSE);
-}
-
-/* Why @e is refused whatever the layer holds (shared with inspect.c). */
-const char *lm_entry_type_why(struct archive_entry *e, char *buf, size_t len)
-{
-	const char *target = archive_entry_symlink(e);
-
-	switch (archive_entry_filetype(e)) {
-	case AE_IFLNK:
-		if (!target || !*target)
-			return "symbolic link with an empty target";
-		if (strlen(target) < LM_PATH_MAX)
-			return NULL;
-		snprintf(buf, len, "symbolic link target longer than %d bytes",
-			 LM_PATH_MAX - 1);
-		return buf;
-	case AE_IFREG: case AE_IFDIR: case AE_IFCHR: case AE_IFBLK:
-	case AE_IFIFO: case AE_IFSOCK:
-		return NULL;
-	case 0:		/* libarchive's reading of GNU tar's 'M' */
-		return "multi-volume continuation entry (tar type 'M') "
-		       "not supported";
-	}
-	snprintf(buf, len, "unsupported entry type 0%o",
-		 (unsigned int)archive_entry_filetype(e));
-	return buf;
 }
 
 /* Make way for a new object; *dir_kept when an existing dir can stay. */
@@ -746,38 +696,6 @@ static void fixups(struct ctx *c)
 	}
 	free(c->fix);
 	lm_map_free(&c->fixmap);
-}
-
-/*
- * The next entry of a layer: 0 and *@e, -1 at the end, or LM_EXIT_IMAGE
- * (printed) for a damaged or cut stream or one entry too many.  Shared
- * with inspect.c, which reads layers the same way without writing them.
- */
-int lm_tar_next(struct archive *a, struct lm_stream *s, const char *obj,
-		const struct lm_caps *caps, uint64_t *count,
-		struct archive_entry **e)
-{
-	int r = archive_read_next_header(a, e);
-
-	if (r == ARCHIVE_EOF)
-		return -1;
-	if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-		if (lm_stream_error(s))
-			lm_err(obj, "%s", lm_stream_error(s));
-		else if (lm_stream_truncated(s, UINT64_MAX))
-			lm_err(obj, "stream ends inside a tar header "
-			       "(truncated layer)");
-		else
-			lm_err(obj, "damaged tar stream: %s",
-			       archive_error_string(a));
-		return LM_EXIT_IMAGE;
-	}
-	if (++*count > caps->entries) {
-		lm_err(obj, "more entries than the entry cap (%llu)",
-		       (unsigned long long)caps->entries);
-		return LM_EXIT_IMAGE;
-	}
-	return 0;
 }
 
 /* Read past entry @e's data (it began at stream offset @start), as unpack. */

@@ -5,7 +5,7 @@
 # to a command; one message per bad option, without the program path.
 . tests/host/lib.sh
 
-"$LAYERMOUNT" --help | grep -q '^Usage:' || fail "--help"
+"$LAYERMOUNT" --help | grep '^Usage:' > /dev/null || fail "--help"
 "$LAYERMOUNT" --version | grep -Eq '^layermount [0-9]' || fail "--version"
 for args in "" "--bogus x y" "unpack" "unpack a b" "--type ext4 a b" \
 	    "--platform linux a b" "--read-only --upper u a b" "--max-bytes 0 a b"; do
