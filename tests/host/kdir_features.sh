@@ -38,7 +38,7 @@ without() {
 	[ "$(grep -c 'layerfs: kernel .* lacks ' "$log")" = 1 ] ||
 		fail "without $what: not one 'layerfs: kernel ... lacks' line"
 	grep -E '^[^ ]*kmod/require\.mk:[0-9]+: \*\*\* layerfs: ' "$log" |
-		grep -qF "layerfs: kernel $rel lacks $3" ||
+		grep -F "layerfs: kernel $rel lacks $3" > /dev/null ||
 		fail "without $what: the message does not name $what"
 	! grep -Eq 'error:|warning:|CC \[M\]' "$log" ||
 		fail "without $what: the compiler ran"
