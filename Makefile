@@ -53,8 +53,11 @@ KDIR		?= /lib/modules/$(KREL)/build
 endif
 
 ifneq ($(KDIR),)
+# the tree's release as its modules' vermagic has it (UTS_RELEASE; on
+# Debian's 6.1 headers include/config/kernel.release says 6.1.192)
 ifeq ($(KREL),)
-KREL		:= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+KREL		:= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+			$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 endif
 
 all: modules helper
@@ -63,7 +66,7 @@ all: modules helper
 # README (Requirements)
 modules:
 	@[ -f "$(KDIR)/Makefile" ] || { echo "layerfs: $(KDIR) is not a kernel build tree (no Makefile): install that kernel's headers, or name a build tree with KDIR= or a release with KREL=" >&2; exit 1; }
-	@[ -n "$(KREL)" ] || { echo "layerfs: KDIR=$(KDIR) has no include/config/kernel.release: not a prepared build tree (run make modules_prepare there)" >&2; exit 1; }
+	@[ -n "$(KREL)" ] || { echo "layerfs: KDIR=$(KDIR) has no include/generated/utsrelease.h: not a prepared build tree (run make modules_prepare there)" >&2; exit 1; }
 	@vm/linktree.sh $(CURDIR) $(BUILD)/$(KREL)
 	@$(MAKE) -C $(KDIR) M=$(BUILD)/$(KREL) V=$(V) $(KBUILD_ARGS) modules
 	@echo "layerfs: $(BUILD)/$(KREL)/kmod/layerfs.ko (version $(VERSION)) for $(KREL)"

@@ -95,11 +95,13 @@ for kver in ${KVERS:-6.1 6.12}; do
 	NS
 		{ tail -n 40 "$RUN/dkms-$kver.log"; fail "$kver: DKMS failed (log above)"; }
 	sed 's/^/#   dkms status: /' "$data/dkms/status"
-	grep -Eq "^layerfs/$ver, $rel, [^:]*: installed" "$data/dkms/status" ||
+	grep -qxF "layerfs/$ver, $rel, $(uname -m): installed" "$data/dkms/status" ||
 		fail "$kver: dkms status does not say installed"
-	grep -Eq "^\./lib/modules/$rel/updates/dkms/layerfs\.ko(\.xz)?$" "$data/dkms/written" ||
+	m=./lib/modules/$rel/updates/dkms/layerfs.ko
+	grep -qxF -e "$m" -e "$m.xz" "$data/dkms/written" ||
 		fail "$kver: DKMS installed no module in updates/dkms"
-	grep -Eq "updates/dkms/layerfs\.ko(\.xz)?:" "$data/dkms/lib/modules/$rel/modules.dep" ||
+	grep -qF -e "updates/dkms/layerfs.ko:" -e "updates/dkms/layerfs.ko.xz:" \
+		"$data/dkms/lib/modules/$rel/modules.dep" ||
 		fail "$kver: DKMS's depmod left layerfs out of modules.dep"
 	note "$kver: dkms wrote $(grep -c . "$data/dkms/written") files: $(grep -v '^\./var/lib/dkms' "$data/dkms/written" | grep -v '^\./usr/src' | xargs)"
 
@@ -109,4 +111,5 @@ for kver in ${KVERS:-6.1 6.12}; do
 	cp "$kmod" "$data/bin/kmod"
 	copy_libs "$kmod" "$data/lib"
 	guest_test "$kver" images installed "$data" --no-layerfs
+	grep -E '^# (install|dkms): ' "$T/vm-$kver/console.log" | sed 's/^/# /'
 done
