@@ -26,6 +26,7 @@ TOOL_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE
 
 TOOL_SRCS	:= $(wildcard tests/tools/*.c)
 TOOLS		:= $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+TOOL_HDRS	:= $(wildcard tests/tools/*.h)
 
 # the version of layerfs (module, helper, DKMS package), in one place
 VERSION		:= $(shell cat $(CURDIR)/VERSION)
@@ -131,7 +132,7 @@ helper: $(if $(KDIR),,deps)
 
 tools: $(TOOLS)
 
-$(BUILD)/tools/%: tests/tools/%.c | deps
+$(BUILD)/tools/%: tests/tools/%.c $(TOOL_HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_CFLAGS) -o $@ $< -lpthread
 
