@@ -11,8 +11,9 @@
 # installed layermount.
 # guests: each kernel
 #
-# Only the Debian kernels (6.1, 6.12): make install and DKMS install into
-# their /lib/modules/REL, which a kernel built from source does not have.
+# Only the kernels installed as packages (6.1, 6.12): make install and
+# DKMS install into their /lib/modules/REL, which 7.3's unpacked tree
+# does not have.
 . tests/host/lib.sh
 
 command -v dkms >/dev/null || fail "dkms not installed (make deps)"
@@ -32,7 +33,7 @@ copy_libs() {
 for kver in ${KVERS:-6.1 6.12}; do
 	case $kver in
 	6.1|6.12) ;;
-	*)	note "$kver: not a Debian kernel package, left out"; continue ;;
+	*)	note "$kver: not installed in /lib/modules, left out"; continue ;;
 	esac
 	rel=$(vm/krel "$kver") || fail "no kernel for $kver"
 	kdir=/lib/modules/$rel/build
