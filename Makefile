@@ -3,6 +3,10 @@
 # layerfs: the single entry point. See README for the targets.
 #
 #   make                 layerfs.ko for every supported kernel + layermount
+#   make KDIR=<tree>     layerfs.ko for the kernel of that build tree only
+#   make install         module, helper, man page (KDIR= or KREL= picks the
+#                        kernel, default the running one; DESTDIR honoured)
+#   make install-dkms    the module's source for DKMS in /usr/src
 #   make check           lint, host tests, guest suite on every kernel
 #   make check KVERS="6.12" TESTS="copy_up"
 #
@@ -24,15 +28,82 @@ TOOL_SRCS	:= $(wildcard tests/tools/*.c)
 TOOLS		:= $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 TOOL_HDRS	:= $(wildcard tests/tools/*.h)
 
-.PHONY: all deps modules helper tools testmods lint check check-host check-guest \
-	demo shell bench stress check-debug check-mutants clean FORCE
+# the version of layerfs (module, helper, DKMS package), in one place
+VERSION		:= $(shell cat $(CURDIR)/VERSION)
+ifeq ($(VERSION),)
+$(error layerfs: no version: VERSION is missing or empty)
+endif
+PREFIX		?= /usr/local
+DESTDIR		?=
+DEPMOD		?= depmod
 
+.PHONY: all deps modules helper tools testmods lint check check-host check-guest \
+	demo shell bench stress check-debug check-mutants clean install \
+	install-dkms FORCE
+
+# One kernel instead of the supported series: KDIR= its build tree, or
+# KREL= a release whose build tree is /lib/modules/KREL/build; install
+# without either means the running kernel.
+ifneq ($(filter install,$(MAKECMDGOALS)),)
+ifeq ($(KDIR)$(KREL),)
+KREL		:= $(shell uname -r)
+endif
+endif
+ifneq ($(KREL),)
+KDIR		?= /lib/modules/$(KREL)/build
+endif
+
+ifneq ($(KDIR),)
+# the tree's release as its modules' vermagic has it (UTS_RELEASE; on
+# Debian's 6.1 headers include/config/kernel.release says 6.1.192)
+ifeq ($(KREL),)
+KREL		:= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+			$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+endif
+
+all: modules helper
+
+# not `deps`: any kernel, any distribution; what the build needs is in
+# README (Requirements)
+modules:
+	@[ -f "$(KDIR)/Makefile" ] || { echo "layerfs: $(KDIR) is not a kernel build tree (no Makefile): install that kernel's headers, or name a build tree with KDIR= or a release with KREL=" >&2; exit 1; }
+	@[ -n "$(KREL)" ] || { echo "layerfs: KDIR=$(KDIR) has no include/generated/utsrelease.h: not a prepared build tree (run make modules_prepare there)" >&2; exit 1; }
+	@vm/linktree.sh $(CURDIR) $(BUILD)/$(KREL)
+	@$(MAKE) -C $(KDIR) M=$(BUILD)/$(KREL) V=$(V) $(KBUILD_ARGS) modules
+	@echo "layerfs: $(BUILD)/$(KREL)/kmod/layerfs.ko (version $(VERSION)) for $(KREL)"
+
+# the module into /lib/modules/KREL/updates, then depmod (DEPMOD=true
+# leaves the index to a package's scripts); helper and man page below
+# PREFIX
+install: modules helper
+	install -D -m 0644 $(BUILD)/$(KREL)/kmod/layerfs.ko \
+		$(DESTDIR)/lib/modules/$(KREL)/updates/layerfs.ko
+	$(DEPMOD) $(if $(DESTDIR),-b $(DESTDIR)) $(KREL)
+	@$(MAKE) -C helper install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) \
+		SBINDIR=$(PREFIX)/sbin MANDIR=$(PREFIX)/share/man
+else
 all: modules helper tools testmods
+endif
+
+# The module's source for DKMS, in /usr/src/layerfs-VERSION: a plain
+# kbuild tree (Kbuild, kmod/, VERSION) and dkms.conf with the version
+# filled in. Then: dkms add layerfs/VERSION; dkms build layerfs/VERSION
+# -k RELEASE; dkms install layerfs/VERSION -k RELEASE.
+DKMS_SRC	:= $(DESTDIR)/usr/src/layerfs-$(VERSION)
+
+install-dkms:
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/kmod
+	install -m 0644 Kbuild VERSION $(DKMS_SRC)/
+	install -m 0644 kmod/Kbuild kmod/*.mk kmod/*.c kmod/*.h $(DKMS_SRC)/kmod/
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
+	@echo "layerfs: DKMS source in $(DKMS_SRC); next: dkms add layerfs/$(VERSION)"
 
 deps:
 	@vm/deps.sh
 
 # One build directory per kernel release; $(1) is the series.
+ifeq ($(KDIR),)
 define module_rule
 modules: module-$(1)
 .PHONY: module-$(1)
@@ -53,8 +124,10 @@ testmod-$(1): deps
 	$(MAKE) -C /lib/modules/$$$$rel/build M=$$$$d V=$(V) modules
 endef
 $(foreach s,$(SERIES),$(eval $(call module_rule,$(s))))
+endif
 
-helper: deps
+# (with KDIR, any distribution: no deps, README lists what the helper needs)
+helper: $(if $(KDIR),,deps)
 	@$(MAKE) -C helper
 
 tools: $(TOOLS)

@@ -18,7 +18,6 @@
 struct stat;
 struct archive;
 
-#define LM_VERSION	"0.2"
 #define LM_DEFAULT_STORE "/var/lib/layermount"
 
 /* Exit status, documented in layermount.8. */

@@ -529,4 +529,4 @@ module_exit(layerfs_exit);
 MODULE_DESCRIPTION("layerfs: union of container image layers");
 MODULE_AUTHOR("The layerfs developers");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("0.1");
+MODULE_VERSION(LAYERFS_VERSION);

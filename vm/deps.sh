@@ -20,6 +20,8 @@ PKGS=(
 	# helper libraries
 	pkg-config libarchive-dev libmount-dev zlib1g-dev libzstd-dev
 	libjson-c-dev libssl-dev
+	# make install and DKMS (tests/host/install_dkms.sh)
+	dkms
 	# guest image and tests
 	busybox-static cpio gzip zstd attr acl e2fsprogs stress-ng python3 strace time
 	# layermount host tests: images made by real tools

@@ -6,7 +6,8 @@ set -e
 src=$1 dst=$2
 mkdir -p "$dst/kmod"
 ln -sfn "$src/Kbuild" "$dst/Kbuild"
-for f in "$src"/kmod/*.c "$src"/kmod/*.h "$src"/kmod/Kbuild; do
+ln -sfn "$src/VERSION" "$dst/VERSION"
+for f in "$src"/kmod/*.c "$src"/kmod/*.h "$src"/kmod/Kbuild "$src"/kmod/*.mk; do
 	[ -e "$f" ] && ln -sfn "$f" "$dst/kmod/${f##*/}"
 done
 # drop links to files that no longer exist

@@ -61,6 +61,7 @@ done
 rm -rf "$out/helper"
 mkdir -p "$out/helper"
 cp helper/Makefile helper/*.c helper/*.h "$out/helper/"
+cp VERSION "$out/"
 make -s -C "$out/helper" > "$out/helper.log" 2>&1 || echo "build failed" >> "$out/helper.log"
 grep -E 'warning:|error:|build failed' "$out/helper.log" > "$out/helper.findings"
 record helper_warnings "$out/helper.findings"

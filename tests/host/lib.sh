@@ -137,6 +137,20 @@ tree() {
 	 find . \( -type c -o -type b \) -exec stat -c '%n %t:%T' {} + | sort)
 }
 
+# guest_test KVER SUITE NAME DATA [vm/run.sh OPTION...]: a guest of KVER
+# runs tests/SUITE/NAME.sh with DATA as /tests/data; its output is
+# printed as "# " lines, and the test fails unless NAME passed there.
+guest_test() {
+	local kver=$1 suite=$2 name=$3 data=$4 rc=0
+	shift 4
+	vm/run.sh --kver "$kver" --suite "$suite" --tests "$name" \
+		--data "$data" --out "$T/vm-$kver" "$@" > "$RUN/$kver.txt" 2>&1 || rc=$?
+	sed 's/^/# /' "$RUN/$kver.txt"
+	[ $rc -eq 0 ] || fail "$kver: guest run exited $rc"
+	grep -Eq "^ok [0-9]+ $name # [0-9.]+ s\$" "$RUN/$kver.txt" ||
+		fail "$kver: $name did not pass"
+}
+
 # can_mount_overlay: fail unless overlayfs mounts here.
 can_mount_overlay() {
 	mkdir -p "$T/probe/l" "$T/probe/m"

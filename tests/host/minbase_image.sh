@@ -13,11 +13,5 @@ cache=$(vm/minbase-image.sh) || fail "cannot build the minbase image"
 note "image $(du -sh "$cache/image" | cut -f1), $(wc -l < "$cache/want.tree") tree lines"
 
 for kver in ${KVERS:-6.1 6.12}; do
-	rc=0
-	vm/run.sh --kver "$kver" --suite images --tests minbase --mem 3072 \
-		--data "$cache" --out "$T/vm-$kver" > "$RUN/$kver.txt" 2>&1 || rc=$?
-	sed 's/^/# /' "$RUN/$kver.txt"
-	[ $rc -eq 0 ] || fail "$kver: guest run exited $rc"
-	grep -Eq '^ok [0-9]+ minbase # [0-9.]+ s$' "$RUN/$kver.txt" ||
-		fail "$kver: minbase did not pass"
+	guest_test "$kver" images minbase "$cache" --mem 3072
 done
