@@ -96,12 +96,16 @@ static void usage(void)
 " layermount rm <image>\n"
 " layermount gc [--dry-run] [--all]\n"
 " layermount inspect [options] <image>\n"
+" layermount diff [--json] <mountpoint>\n"
+" layermount commit [--ref <name>] [--output <dir>] [--compress <c>]\n"
+"                   [-m <message>] <mountpoint>\n"
 "\n"
 "Verify and unpack an OCI image layout or a docker save archive (file or\n"
 "directory, plain, gzip or zstd) into a layer store, and mount it with\n"
 "layerfs or overlayfs.  The store records the images it holds and the\n"
 "mounts made from it: ls lists them, rm forgets an image (by ref or\n"
-"digest), gc removes what nothing recorded uses any more.\n"
+"digest), gc removes what nothing recorded uses any more.  diff lists what\n"
+"a mount's container changed; commit makes it a new image layer.\n"
 "\n"
 "Options:\n"
 " -s, --store <dir>        layer store (default $LAYERMOUNT_STORE,\n"
@@ -139,6 +143,16 @@ static void usage(void)
 "gc removes dead mounts' state (mount gone; lazily detached ones after a\n"
 "reboot), stale temporary entries, and layers no image record and no live\n"
 "mount uses; it waits for running unpacks and mounts (store lock).\n"
+"\n"
+"diff, commit (of a layermount mount with an upper layer):\n"
+"     --json               diff: the changes as JSON (see layermount(8))\n"
+"     --ref <name>         commit: add the new image to the mounted image's\n"
+"                          OCI layout under this ref\n"
+"     --output <dir>       commit: write a new OCI layout in <dir> instead\n"
+"     --compress <c>       commit: gzip (default), zstd or none\n"
+" -m, --message <text>     commit: the new history entry's created_by\n"
+"With SOURCE_DATE_EPOCH set, commit is reproducible: the same upper gives\n"
+"the same layer and manifest digests.\n"
 "\n");
 	usage_tail();
 	exit(LM_EXIT_OK);
@@ -345,8 +359,10 @@ static const char *opt_for(int bits)
 	       bits == FOR_INSPECT ? "inspect" :
 	       bits == (FOR_LS | FOR_INSPECT | FOR_DIFF) ? "ls, inspect or diff" :
 	       bits == FOR_COMMIT ? "commit" :
-	       bits == (FOR_IMAGE | FOR_COMMIT) ? "an image command or commit" :
-	       bits == (FOR_IMAGE | FOR_MNT) ? "an image or mount command" : "gc";
+	       bits == (FOR_IMAGE | FOR_COMMIT) ?
+	       "mounting an image, unpacking or inspecting it, or commit" :
+	       bits == (FOR_IMAGE | FOR_MNT) ?
+	       "mounting an image, unpack, inspect, umount, diff or commit" : "gc";
 }
 
 static int opt_index(int val)
