@@ -37,6 +37,8 @@ assert_eq "$two" "$one" "$type: manifest digests with SOURCE_DATE_EPOCH"
 assert_eq "$(ls "$T/o2/blobs/sha256")" "$(ls "$T/o1/blobs/sha256")" \
 	"$type: blobs with SOURCE_DATE_EPOCH"
 grep -q "$one" "$T/o1/index.json" || fail "$type: o1 index.json"
+grep -q '"created":"2023-11-14T22:13:20Z"' "$T/o1/blobs/sha256/"* ||
+	fail "$type: the config's created is not SOURCE_DATE_EPOCH"
 must "$LM" --store "$T/store" umount "$T/m"
 
 # every commit mounts read-only as the view before the commit
@@ -47,6 +49,9 @@ for img in "--ref new $T/img" "$T/o1"; do
 	xattrs "$T/m" > "$T/got.xattrs"
 	assert_eq "$(stat -c %i "$T/m/newhard")" "$(stat -c %i "$T/m/newfile")" \
 		"$type: $img: the hard link"
+	# o1 was committed with SOURCE_DATE_EPOCH: later mtimes clamped
+	[ "$img" = "$T/o1" ] && assert_eq "$(stat -c %Y "$T/m/newfile")" \
+		1700000000 "$type: o1: mtime clamped to SOURCE_DATE_EPOCH"
 	must "$LM" --store "$T/store2" umount "$T/m"
 	cmp -s "$T/want.tree" "$T/got.tree" || {
 		diff "$T/want.tree" "$T/got.tree" || true  # shows it

@@ -20,7 +20,7 @@ mkdir "$T/m"
 lm -q --type overlay --ref basic "$T/img" "$T/m"
 long=$(printf 'n%.0s' {1..140})
 echo more >>"$T/m/etc/os-release"
-rm "$T/m/bin/sh"
+rm "$T/m/bin/sh" "$T/m/top"
 rm -r "$T/m/data"
 mkdir "$T/m/data"
 echo again >"$T/m/data/again"
@@ -35,6 +35,29 @@ lm diff "$T/m" >"$RUN/diff"
 grep -qx "D /data/new" "$RUN/diff" || fail "diff: no D /data/new"
 lm -q commit --output "$T/out" --ref t "$T/m" >"$RUN/digest"
 lm umount "$T/m"
+
+# the new layer: whiteouts and opaque markers in the OCI order, nothing of
+# overlayfs's own (the host's overlay sets trusted.overlay.origin on
+# copy-ups), owners numeric, mtimes whole seconds
+python3 - "$T/out" >"$RUN/layer" <<'PY'
+import json, os, sys, tarfile
+img = sys.argv[1]
+def path(d):
+    return os.path.join(img, "blobs/sha256", d[7:])
+idx = json.load(open(os.path.join(img, "index.json")))
+man = json.load(open(path(idx["manifests"][0]["digest"])))
+with tarfile.open(path(man["layers"][-1]["digest"])) as tf:
+    for m in tf:
+        assert not m.uname and not m.gname, m.name
+        assert "atime" not in m.pax_headers and "ctime" not in m.pax_headers
+        bad = [k for k in m.pax_headers if "overlay" in k]
+        assert not bad, (m.name, bad)
+        print(m.name)
+PY
+printf '%s\n' .wh.top bin bin/.wh.sh data data/.wh..wh..opq data/again \
+	deep "deep/$long" "deep/$long/$long" etc etc/os-release new new.link \
+	pipe >"$RUN/order"
+diff -u "$RUN/order" "$RUN/layer" || fail "the new layer's entries or order"
 
 # readers and copies: umoci's rootfs, skopeo's docker-archive and OCI
 umoci unpack --image "$T/out:t" "$T/bundle" >/dev/null
