@@ -40,7 +40,7 @@ struct walk {
 	void *arg;
 	uint64_t max_depth;
 	dev_t dev;
-	char path[LM_PATH_MAX + 1];
+	char path[LM_PATH_MAX + LM_NAME_MAX + 2];	/* + a name in messages */
 };
 
 bool lm_is_whiteout(const struct stat *st)
@@ -216,16 +216,20 @@ static int walk_dir(struct walk *w, int fd, size_t plen, const int *lowers,
 		return problem(w, "read directory", -err);
 	}
 	st = lm_xmalloc((n + 1) * sizeof(*st));
-	for (i = 0; !err && i < n; i++)
-		if (fstatat(fd, names[i], &st[i], AT_SYMLINK_NOFOLLOW)) {
-			sprintf(w->path + plen, "%s%.255s", plen ? "/" : "",
-				names[i]);
-			err = problem(w, "stat", errno);
+	for (i = 0; !err && i < n; i++) {
+		if (!fstatat(fd, names[i], &st[i], AT_SYMLINK_NOFOLLOW))
+			continue;
+		if (errno == ENOENT) {	/* removed meanwhile: not there */
+			st[i].st_mode = 0;
+			continue;
 		}
+		sprintf(w->path + plen, "%s%.255s", plen ? "/" : "", names[i]);
+		err = problem(w, "stat", errno);
+	}
 	/* whiteouts first, then the rest; each pass in bytewise order */
 	for (pass = 0; pass < 2 && !err; pass++)
 		for (i = 0; i < n && !err; i++)
-			if (lm_is_whiteout(&st[i]) == !pass)
+			if (st[i].st_mode && lm_is_whiteout(&st[i]) == !pass)
 				err = visit(w, fd, plen, names[i], &st[i],
 					    lowers, nl, depth);
 	w->path[plen] = '\0';
