@@ -55,6 +55,9 @@ struct commit {
 	struct lm_layer_out layer;
 	struct lm_digest cdigest, mdigest;
 	size_t csize, msize;
+	bool docker;		/* --format docker */
+	char tmp[40];		/* its layout, STORE/tmp/commit-RND */
+	char *tmp_path;
 };
 
 static json_object *jobj(json_object *o, const char *key, json_type type)
@@ -320,14 +323,64 @@ static int publish(struct commit *c)
 	return err;
 }
 
-/* The layout written to: --output DIR (new), else the source's. */
-static int open_out(struct commit *c)
+/* --format docker: manifest.json beside index.json, then the tar. */
+static int docker_out(struct commit *c)
 {
+	json_object *m = json_object_new_object(), *list, *layers, *tags, *d;
+	char path[LM_HEX + 16], *text;
+	size_t i;
+	int err;
+
+	layers = json_object_new_array();
+	list = jobj(c->man, "layers", json_type_array);
+	for (i = 0; i <= json_object_array_length(list); i++) {
+		d = json_object_array_get_idx(list, i);
+		snprintf(path, sizeof(path), "blobs/sha256/%s", d ?
+			 lm_jstr(d, "digest") + 7 : c->layer.blob.hex);
+		json_object_array_add(layers, json_object_new_string(path));
+	}
+	snprintf(path, sizeof(path), "blobs/sha256/%s", c->cdigest.hex);
+	json_object_object_add(m, "Config", json_object_new_string(path));
+	tags = json_object_new_array();
+	if (c->o->ref)
+		json_object_array_add(tags, json_object_new_string(c->o->ref));
+	json_object_object_add(m, "RepoTags", tags);
+	json_object_object_add(m, "Layers", layers);
+	list = json_object_new_array();
+	json_object_array_add(list, m);
+	text = json_text(list);
+	err = lm_layout_put(&c->out, "manifest.json", text);
+	free(text);
+	json_object_put(list);
+	if (!err)
+		err = lm_docker_archive(&c->out, c->o->output,
+					c->has_epoch ? &c->epoch : NULL);
+	if (err)
+		lm_err(c->o->output, "docker archive: %s", strerror(-err));
+	return err ? LM_EXIT_SYSTEM : 0;
+}
+
+/*
+ * The layout written to: --output DIR (new), the source's, or for
+ * --format docker a new one in STORE/tmp (flock()ed: gc leaves it alone).
+ */
+static int open_out(struct commit *c, struct lm_store *st)
+{
+	char rnd[17];
 	int err;
 
 	c->out.fd = c->out.sha = -1;
 	c->out.path = c->o->output ? c->o->output : c->src.path;
+	if (c->docker) {
+		if (lm_random_hex(rnd, 16))
+			return LM_EXIT_SYSTEM;
+		snprintf(c->tmp, sizeof(c->tmp), "tmp/commit-%s", rnd);
+		c->tmp_path = lm_xasprintf("%s/%s", st->path, c->tmp);
+		c->out.path = c->tmp_path;
+	}
 	err = lm_layout_open(&c->out, c->o->output != NULL);
+	if (!err && c->docker)
+		err = lm_layout_lock(&c->out);
 	if (err && err != -EEXIST)
 		lm_err(c->out.path, "layout: %s", strerror(-err));
 	return err ? LM_EXIT_SYSTEM : 0;
@@ -338,7 +391,7 @@ static int commit_run(struct commit *c, struct lm_store *st, int upper)
 	int err = load_source(c, st);
 
 	if (!err)
-		err = open_out(c);
+		err = open_out(c, st);
 	if (!err)
 		err = lm_layer_write(c->o, lm_jstr(c->rec, "upper_dir"), upper,
 				     &c->out, c->comp,
@@ -353,6 +406,10 @@ static int commit_run(struct commit *c, struct lm_store *st, int upper)
 	}
 	if (!err)
 		err = publish(c);
+	if (!err && c->docker)
+		err = docker_out(c);
+	if (c->tmp[0])
+		lm_rm_rf_at(st->fd, c->tmp);
 	if (!err)
 		printf("sha256:%s\n", c->mdigest.hex);
 	return err;
@@ -368,6 +425,11 @@ int lm_cmd_commit(const struct lm_opts *o, const char *target)
 
 	c.comp = !strcmp(comp, "gzip") ? LM_GZIP : !strcmp(comp, "zstd") ?
 		 LM_ZSTD : LM_NONE;
+	c.docker = o->format && !strcmp(o->format, "docker");
+	if (c.docker && !o->output) {
+		lm_err(target, "commit --format docker: give --output FILE");
+		return LM_EXIT_USAGE;
+	}
 	c.src.dirfd = c.src.tarfd = -1;
 	c.out.fd = c.out.sha = -1;
 	if (!o->ref && !o->output) {
@@ -388,6 +450,7 @@ int lm_cmd_commit(const struct lm_opts *o, const char *target)
 	json_object_put(c.man);
 	json_object_put(c.config);
 	lm_source_close(&c.src);
+	free(c.tmp_path);
 	lm_mnt_close(&st, &v, c.rec, lock);
 	return err;
 }

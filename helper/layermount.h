@@ -60,6 +60,7 @@ struct lm_opts {
 	const char *output;	/* commit --output DIR */
 	const char *compress;	/* commit --compress gzip|zstd|none */
 	const char *message;	/* commit --message */
+	const char *format;	/* commit --format oci|docker */
 	struct lm_caps caps;
 	struct lm_inspect_opts {
 		bool json, ci, fail_secrets, files;
@@ -357,6 +358,8 @@ struct lm_blob {
 int lm_layout_open(struct lm_layout *l, bool fresh);
 void lm_layout_close(struct lm_layout *l);
 int lm_layout_lock(const struct lm_layout *l);
+int lm_layout_put(const struct lm_layout *l, const char *name,
+		  const char *text);
 int lm_layout_index(const struct lm_layout *l, json_object *old,
 		    json_object *desc, const char *ref);
 int lm_blob_open(struct lm_blob *b, const struct lm_layout *l);
@@ -375,6 +378,10 @@ struct lm_layer_out {
 int lm_layer_write(const struct lm_opts *o, const char *obj, int upperfd,
 		   const struct lm_layout *l, enum lm_compress comp,
 		   const int64_t *epoch, struct lm_layer_out *out);
+
+/* dockerout.c: commit --format docker */
+int lm_docker_archive(const struct lm_layout *l, const char *file,
+		      const int64_t *epoch);
 
 /* diff.c, commit.c: those commands */
 int lm_mnt_upper(const char *target, json_object *rec);

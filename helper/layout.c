@@ -106,7 +106,7 @@ int lm_blob_put(const struct lm_layout *l, const char *text,
 }
 
 /* @name in the layout replaced by @text, atomically and durably. */
-static int file_put(const struct lm_layout *l, const char *name,
+int lm_layout_put(const struct lm_layout *l, const char *name,
 		    const char *text)
 {
 	struct lm_blob b;
@@ -196,7 +196,7 @@ int lm_layout_open(struct lm_layout *l, bool fresh)
 	if (l->sha < 0)
 		return l->sha;
 	if (fresh)
-		return file_put(l, "oci-layout",
+		return lm_layout_put(l, "oci-layout",
 				"{\"imageLayoutVersion\":\"1.0.0\"}");
 	return 0;
 }
@@ -249,7 +249,7 @@ int lm_layout_index(const struct lm_layout *l, json_object *old,
 	if (ref)
 		drop_ref(list, ref);
 	json_object_array_add(list, json_object_get(desc));
-	err = file_put(l, "index.json", json_object_to_json_string_ext(idx,
+	err = lm_layout_put(l, "index.json", json_object_to_json_string_ext(idx,
 				JSON_C_TO_STRING_PLAIN |
 				JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(idx);

@@ -27,7 +27,7 @@ enum {
 	OPT_MAX_LAYERS, OPT_MAX_DIR_META, OPT_READ_ONLY, OPT_DEV, OPT_SUID,
 	OPT_REF, OPT_PLATFORM, OPT_UPPER, OPT_JSON, OPT_ALL, OPT_FILES, OPT_CI,
 	OPT_MAX_WASTED, OPT_MIN_EFF, OPT_FAIL_SECRETS, OPT_OUTPUT,
-	OPT_COMPRESS, OPT_MESSAGE,
+	OPT_COMPRESS, OPT_MESSAGE, OPT_FORMAT,
 };
 
 /* Which commands take an option (a bit per command). */
@@ -97,8 +97,8 @@ static void usage(void)
 " layermount gc [--dry-run] [--all]\n"
 " layermount inspect [options] <image>\n"
 " layermount diff [--json] <mountpoint>\n"
-" layermount commit [--ref <name>] [--output <dir>] [--compress <c>]\n"
-"                   [-m <message>] <mountpoint>\n"
+" layermount commit [--ref <name>] [--output <path> [--format oci|docker]]\n"
+"                   [--compress <c>] [-m <message>] <mountpoint>\n"
 "\n"
 "Verify and unpack an OCI image layout or a docker save archive (file or\n"
 "directory, plain, gzip or zstd) into a layer store, and mount it with\n"
@@ -149,6 +149,7 @@ static void usage(void)
 "     --ref <name>         commit: add the new image to the mounted image's\n"
 "                          OCI layout under this ref\n"
 "     --output <dir>       commit: write a new OCI layout in <dir> instead\n"
+"     --format docker      commit: --output names a docker save archive\n"
 "     --compress <c>       commit: gzip (default), zstd or none\n"
 " -m, --message <text>     commit: the new history entry's created_by\n"
 "With SOURCE_DATE_EPOCH set, commit is reproducible: the same upper gives\n"
@@ -277,6 +278,7 @@ static const struct {
 	{ { "json", no_argument, NULL, OPT_JSON }, FOR_LS | FOR_INSPECT | FOR_DIFF },
 	{ { "output", required_argument, NULL, OPT_OUTPUT }, FOR_COMMIT },
 	{ { "compress", required_argument, NULL, OPT_COMPRESS }, FOR_COMMIT },
+	{ { "format", required_argument, NULL, OPT_FORMAT }, FOR_COMMIT },
 	{ { "message", required_argument, NULL, 'm' }, FOR_COMMIT },
 	{ { "dry-run", no_argument, NULL, 'n' }, FOR_GC },
 	{ { "all", no_argument, NULL, OPT_ALL }, FOR_GC },
@@ -416,6 +418,11 @@ static void set_opt(struct lm_opts *o, int c, char **argv)
 	case OPT_UPPER: o->upper = optarg; break;
 	case OPT_OUTPUT: o->output = optarg; break;
 	case 'm': o->message = optarg; break;
+	case OPT_FORMAT:
+		if (strcmp(optarg, "oci") && strcmp(optarg, "docker"))
+			bad_usage("unknown format '%s' (oci or docker)", optarg);
+		o->format = optarg;
+		break;
 	case OPT_COMPRESS:
 		if (strcmp(optarg, "gzip") && strcmp(optarg, "zstd") &&
 		    strcmp(optarg, "none"))

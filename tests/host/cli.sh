@@ -85,6 +85,12 @@ expect_err "option --output is for commit"
 run_lm commit --compress bzip2 --ref x "$T/m"
 expect_rc 1
 expect_err "unknown compression 'bzip2'"
+run_lm commit --format docker --ref x "$T/m"
+expect_rc 1
+expect_err "give --output FILE"
+run_lm commit --format zip --output x "$T/m"
+expect_rc 1
+expect_err "unknown format 'zip'"
 SOURCE_DATE_EPOCH=yesterday run_lm commit --ref x "$T/m"
 expect_rc 1
 expect_err "SOURCE_DATE_EPOCH: not a number"

@@ -5,7 +5,8 @@
 # a FIFO, a long name), committed with gzip to a new layout, unpack with
 # umoci to the tree of the mount; skopeo copies the commit to a
 # docker-archive and back to OCI with the same diff_ids, and both copies
-# mount as that tree again.
+# mount as that tree again; so do a commit --format docker (a docker save
+# archive) and skopeo's copy of it to OCI.
 . tests/host/lib.sh
 
 command -v umoci >/dev/null || fail "umoci not installed (make deps)"
@@ -34,6 +35,8 @@ tree "$T/m" >"$RUN/want"
 lm diff "$T/m" >"$RUN/diff"
 grep -qx "D /data/new" "$RUN/diff" || fail "diff: no D /data/new"
 lm -q commit --output "$T/out" --ref t "$T/m" >"$RUN/digest"
+lm -q commit --format docker --output "$T/saved.tar" --ref saved:1 "$T/m" \
+	>"$RUN/digest2"
 lm umount "$T/m"
 
 # the new layer: whiteouts and opaque markers in the OCI order, nothing of
@@ -65,7 +68,9 @@ tree "$T/bundle/rootfs" >"$RUN/umoci"
 diff -u "$RUN/want" "$RUN/umoci" || fail "umoci unpack: not the tree of the mount"
 skopeo copy -q "oci:$T/out:t" "docker-archive:$T/docker.tar:t:latest"
 skopeo copy -q "docker-archive:$T/docker.tar" "oci:$T/back:t"
-for i in "$T/docker.tar docker.io/library/t:latest" "$T/back t"; do
+skopeo copy -q "docker-archive:$T/saved.tar" "oci:$T/saved:t"
+for i in "$T/docker.tar docker.io/library/t:latest" "$T/back t" \
+	"$T/saved.tar saved:1" "$T/saved t"; do
 	# shellcheck disable=SC2086 # the image and its ref
 	set -- $i
 	lm -q --type overlay --read-only --ref "$2" "$1" "$T/m"
