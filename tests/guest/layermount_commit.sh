@@ -63,10 +63,11 @@ for img in "--ref new $T/img" "$T/o1"; do
 	}
 done
 
-# commits killed at some point leave index.json whole, base and new intact
+# commits killed at some point (from the start to after the end) leave
+# index.json whole, base and new intact
 must "$LM" -q --store "$T/store" --type "$type" --ref new "$T/img" "$T/m"
 dd if=/dev/urandom of="$T/m/big" bs=1M count=8 2> /dev/null || fail "$type: big"
-for delay in 0 0.05 0.1 0.2 0.4; do
+for delay in 0 0.1 0.3 0.6 1 1.5 2.5 4; do
 	"$LM" commit --ref "k$delay" "$T/m" > /dev/null 2>&1 &
 	sleep "$delay"
 	kill -KILL $! 2> /dev/null || true  # it may have ended
@@ -81,5 +82,12 @@ for delay in 0 0.05 0.1 0.2 0.4; do
 		[ "$ref" = base ] && want=$T/base.tree
 		cmp -s "$want" "$T/got.tree" || fail "$type: ref $ref changed"
 	done
+done
+# a commit that got to its index.json has every blob it names
+for ref in $(grep -o '"k[0-9.]*"' "$T/img/index.json" | tr -d '"'); do
+	"$LM" -q --store "$T/store3" --type "$type" --read-only --ref "$ref" \
+		"$T/img" "$T/n" || fail "$type: the finished commit $ref"
+	cmp -s "$T/m/big" "$T/n/big" || fail "$type: $ref: big differs"
+	must "$LM" --store "$T/store3" umount "$T/n"
 done
 must "$LM" --store "$T/store" umount "$T/m"
