@@ -189,7 +189,10 @@ static int xattr_keep(struct tw *t, const char *path, const char *name)
 	return !lm_xattr_reserved(name) && strcmp(name, "security.selinux");
 }
 
-/* @e's xattrs, read through @fd (or, for other types, its /proc name). */
+/*
+ * @e's xattrs, through the /proc name of @fd: for an O_PATH fd that names
+ * the object itself, a symlink included, never what a symlink points to.
+ */
 static int add_xattrs(struct tw *t, const struct lm_uent *u, int fd)
 {
 	char proc[64], *list = NULL, *name, *val = NULL;

@@ -18,6 +18,7 @@ chmod 755 "$T"
 mkimage basic "$T/img"
 mkdir -p "$T/m" "$T/outside"
 echo secret >"$T/outside/secret"
+setfattr -n trusted.leak -v 1 "$T/outside/secret"
 lm -q --type overlay --ref basic "$T/img" "$T/m"
 chmod 755 "$T/m"	# the image's root is 0750
 mkdir "$T/m/home"
@@ -41,13 +42,15 @@ idx = json.load(open(os.path.join(img, "index.json")))
 man = json.load(open(path(idx["manifests"][0]["digest"])))
 with tarfile.open(path(man["layers"][-1]["digest"])) as tf:
     for m in tf:
-        print(repr(m.name), m.type.decode(), m.linkname, m.size)
+        print(repr(m.name), m.type.decode(), m.linkname, m.size,
+              " ".join(sorted(m.pax_headers)))
 PY
 grep -q "secret' 2 $T/outside/secret 0" "$RUN/layer" || fail "secret: $(cat "$RUN/layer")"
 grep -q "'home/pipe' 6" "$RUN/layer" || fail "FIFO: $(cat "$RUN/layer")"
 grep -q "'home/nl\\\\nname' 0  1" "$RUN/layer" || fail "newline: $(cat "$RUN/layer")"
 grep -q "'home/d/etc' 2 /etc 0" "$RUN/layer" || fail "d/etc: $(cat "$RUN/layer")"
-! grep -q "^'etc/\|passwd\|shadow" "$RUN/layer" || fail "followed a link: $(cat "$RUN/layer")"
+! grep -q "^'etc/\|passwd\|shadow\|leak" "$RUN/layer" ||
+	fail "followed a link: $(cat "$RUN/layer")"
 
 # refused: a .wh. name, too many bytes; nothing published
 # shellcheck disable=SC2016 # expanded by the user's shell
