@@ -8,7 +8,9 @@
  * in between is an error, not a detour), and must be on the upper's
  * filesystem (something mounted inside the upper is refused).  Paths are
  * capped at 4096 bytes and at the depth cap (--max-depth): unpack refuses
- * what is deeper, and each level holds a few fds.
+ * what is deeper, and each level holds a few fds.  What the upper holds is
+ * refused with LM_EXIT_IMAGE, a failing system call is LM_EXIT_SYSTEM; a
+ * name removed between readdir and lstat is left out.
  *
  * Order, per directory, as the OCI layer wants it: the directory itself
  * (visited by its parent), then its whiteouts (character devices 0:0)
@@ -136,11 +138,12 @@ static size_t lower_lookup(const int *parent, size_t np, const char *name,
 static int walk_dir(struct walk *w, int fd, size_t plen, const int *lowers,
 		    size_t nl, uint64_t depth);
 
+/* A system call failed (@err: errno, exit 4) or the upper is refused (0, 2) */
 static int problem(struct walk *w, const char *what, int err)
 {
 	lm_err(w->obj, "%s: %s%s%s", w->path, what, err ? ": " : "",
 	       err ? strerror(err) : "");
-	return LM_EXIT_SYSTEM;
+	return err ? LM_EXIT_SYSTEM : LM_EXIT_IMAGE;
 }
 
 /* The directory @name of @e (already lstat()ed) opened and checked. */
@@ -173,7 +176,7 @@ static int visit(struct walk *w, int dirfd, size_t plen, const char *name,
 		w->path[plen] = '\0';
 		lm_err(w->obj, "%s/%.64s...: path longer than %s", w->path,
 		       name, len > LM_PATH_MAX ? "4096 bytes" : "the depth cap");
-		return LM_EXIT_SYSTEM;
+		return LM_EXIT_IMAGE;
 	}
 	sprintf(w->path + plen, "%s%s", plen ? "/" : "", name);
 	if (st->st_dev != w->dev)
