@@ -230,8 +230,12 @@ A /var/old/z
 EOT
 }
 
-# xattrs DIR: every xattr of the tree DIR shows, by path
+# xattrs DIR: every xattr of the tree DIR shows, "path name=value" lines,
+# sorted (getfattr goes in readdir order)
 xattrs() {
-	(cd "$1" && getfattr -R -P -h -d -m - --absolute-names . 2>&1) ||
+	_x=$(cd "$1" && getfattr -R -P -h -d -m - --absolute-names .) ||
 		fail "xattrs: getfattr in $1"
+	printf '%s\n' "$_x" |
+		awk '/^# file: / { f = substr($0, 9); next } NF { print f, $0 }' |
+		sort
 }
