@@ -66,8 +66,8 @@ done
 # commits killed at some point (from the start to after the end) leave
 # index.json whole, base and new intact
 must "$LM" -q --store "$T/store" --type "$type" --ref new "$T/img" "$T/m"
-dd if=/dev/urandom of="$T/m/big" bs=1M count=8 2> /dev/null || fail "$type: big"
-for delay in 0 0.1 0.3 0.6 1 1.5 2.5 4; do
+dd if=/dev/urandom of="$T/m/big" bs=1M count=4 2> /dev/null || fail "$type: big"
+for delay in 0 0.2 0.5 1 2 4; do
 	"$LM" commit --ref "k$delay" "$T/m" > /dev/null 2>&1 &
 	sleep "$delay"
 	kill -KILL $! 2> /dev/null || true  # it may have ended
