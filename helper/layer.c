@@ -152,6 +152,18 @@ static int refuse(struct tw *t, const char *path, const char *why)
 	return LM_EXIT_IMAGE;
 }
 
+/*
+ * A name that is not ASCII cannot be converted from the C locale to UTF-8:
+ * libarchive warns and writes that entry's name as its bytes
+ * (hdrcharset=BINARY), which is what a layer wants.
+ */
+static int header(struct tw *t)
+{
+	int r = archive_write_header(t->a, t->e);
+
+	return r == ARCHIVE_WARN ? ARCHIVE_OK : r;
+}
+
 static int64_t clamp(const struct tw *t, int64_t mtime)
 {
 	return t->epoch && mtime > *t->epoch ? *t->epoch : mtime;
@@ -171,7 +183,7 @@ static int marker(struct tw *t, const char *path, size_t dirlen,
 	archive_entry_set_perm(t->e, 0);
 	archive_entry_set_size(t->e, 0);
 	archive_entry_set_mtime(t->e, clamp(t, mtime), 0);
-	r = archive_write_header(t->a, t->e);
+	r = header(t);
 	free(p);
 	if (r != ARCHIVE_OK)
 		return refuse(t, path, archive_error_string(t->a));
@@ -349,7 +361,7 @@ static int put(struct lm_uent *u, void *arg)
 		if (!err)
 			err = fill(t, u, fd);
 	}
-	if (!err && archive_write_header(t->a, t->e) != ARCHIVE_OK)
+	if (!err && header(t) != ARCHIVE_OK)
 		err = refuse(t, u->path, archive_error_string(t->a));
 	if (!err && !first && S_ISREG(u->st.st_mode))
 		err = copy_data(t, u->path, fd, u->st.st_size);

@@ -28,7 +28,9 @@ chown 1000:1000 "$T/m/home"
 	cd "$1/home" &&
 	ln -s "$2/secret" secret && ln -s ../../../../../../.. up &&
 	mkfifo pipe && printf x > "nl
-name" && mkdir -p d && ln -s /etc d/etc' sh "$T/m" "$T/outside" ||
+name" && mkdir -p d && ln -s /etc d/etc &&
+	: > "$(printf "caf\303\251")" && : > "$(printf "not\377utf8")"' \
+	sh "$T/m" "$T/outside" ||
 	fail "the user's changes"
 cp "$T/img/index.json" "$RUN/index.before"
 timeout 60 "$LAYERMOUNT" -q commit --output "$T/out" "$T/m" >/dev/null ||
@@ -51,6 +53,12 @@ grep -q "'home/nl\\\\nname' 0  1" "$RUN/layer" || fail "newline: $(cat "$RUN/lay
 grep -q "'home/d/etc' 2 /etc 0" "$RUN/layer" || fail "d/etc: $(cat "$RUN/layer")"
 ! grep -q "^'etc/\|passwd\|shadow\|leak" "$RUN/layer" ||
 	fail "followed a link: $(cat "$RUN/layer")"
+# names that are not ASCII, UTF-8 or not, come back as they were
+mkdir "$T/n"
+lm -q --type overlay --read-only "$T/out" "$T/n"
+[ -e "$T/n/home/$(printf 'caf\303\251')" ] || fail "UTF-8 name lost"
+[ -e "$T/n/home/$(printf 'not\377utf8')" ] || fail "non-UTF-8 name lost"
+lm umount "$T/n"
 
 # refused: a .wh. name, too many bytes; nothing published
 # shellcheck disable=SC2016 # expanded by the user's shell
