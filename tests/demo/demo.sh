@@ -91,7 +91,7 @@ new=$(SOURCE_DATE_EPOCH=1700000000 layermount commit --ref committed \
 echo "new manifest: $new"
 cat $IMG/index.json
 echo
-echo "its layers (the last one is the commit):"
+echo "its config and layers (the last one is the commit):"
 grep -o '"digest":"sha256:[0-9a-f]*","size":[0-9]*' "$IMG/blobs/sha256/${new#sha256:}"
 
 step "layermount --read-only --ref committed $IMG /mnt/committed: the committed image"
