@@ -15,7 +15,7 @@
  * NAME (index.json replaced last; an older manifest of that ref leaves
  * the index, its blobs stay), or --output DIR becomes a new layout with
  * every blob it needs (copied and checked) and the manifest (ref: --ref,
- * if given).  The new manifest's digest goes to stdout.
+ * if given).  The new manifest's digest goes to stdout (not with -q).
  *
  * Reproducible: with SOURCE_DATE_EPOCH set, "created" (config and
  * history) is that time and mtimes are clamped to it (layer.c); without,
@@ -410,7 +410,7 @@ static int commit_run(struct commit *c, struct lm_store *st, int upper)
 		err = docker_out(c);
 	if (c->tmp[0])
 		lm_rm_rf_at(st->fd, c->tmp);
-	if (!err)
+	if (!err && !lm_quiet)
 		printf("sha256:%s\n", c->mdigest.hex);
 	return err;
 }
