@@ -22,6 +22,7 @@ TOOL_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE
 
 TOOL_SRCS	:= $(wildcard tests/tools/*.c)
 TOOLS		:= $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+TOOL_HDRS	:= $(wildcard tests/tools/*.h)
 
 .PHONY: all deps modules helper tools testmods lint check check-host check-guest \
 	demo shell bench stress check-debug check-mutants clean FORCE
@@ -58,7 +59,7 @@ helper: deps
 
 tools: $(TOOLS)
 
-$(BUILD)/tools/%: tests/tools/%.c | deps
+$(BUILD)/tools/%: tests/tools/%.c $(TOOL_HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_CFLAGS) -o $@ $< -lpthread
 

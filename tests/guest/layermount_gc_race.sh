@@ -1,7 +1,7 @@
 #!/bin/sh
 # timeout: 900
 # gc racing an unpack and mount of the same image never removes a layer
-# the mount then needs: 100 rounds with gc started first, 100 with the
+# the mount then needs: 50 rounds with gc started first, 50 with the
 # mount started first; before each round the image is forgotten and
 # unmounted, so every layer is garbage to gc until the mount records it.
 . /tests/lib.sh
@@ -13,7 +13,7 @@ S=$T/store
 dig=$(manifest_digest "$T/img")
 must "$LM" -q --store "$S" unpack "$T/img"
 round=0
-while [ "$round" -lt 200 ]; do
+while [ "$round" -lt 100 ]; do
 	must "$LM" -q --store "$S" rm "$dig"
 	if [ $((round % 2)) = 0 ]; then
 		"$LM" -q --store "$S" gc > /dev/null &
@@ -35,4 +35,4 @@ while [ "$round" -lt 200 ]; do
 	must "$LM" -q umount "$T/m"
 	round=$((round + 1))
 done
-log "200 rounds"
+log "100 rounds"

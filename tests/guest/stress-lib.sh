@@ -78,11 +78,10 @@ stress_run() {
 	done
 	log "readdir passes of the merged directory: $n") &
 	rd=$!
-	(for f in $(seq 0 199); do
-		n=$(printf %06d "$f")
-		rm -f "$M/m/l3.$n"
+	(for f in $(seq -w 0 199); do
+		rm -f "$M/m/l3.000$f"
 		# l2.000007 is whited out in l1: its rename alone fails
-		mv "$M/m/l2.$n" "$M/m/moved.$n" 2>/dev/null || [ "$f" = 7 ]
+		mv "$M/m/l2.000$f" "$M/m/moved.000$f" 2>/dev/null || [ "$f" = 007 ]
 	done) &
 	mv=$!
 
@@ -103,18 +102,21 @@ stress_run() {
 	for w in $writers; do
 		wait "$w" || fail "a copy-up storm writer failed"
 	done
-	# every block of every writer landed
+	# every block of every writer landed: writer i's stamp heads blocks
+	# i, i + 7 NPROC, ... (one rio per file reads every block's head)
 	for l in 1 2 3; do
-		i=0
-		while [ $i -lt "$np" ]; do
-			b=$i
-			while [ $b -lt 1024 ]; do
-				got=$(dd if="$M/storm$l" bs=4 skip=$((b * 1024)) count=1 2>/dev/null)
-				assert_eq "$got" "$(printf %04d $i)" "storm$l block $b (writer $i)"
-				b=$((b + np * 7))
-			done
-			i=$((i + 1))
-		done
+		rio heads "$M/storm$l" 4096 4 > "$T/heads$l" ||
+			fail "reading the blocks of storm$l"
+		awk -v np="$np" -v l="$l" '
+			(NR - 1) % (np * 7) < np {
+				b = NR - 1; i = b % (np * 7); want = sprintf("%04d", i)
+				if ($0 != want) {
+					printf "storm%s block %d (writer %d): got '\''%s'\'', expected '\''%s'\''\n", l, b, i, $0, want
+					exit 1
+				}
+			}' "$T/heads$l" > "$T/heads.err" ||
+			fail "$(cat "$T/heads.err")"
+		assert_eq "$(wc -l < "$T/heads$l")" 1024 "blocks of storm$l"
 	done
 	assert_eq "$(count "$M/m" '^l3\.')" 0 "l3 entries after unlink"
 	assert_eq "$(count "$M/m" '^moved\.')" 199 "renamed entries (one was whited out in l1)"

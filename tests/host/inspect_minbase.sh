@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # layermount inspect on the Debian minbase image of make check
 # (vm/minbase-image.sh: debootstrap + umoci, 5 layers, cached in
-# $LFS_IMAGE_CACHE as tests/host/minbase_image.sh uses it): every figure
+# $LFS_IMAGE_CACHE, one build at a time): every figure
 # equals what fixtures/inspect_ref.py computes with Python's tarfile, and
 # the totals of entries and file bytes equal GNU tar -tv's count over the
 # same blobs (fixtures/tar-count.sh).  Layer 2's whiteout of
@@ -11,12 +11,7 @@
 
 command -v debootstrap >/dev/null || fail "debootstrap not installed (make deps)"
 command -v umoci >/dev/null || fail "umoci not installed (make deps)"
-cache=${LFS_IMAGE_CACHE:-/var/cache/layerfs/images}/minbase-bookworm
-mkdir -p "$(dirname "$cache")"
-exec 9> "$cache.lock"		# one build at a time, as minbase_image.sh
-flock 9
-vm/minbase-image.sh "$cache" || fail "cannot build the minbase image"
-exec 9>&-
+cache=$(vm/minbase-image.sh) || fail "cannot build the minbase image"
 img=$cache/image
 
 "$LAYERMOUNT" inspect --json --files "$img" >"$RUN/got.json" ||

@@ -10,6 +10,9 @@
  *   rio splice FILE             splice(2) file -> pipe -> memfd
  *   rio seek FILE               "data START END" per data segment, found
  *                               with SEEK_DATA/SEEK_HOLE
+ *   rio heads FILE BLOCK LEN    the first LEN bytes of every BLOCK bytes,
+ *                               one line each, bytes outside printable
+ *                               ASCII shown as '?'
  *
  * HASH is 64-bit FNV-1a, in hex. Exit status 1 on any error.
  */
@@ -179,6 +182,24 @@ int main(int argc, char **argv)
 			       (long long)end);
 			pos = end;
 		}
+	}
+	if (!strcmp(op, "heads") && argc == 5) {
+		size_t bs = strtoul(argv[3], NULL, 0), len = strtoul(argv[4], NULL, 0);
+		char buf[256];
+		off_t off;
+		ssize_t n, i;
+
+		if (!bs || !len || len >= sizeof(buf))
+			return 2;
+		for (off = 0; off < st.st_size; off += bs) {
+			n = pread(fd, buf, len, off);
+			if (n < 0)
+				return die("pread");
+			for (i = 0; i < n; i++)
+				putchar(buf[i] >= ' ' && buf[i] <= '~' ? buf[i] : '?');
+			putchar('\n');
+		}
+		return 0;
 	}
 	fprintf(stderr, "rio: unknown operation %s\n", op);
 	return 2;
