@@ -95,9 +95,10 @@ static const char *jstr(json_object *o, const char *key)
 	return v ? json_object_get_string(v) : NULL;
 }
 
-static int read_json(struct lm_source *src, const struct lm_opts *o,
-		     const char *name, const struct lm_digest *want,
-		     int64_t size, json_object **out)
+/* @name of the image, checked (size, digest: -1, NULL for none), parsed. */
+int lm_image_read_json(struct lm_source *src, const struct lm_opts *o,
+		       const char *name, const struct lm_digest *want,
+		       int64_t size, json_object **out)
 {
 	struct lm_digest got;
 	struct lm_hash *h;
@@ -243,7 +244,7 @@ static int consider(struct resolve *r, json_object *d, int depth,
 			goto out;
 		}
 		path = blob_path(&dg);
-		err = read_json(r->src, r->o, path, &dg, size, &child);
+		err = lm_image_read_json(r->src, r->o, path, &dg, size, &child);
 		free(path);
 		if (err)
 			goto out;
@@ -421,7 +422,7 @@ static int oci_manifest(struct lm_source *src, const struct lm_opts *o,
 	int err;
 
 	obj = lm_xasprintf("manifest sha256:%s", c->digest.hex);
-	err = read_json(src, o, path, &c->digest, c->size, &man);
+	err = lm_image_read_json(src, o, path, &c->digest, c->size, &man);
 	free(path);
 	if (err)
 		goto out;
@@ -448,7 +449,7 @@ static int oci_manifest(struct lm_source *src, const struct lm_opts *o,
 		l->path = blob_path(&l->blob);
 	}
 	path = blob_path(&cdigest);
-	err = read_json(src, o, path, &cdigest, csize, &config);
+	err = lm_image_read_json(src, o, path, &cdigest, csize, &config);
 	free(path);
 	img->config = cdigest;
 	if (!err)
@@ -474,7 +475,7 @@ static int load_oci(const struct lm_opts *o, struct lm_source *src,
 		snprintf(r.platform, sizeof(r.platform), "%s", o->platform);
 	else
 		host_platform(r.platform, sizeof(r.platform));
-	err = read_json(src, o, "index.json", NULL, -1, &index);
+	err = lm_image_read_json(src, o, "index.json", NULL, -1, &index);
 	if (err)
 		return err;
 	list = jget(index, "manifests", json_type_array);
@@ -617,7 +618,7 @@ static int load_docker(const struct lm_opts *o, struct lm_source *src,
 	size_t i;
 	int err;
 
-	err = read_json(src, o, "manifest.json", NULL, -1, &list);
+	err = lm_image_read_json(src, o, "manifest.json", NULL, -1, &list);
 	if (err)
 		return err;
 	err = LM_EXIT_IMAGE;
@@ -659,7 +660,7 @@ static int load_docker(const struct lm_opts *o, struct lm_source *src,
 	}
 	if (digest_from_name(cname, &cd))
 		want = &cd;
-	err = read_json(src, o, cname, want, -1, &config);
+	err = lm_image_read_json(src, o, cname, want, -1, &config);
 	if (!err && !want)
 		err = config_digest(src, o, cname, &cd);
 	if (err)
@@ -699,6 +700,7 @@ void lm_image_free(struct lm_image *img)
 		free(img->refs[i]);
 	free(img->refs);
 	free(img->platform);
+	free(img->origin);
 	free(img->layers);
 	json_object_put(img->config_doc);
 	memset(img, 0, sizeof(*img));

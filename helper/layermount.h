@@ -13,10 +13,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
-struct stat;
 struct archive;
+typedef struct json_object json_object;
 
 #define LM_DEFAULT_STORE "/var/lib/layermount"
 
@@ -55,6 +56,10 @@ struct lm_opts {
 	bool json;		/* ls --json */
 	bool dry_run;		/* gc --dry-run */
 	bool all;		/* gc --all */
+	const char *output;	/* commit --output DIR */
+	const char *compress;	/* commit --compress gzip|zstd|none */
+	const char *message;	/* commit --message */
+	const char *format;	/* commit --format oci|docker */
 	struct lm_caps caps;
 	struct lm_inspect_opts {
 		bool json, ci, fail_secrets, files;
@@ -185,10 +190,14 @@ struct lm_image {
 	char **refs;			/* ref annotation, --ref or RepoTags */
 	size_t nrefs;
 	char *platform;			/* the config's os/arch[/variant] */
+	char *origin;			/* the image's absolute path */
 };
 int lm_image_load(const struct lm_opts *o, struct lm_source *src,
 		  struct lm_image *img);
 void lm_image_free(struct lm_image *img);
+int lm_image_read_json(struct lm_source *src, const struct lm_opts *o,
+		       const char *name, const struct lm_digest *want,
+		       int64_t size, json_object **out);
 
 /* stream.c: decompression and the three checks on one layer blob */
 struct lm_stream;
@@ -256,7 +265,6 @@ int lm_mount(const struct lm_opts *o, struct lm_store *st,
 	     const struct lm_image *img, const char *target);
 
 /* records.c: the store lock; JSON records, written crash-safely */
-typedef struct json_object json_object;
 #define LM_ID	16	/* hex digits of a mount's state ID */
 int lm_lock_at(struct lm_store *st, const char *name, int flags, int how);
 int lm_store_lock(struct lm_store *st, int how);
@@ -298,8 +306,88 @@ bool lm_mount_alive(const struct lm_map *seen, json_object *rec);
 bool lm_mount_dead(const struct lm_map *seen, json_object *rec,
 		   const char *boot);
 
-/* umount.c, ls.c, gc.c: those commands */
+/* umount.c: a layermount mount found from its mount point; umount */
+struct lm_mnt {
+	char *target;		/* canonical */
+	uint64_t mnt_id;
+	char *type, *source;
+	char id[LM_ID + 1];
+	const char *store;	/* in source */
+};
+int lm_mnt_open(const struct lm_opts *o, const char *target,
+		struct lm_store *st, struct lm_mnt *v, json_object **rec,
+		int *lock);
+void lm_mnt_close(struct lm_store *st, struct lm_mnt *v, json_object *rec,
+		  int lock);
+void lm_mnt_free(struct lm_mnt *v);
 int lm_cmd_umount(const struct lm_opts *o, const char *target);
+
+/* upper.c: an upper directory walked in OCI layer order */
+struct lm_uent {
+	const char *path;	/* from the upper's root, no leading '/' */
+	const char *name;
+	int dirfd;		/* the parent directory */
+	int fd;			/* a directory's own fd, else -1 */
+	struct stat st;
+	bool whiteout;		/* character device 0:0 */
+	bool opaque;		/* directory with trusted.overlay.opaque="y" */
+	bool in_lower;		/* the path exists in the lower layers */
+	const int *lowers;	/* a directory's stack in the lowers, */
+	size_t nlowers;		/* topmost first (opaque: what it hides) */
+};
+typedef int (*lm_uwalk_fn)(struct lm_uent *e, void *arg);
+int lm_upper_walk(const char *obj, int rootfd, const int *lowers,
+		  size_t nlowers, uint64_t max_depth, lm_uwalk_fn fn,
+		  void *arg);
+bool lm_is_whiteout(const struct stat *st);
+int lm_lower_names(const int *lowers, size_t n, struct lm_map *names);
+
+/* layout.c: an OCI layout written for commit, blobs atomically */
+struct lm_layout {
+	const char *path;
+	int fd, sha;		/* the layout, blobs/sha256 */
+};
+struct lm_blob {
+	const struct lm_layout *l;
+	int fd;
+	char tmp[40];
+	struct lm_hash *h;
+	uint64_t size;
+};
+int lm_layout_open(struct lm_layout *l, bool fresh);
+void lm_layout_close(struct lm_layout *l);
+int lm_layout_lock(const struct lm_layout *l);
+int lm_layout_put(const struct lm_layout *l, const char *name,
+		  const char *text);
+int lm_layout_index(const struct lm_layout *l, json_object *old,
+		    json_object *desc, const char *ref);
+int lm_blob_open(struct lm_blob *b, const struct lm_layout *l);
+int lm_blob_write(struct lm_blob *b, const void *buf, size_t len);
+int lm_blob_close(struct lm_blob *b, struct lm_digest *d);
+void lm_blob_abort(struct lm_blob *b);
+int lm_blob_put(const struct lm_layout *l, const char *text,
+		struct lm_digest *d);
+
+/* layer.c: an upper as an OCI layer blob */
+enum lm_compress { LM_GZIP, LM_ZSTD, LM_NONE };
+struct lm_layer_out {
+	struct lm_digest blob, diff;
+	uint64_t size;
+};
+int lm_layer_write(const struct lm_opts *o, const char *obj, int upperfd,
+		   const struct lm_layout *l, enum lm_compress comp,
+		   const int64_t *epoch, struct lm_layer_out *out);
+
+/* dockerout.c: commit --format docker */
+int lm_docker_archive(const struct lm_layout *l, const char *file,
+		      const int64_t *epoch);
+
+/* diff.c, commit.c: those commands */
+int lm_mnt_upper(const char *target, json_object *rec);
+int lm_cmd_diff(const struct lm_opts *o, const char *target);
+int lm_cmd_commit(const struct lm_opts *o, const char *target);
+
+/* ls.c, gc.c: those commands */
 int lm_cmd_ls(struct lm_store *st, const struct lm_opts *o);
 int lm_cmd_gc(struct lm_store *st, const struct lm_opts *o);
 

@@ -26,16 +26,19 @@ enum {
 	OPT_MAX_BYTES = 256, OPT_MAX_ENTRIES, OPT_MAX_DEPTH, OPT_MAX_JSON,
 	OPT_MAX_LAYERS, OPT_MAX_DIR_META, OPT_READ_ONLY, OPT_DEV, OPT_SUID,
 	OPT_REF, OPT_PLATFORM, OPT_UPPER, OPT_JSON, OPT_ALL, OPT_FILES, OPT_CI,
-	OPT_MAX_WASTED, OPT_MIN_EFF, OPT_FAIL_SECRETS,
+	OPT_MAX_WASTED, OPT_MIN_EFF, OPT_FAIL_SECRETS, OPT_OUTPUT,
+	OPT_COMPRESS, OPT_MESSAGE, OPT_FORMAT,
 };
 
 /* Which commands take an option (a bit per command). */
 enum {
 	FOR_MOUNT = 1, FOR_UNPACK = 2, FOR_UMOUNT = 4, FOR_LS = 8,
-	FOR_RM = 16, FOR_GC = 32, FOR_INSPECT = 64,
+	FOR_RM = 16, FOR_GC = 32, FOR_INSPECT = 64, FOR_DIFF = 128,
+	FOR_COMMIT = 256,
 };
 #define FOR_IMAGE	(FOR_MOUNT | FOR_UNPACK | FOR_INSPECT)
-#define FOR_ALL		(FOR_IMAGE | FOR_UMOUNT | FOR_LS | FOR_RM | FOR_GC)
+#define FOR_MNT		(FOR_UMOUNT | FOR_DIFF | FOR_COMMIT)
+#define FOR_ALL		(FOR_IMAGE | FOR_MNT | FOR_LS | FOR_RM | FOR_GC)
 
 /* The commands after the options: name, option bit, arguments. */
 static const struct {
@@ -44,7 +47,8 @@ static const struct {
 } cmds[] = {
 	{ "unpack", FOR_UNPACK, 1 }, { "umount", FOR_UMOUNT, 1 },
 	{ "inspect", FOR_INSPECT, 1 }, { "ls", FOR_LS, 0 },
-	{ "rm", FOR_RM, 1 }, { "gc", FOR_GC, 0 },
+	{ "rm", FOR_RM, 1 }, { "gc", FOR_GC, 0 }, { "diff", FOR_DIFF, 1 },
+	{ "commit", FOR_COMMIT, 1 },
 };
 
 /* --help: the caps, inspect's options and the exit statuses */
@@ -92,12 +96,16 @@ static void usage(void)
 " layermount rm <image>\n"
 " layermount gc [--dry-run] [--all]\n"
 " layermount inspect [options] <image>\n"
+" layermount diff [--json] <mountpoint>\n"
+" layermount commit [--ref <name>] [--output <path> [--format oci|docker]]\n"
+"                   [--compress <c>] [-m <message>] <mountpoint>\n"
 "\n"
 "Verify and unpack an OCI image layout or a docker save archive (file or\n"
 "directory, plain, gzip or zstd) into a layer store, and mount it with\n"
 "layerfs or overlayfs.  The store records the images it holds and the\n"
 "mounts made from it: ls lists them, rm forgets an image (by ref or\n"
-"digest), gc removes what nothing recorded uses any more.\n"
+"digest), gc removes what nothing recorded uses any more.  diff lists what\n"
+"a mount's container changed; commit makes it a new image layer.\n"
 "\n"
 "Options:\n"
 " -s, --store <dir>        layer store (default $LAYERMOUNT_STORE,\n"
@@ -135,6 +143,17 @@ static void usage(void)
 "gc removes dead mounts' state (mount gone; lazily detached ones after a\n"
 "reboot), stale temporary entries, and layers no image record and no live\n"
 "mount uses; it waits for running unpacks and mounts (store lock).\n"
+"\n"
+"diff, commit (of a layermount mount with an upper layer):\n"
+"     --json               diff: the changes as JSON (see layermount(8))\n"
+"     --ref <name>         commit: add the new image to the mounted image's\n"
+"                          OCI layout under this ref\n"
+"     --output <dir>       commit: write a new OCI layout in <dir> instead\n"
+"     --format docker      commit: --output names a docker save archive\n"
+"     --compress <c>       commit: gzip (default), zstd or none\n"
+" -m, --message <text>     commit: the new history entry's created_by\n"
+"With SOURCE_DATE_EPOCH set, commit is reproducible: the same upper gives\n"
+"the same layer and manifest digests.\n"
 "\n");
 	usage_tail();
 	exit(LM_EXIT_OK);
@@ -182,6 +201,8 @@ static int image_cmd(struct lm_opts *o, const char *cmd, char **args,
 	if (!err)
 		err = lm_image_load(o, &src, &img);
 	if (!err)
+		img.origin = realpath(args[0], NULL);	/* for commit */
+	if (!err)
 		err = lm_store_unpack_image(st, o, &src, &img);
 	if (!err)
 		err = lm_image_record(st, &src, &img);
@@ -207,6 +228,10 @@ static int run(struct lm_opts *o, const char *cmd, char **args)
 		return lm_inspect(o, args[0]);
 	if (!strcmp(cmd, "umount"))
 		return lm_cmd_umount(o, args[0]);
+	if (!strcmp(cmd, "diff"))
+		return lm_cmd_diff(o, args[0]);
+	if (!strcmp(cmd, "commit"))
+		return lm_cmd_commit(o, args[0]);
 	if (!strcmp(cmd, "mount") && (stat(args[1], &sb) || !S_ISDIR(sb.st_mode))) {
 		lm_err(args[1], "mount point is not a directory");
 		return LM_EXIT_MOUNT;
@@ -240,7 +265,7 @@ static const struct {
 	int cmds;
 } opts[] = {
 	{ { "store", required_argument, NULL, 's' }, FOR_ALL },
-	{ { "ref", required_argument, NULL, OPT_REF }, FOR_IMAGE },
+	{ { "ref", required_argument, NULL, OPT_REF }, FOR_IMAGE | FOR_COMMIT },
 	{ { "platform", required_argument, NULL, OPT_PLATFORM }, FOR_IMAGE },
 	{ { "type", required_argument, NULL, 't' }, FOR_MOUNT },
 	{ { "upper", required_argument, NULL, OPT_UPPER }, FOR_MOUNT },
@@ -250,13 +275,17 @@ static const struct {
 	{ { "suid", no_argument, NULL, OPT_SUID }, FOR_MOUNT },
 	{ { "quiet", no_argument, NULL, 'q' }, FOR_ALL },
 	{ { "lazy", no_argument, NULL, 'l' }, FOR_UMOUNT },
-	{ { "json", no_argument, NULL, OPT_JSON }, FOR_LS | FOR_INSPECT },
+	{ { "json", no_argument, NULL, OPT_JSON }, FOR_LS | FOR_INSPECT | FOR_DIFF },
+	{ { "output", required_argument, NULL, OPT_OUTPUT }, FOR_COMMIT },
+	{ { "compress", required_argument, NULL, OPT_COMPRESS }, FOR_COMMIT },
+	{ { "format", required_argument, NULL, OPT_FORMAT }, FOR_COMMIT },
+	{ { "message", required_argument, NULL, 'm' }, FOR_COMMIT },
 	{ { "dry-run", no_argument, NULL, 'n' }, FOR_GC },
 	{ { "all", no_argument, NULL, OPT_ALL }, FOR_GC },
 	{ { "max-layers", required_argument, NULL, OPT_MAX_LAYERS }, FOR_IMAGE },
-	{ { "max-bytes", required_argument, NULL, OPT_MAX_BYTES }, FOR_IMAGE },
+	{ { "max-bytes", required_argument, NULL, OPT_MAX_BYTES }, FOR_IMAGE | FOR_COMMIT },
 	{ { "max-entries", required_argument, NULL, OPT_MAX_ENTRIES }, FOR_IMAGE },
-	{ { "max-depth", required_argument, NULL, OPT_MAX_DEPTH }, FOR_IMAGE },
+	{ { "max-depth", required_argument, NULL, OPT_MAX_DEPTH }, FOR_IMAGE | FOR_MNT },
 	{ { "max-json", required_argument, NULL, OPT_MAX_JSON }, FOR_IMAGE },
 	{ { "max-dir-meta", required_argument, NULL, OPT_MAX_DIR_META }, FOR_IMAGE },
 	{ { "files", optional_argument, NULL, OPT_FILES }, FOR_INSPECT },
@@ -330,7 +359,12 @@ static const char *opt_for(int bits)
 	       bits == FOR_IMAGE ? "mounting an image, unpacking or inspecting it" :
 	       bits == FOR_UMOUNT ? "umount" : bits == FOR_LS ? "ls" :
 	       bits == FOR_INSPECT ? "inspect" :
-	       bits == (FOR_LS | FOR_INSPECT) ? "ls or inspect" : "gc";
+	       bits == (FOR_LS | FOR_INSPECT | FOR_DIFF) ? "ls, inspect or diff" :
+	       bits == FOR_COMMIT ? "commit" :
+	       bits == (FOR_IMAGE | FOR_COMMIT) ?
+	       "mounting an image, unpacking or inspecting it, or commit" :
+	       bits == (FOR_IMAGE | FOR_MNT) ?
+	       "mounting an image, unpack, inspect, umount, diff or commit" : "gc";
 }
 
 static int opt_index(int val)
@@ -382,6 +416,20 @@ static void set_opt(struct lm_opts *o, int c, char **argv)
 		o->mount_opts = optarg;
 		break;
 	case OPT_UPPER: o->upper = optarg; break;
+	case OPT_OUTPUT: o->output = optarg; break;
+	case 'm': o->message = optarg; break;
+	case OPT_FORMAT:
+		if (strcmp(optarg, "oci") && strcmp(optarg, "docker"))
+			bad_usage("unknown format '%s' (oci or docker)", optarg);
+		o->format = optarg;
+		break;
+	case OPT_COMPRESS:
+		if (strcmp(optarg, "gzip") && strcmp(optarg, "zstd") &&
+		    strcmp(optarg, "none"))
+			bad_usage("unknown compression '%s' (gzip, zstd or none)",
+				  optarg);
+		o->compress = optarg;
+		break;
 	case OPT_READ_ONLY: o->read_only = true; break;
 	case OPT_DEV: o->dev = true; break;
 	case OPT_SUID: o->suid = true; break;
@@ -424,7 +472,7 @@ static void parse_opts(int argc, char **argv, struct lm_opts *o,
 	for (i = 0; i < NOPTS; i++)
 		longopts[i] = opts[i].o;
 	opterr = 0;	/* our own messages, without the program's path */
-	while ((c = getopt_long(argc, argv, ":s:t:o:qlnhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:t:o:m:qlnhV", longopts, NULL)) != -1) {
 		k = opt_index(c);
 		if (k >= 0)
 			given[k] = opt_word(argv, optind);

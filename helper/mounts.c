@@ -6,7 +6,8 @@
  * "layermount:ID:STORE" (ID: 16 hex digits, STORE: the store's absolute
  * path), and STORE/mounts/ID/record (JSON, see layermount(8)) holds:
  *
- *   id, store, source, target, type, image, ref, layers (diff_ids, bottom
+ *   id, store, source, target, type, image, ref, image_path (the image's
+ *   absolute path when mounted, for commit), layers (diff_ids, bottom
  *   first), upper ("ephemeral", "dir" or "none"), upper_dir, boot_id,
  *   state ("mounting", "mounted", "umounted": unmounted here but alive in
  *   another mount namespace, "detached": lazily unmounted), and once
@@ -78,6 +79,7 @@ json_object *lm_mount_record_new(const struct lm_store *st, const char *id,
 	lm_jset_str(j, "type", type);
 	json_object_object_add(j, "image", lm_image_id_json(img));
 	lm_jset_str(j, "ref", img->nrefs ? img->refs[0] : NULL);
+	lm_jset_str(j, "image_path", img->origin);
 	layers = json_object_new_array();
 	for (i = 0; i < img->nlayers; i++)
 		json_object_array_add(layers, lm_digest_json(&img->layers[i].diff));

@@ -34,15 +34,7 @@
 
 #include "layermount.h"
 
-struct victim {
-	char *target;		/* canonical */
-	uint64_t mnt_id;
-	char *type, *source;
-	char id[LM_ID + 1];
-	const char *store;	/* in source */
-};
-
-static void victim_free(struct victim *v)
+void lm_mnt_free(struct lm_mnt *v)
 {
 	free(v->target);
 	free(v->type);
@@ -67,7 +59,7 @@ static struct libmnt_table *find_id(uint64_t id, struct libmnt_fs **fsp)
 }
 
 /* The topmost mount at @target, as the kernel resolves the path. */
-static int find_victim(const char *target, struct victim *v)
+static int find_victim(const char *target, struct lm_mnt *v)
 {
 	struct libmnt_table *tb;
 	struct libmnt_fs *fs;
@@ -100,7 +92,7 @@ static int find_victim(const char *target, struct victim *v)
 }
 
 /* The record of the victim, if it describes exactly this mount. */
-static json_object *matching_record(struct lm_store *st, struct victim *v)
+static json_object *matching_record(struct lm_store *st, struct lm_mnt *v)
 {
 	json_object *rec, *mid;
 	const char *rb, *state;
@@ -125,7 +117,7 @@ static json_object *matching_record(struct lm_store *st, struct victim *v)
 }
 
 static int check_store(const struct lm_opts *o, struct lm_store *st,
-		       struct victim *v)
+		       struct lm_mnt *v)
 {
 	char *want;
 	bool same;
@@ -148,7 +140,7 @@ static int check_store(const struct lm_opts *o, struct lm_store *st,
 }
 
 /* umount2 by path, then make sure the mount that went was ours. */
-static int do_umount(const struct lm_opts *o, struct victim *v)
+static int do_umount(const struct lm_opts *o, struct lm_mnt *v)
 {
 	struct libmnt_table *tb;
 	struct libmnt_fs *fs;
@@ -173,7 +165,7 @@ static int do_umount(const struct lm_opts *o, struct victim *v)
 
 /* Remove the state, or mark it for gc when the mount lives on. */
 static int drop_state(const struct lm_opts *o, struct lm_store *st,
-		      struct victim *v, json_object *rec)
+		      struct lm_mnt *v, json_object *rec)
 {
 	char dir[LM_ID + 8];
 	struct lm_map seen;
@@ -203,31 +195,59 @@ static int drop_state(const struct lm_opts *o, struct lm_store *st,
 	return 0;
 }
 
-int lm_cmd_umount(const struct lm_opts *o, const char *target)
+/*
+ * The layermount mount at @target, its store (opened in @st) and its
+ * record (*@rec), with the store lock held shared (*@lock): for umount,
+ * diff and commit.  On failure (printed) everything taken is released.
+ */
+int lm_mnt_open(const struct lm_opts *o, const char *target,
+		struct lm_store *st, struct lm_mnt *v, json_object **rec,
+		int *lock)
 {
-	struct lm_store st = { .fd = -1 };
-	struct victim v = { 0 };
-	json_object *rec = NULL;
-	int err, lock = -1;
+	int err;
 
-	err = find_victim(target, &v);
+	st->fd = -1;
+	st->path = NULL;
+	*rec = NULL;
+	*lock = -1;
+	err = find_victim(target, v);
 	if (!err)
-		err = check_store(o, &st, &v);
-	if (!err && (lock = lm_store_lock(&st, LOCK_SH)) < 0)
+		err = check_store(o, st, v);
+	if (!err && (*lock = lm_store_lock(st, LOCK_SH)) < 0)
 		err = LM_EXIT_SYSTEM;
-	if (!err && !(rec = matching_record(&st, &v))) {
+	if (!err && !(*rec = matching_record(st, v))) {
 		lm_err(target, "not a layermount mount (no record of this "
-		       "mount in %s)", st.path);
+		       "mount in %s)", st->path);
 		err = LM_EXIT_USAGE;
 	}
-	if (!err)
-		err = do_umount(o, &v);
-	if (!err)
-		err = drop_state(o, &st, &v, rec);
+	if (err)
+		lm_mnt_close(st, v, *rec, *lock);
+	return err;
+}
+
+void lm_mnt_close(struct lm_store *st, struct lm_mnt *v, json_object *rec,
+		  int lock)
+{
 	json_object_put(rec);
 	if (lock >= 0)
 		close(lock);
-	lm_store_close(&st);
-	victim_free(&v);
+	lm_store_close(st);
+	lm_mnt_free(v);
+}
+
+int lm_cmd_umount(const struct lm_opts *o, const char *target)
+{
+	struct lm_store st;
+	struct lm_mnt v = { 0 };
+	json_object *rec;
+	int err, lock;
+
+	err = lm_mnt_open(o, target, &st, &v, &rec, &lock);
+	if (err)
+		return err;
+	err = do_umount(o, &v);
+	if (!err)
+		err = drop_state(o, &st, &v, rec);
+	lm_mnt_close(&st, &v, rec, lock);
 	return err;
 }

@@ -25,7 +25,7 @@ PKGS=(
 	# guest image and tests
 	busybox-static cpio gzip zstd attr acl e2fsprogs stress-ng python3 strace time
 	# layermount host tests: images made by real tools
-	umoci skopeo debootstrap
+	umoci skopeo debootstrap docker-registry
 	# benchmarks
 	gnuplot-nox libarchive-tools
 )

@@ -9,14 +9,17 @@
 # Prints "BENCH <fs> <workload> <target> <run> <seconds>" lines, read by
 # vm/bench.sh. BENCH_SIZE=smoke shrinks everything (make check).
 . /tests/lib.sh
+. /tests/guest/layermount-lib.sh	# mkoci
 
 RUNS=${BENCH_RUNS:-5}
 FSES=${BENCH_FS:-tmpfs ext4}
 TARGETS="layerfs overlay direct"
 if [ "${BENCH_SIZE:-full}" = smoke ]; then
 	NTREE=500 NBIG=1000 NLOOK=200 STACKS="10 20" SEQMIB=8 CUMIB=4 NSMALL=100 NRAND=200
+	NCOMMIT=200 COMMITSZ=4096
 else
 	NTREE=10000 NBIG=20000 NLOOK=5000 STACKS="100 500" SEQMIB=1024 CUMIB=256 NSMALL=10000 NRAND=20000
+	NCOMMIT=10000 COMMITSZ=107374	# 1 GiB in 10,000 files
 fi
 OVL_OPTS=redirect_dir=off,index=off,xino=off,metacopy=off
 modprobe overlay 2>/dev/null || true	# vm/init has loaded it
@@ -91,6 +94,39 @@ bench_big() {
 bench_writes() {
 	measure "$fs" chmod_small "$r" "$tgt" chmod "$1/c" "$NSMALL" 'f%06ld'
 	measure "$fs" create_write_unlink "$r" "$tgt" create-unlink "$1/new" "$NSMALL" 4096
+}
+
+# 9: layermount commit (gzip) of an upper of NCOMMIT files of COMMITSZ
+# bytes, mounted with layerfs and with overlayfs, against tar -c | gzip of
+# the same upper directory (the "direct" column)
+bench_commit() {
+	C=$B/commit
+	mkdir -p "$C/src/l" "$C/m"
+	echo base > "$C/src/l/base"
+	mkoci "$C/img" "$C/src/l"
+	mkdir -m 700 "$C/keep"
+	mkdir "$C/keep/upper"
+	lfsbench mkflat "$C/keep/upper/data" "$NCOMMIT" f "$COMMITSZ"
+	sync
+	r=1
+	while [ $r -le "$RUNS" ]; do
+		for tgt in $TARGETS; do
+			rm -rf "$C/out" "$C/out.tgz"
+			if [ "$tgt" = direct ]; then
+				measure "$fs" commit_gzip "$r" "$tgt" run sh -c \
+					"tar -cf - -C '$C/keep/upper' . | gzip > '$C/out.tgz'"
+				continue
+			fi
+			layermount -q --store "$C/store" --type "$tgt" \
+				--upper "$C/keep" "$C/img" "$C/m" ||
+				{ log "$tgt: layermount failed"; continue; }
+			measure "$fs" commit_gzip "$r" "$tgt" run layermount -q \
+				commit --output "$C/out" "$C/m"
+			layermount umount "$C/m" || log "umount $C/m"
+		done
+		r=$((r + 1))
+	done
+	rm -rf "$C"
 }
 
 bench_fs() {
@@ -181,6 +217,8 @@ bench_fs() {
 		done
 		r=$((r + 1))
 	done
+	progress "$fs: layermount commit"
+	bench_commit
 }
 
 # 8: mount time of a many-layer image, cold and warm store, with layermount

@@ -3,7 +3,8 @@
 # make demo: the main job, end to end, in a freshly booted guest: load the
 # module, inspect a 4-layer image made with umoci (vm/demo-image.sh: the
 # files it deletes but still ships), mount it with layermount, and show
-# the merged view, a copy-up and a whiteout.
+# the merged view, a copy-up and a whiteout; then layermount diff lists the
+# changes, layermount commit makes them a new image, and that image mounts.
 . /tests/lib.sh
 
 step() {
@@ -77,6 +78,30 @@ rm $M/data/a
 echo "/data now: $(names "$M/data")"
 ls -l "$U/data/a"
 [ -c "$U/data/a" ] || fail "no whiteout for /data/a"
+
+step "layermount diff $M: what the container changed (A added, C changed, D deleted)"
+layermount diff $M > /tmp/diff.txt || fail "layermount diff"
+cat /tmp/diff.txt
+grep -qx "C /app/VERSION" /tmp/diff.txt || fail "diff: no C /app/VERSION"
+grep -qx "D /data/a" /tmp/diff.txt || fail "diff: no D /data/a"
+
+step "layermount commit --ref committed $M: the upper as a new layer of a new image in $IMG"
+new=$(SOURCE_DATE_EPOCH=1700000000 layermount commit --ref committed \
+	-m "demo: patched VERSION, removed data/a" $M) || fail "layermount commit"
+echo "new manifest: $new"
+cat $IMG/index.json
+echo
+echo "its config and layers (the last one is the commit):"
+grep -o '"digest":"sha256:[0-9a-f]*","size":[0-9]*' "$IMG/blobs/sha256/${new#sha256:}"
+
+step "layermount --read-only --ref committed $IMG /mnt/committed: the committed image"
+mkdir -p /mnt/committed
+must layermount -q --read-only --ref committed $IMG /mnt/committed
+echo "/data:        $(names /mnt/committed/data)"
+echo "/app/VERSION: $(cat /mnt/committed/app/VERSION)"
+[ "$(names /mnt/committed/data)" = c ] || fail "committed /data"
+grep -q patched /mnt/committed/app/VERSION || fail "committed /app/VERSION"
+must layermount umount /mnt/committed
 
 step "layermount umount $M: the ephemeral upper goes, the store stays"
 must layermount umount $M

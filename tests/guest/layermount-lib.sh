@@ -153,3 +153,100 @@ old_boot() {
 		grep -q '"boot_id":"00000000-0000' "$_r" || fail "old_boot: no boot_id in $_r"
 	done
 }
+
+# For diff and commit (layermount_diff, layermount_commit): names over 100
+# bytes, the limit of a plain tar header
+LONG_DIR=$(awk 'BEGIN { while (i++ < 120) printf "d" }')
+LONG_FILE=$(awk 'BEGIN { while (i++ < 150) printf "f" }')
+
+# change_image OUT: two layers, the manifest with the ref "base": files
+# to change, a directory to delete, one to make anew, a hard link, a
+# symlink, a file the upper layer already hides
+change_image() {
+	s=$T/csrc
+	{ mkdir -p "$s/1/etc" "$s/1/lib" "$s/1/var/old" "$s/1/bin" "$s/1/data" \
+		"$s/2" &&
+	echo ID=test > "$s/1/etc/os-release" &&
+	echo 127.0.0.1 > "$s/1/etc/hosts" &&
+	echo a > "$s/1/lib/a" && echo b > "$s/1/lib/b" &&
+	echo x > "$s/1/var/old/x" && echo y > "$s/1/var/old/y" &&
+	printf '#!/bin/sh\necho hi\n' > "$s/1/bin/tool" &&
+	chmod 755 "$s/1/bin/tool" &&
+	ln -s tool "$s/1/bin/sh" && ln "$s/1/bin/tool" "$s/1/bin/tool2" &&
+	echo 0123456789 > "$s/1/top" && echo f > "$s/1/data/f" &&
+	echo gone > "$s/1/gone" && echo hidden > "$s/1/hidden" &&
+	: > "$s/2/.wh.hidden" && echo keep > "$s/2/keep"; } ||
+		fail "change_image: sources"
+	mkoci "$1" "$s/1" "$s/2"
+	_idx=$(sed 's/"size":\([0-9]*\)}/"size":\1,"annotations":{"org.opencontainers.image.ref.name":"base"}}/' \
+		"$1/index.json") || fail "change_image: index"
+	printf '%s\n' "$_idx" > "$1/index.json" || fail "change_image: index"
+}
+
+# change_tree MNT [nl]: the scripted changes to the mounted change_image
+# (with "nl": also a name holding a newline)
+change_tree() {
+	_m=$1
+	{ echo new > "$_m/newfile" && mkdir "$_m/newdir" &&
+	echo n > "$_m/newdir/f" &&
+	echo more >> "$_m/etc/os-release" &&
+	truncate -s 2 "$_m/top" &&
+	chmod 700 "$_m/bin/tool" &&
+	chown 1000:1000 "$_m/data/f" &&
+	setfattr -n trusted.t1 -v one "$_m/etc/hosts" &&
+	setfattr -n trusted.t2 -v two "$_m/etc/hosts" &&
+	setfattr -x trusted.t1 "$_m/etc/hosts" &&
+	rm "$_m/gone" && rm -r "${_m:?}/lib" &&
+	rm -r "$_m/var/old" && mkdir "$_m/var/old" && echo z > "$_m/var/old/z" &&
+	ln -s /etc/os-release "$_m/newlink" && ln "$_m/newfile" "$_m/newhard" &&
+	mkfifo "$_m/fifo" &&
+	mkdir -p "$_m/long/$LONG_DIR" &&
+	echo L > "$_m/long/$LONG_DIR/$LONG_FILE"; } || fail "change_tree $_m"
+	if [ "${2:-}" = nl ]; then
+		: > "$_m/nl
+x" || fail "change_tree: newline name"
+	fi
+}
+
+# change_diff [nl]: what layermount diff prints for change_tree
+change_diff() {
+	cat <<EOT
+D /gone
+D /lib
+C /bin
+C /bin/tool
+C /data
+C /data/f
+C /etc
+C /etc/hosts
+C /etc/os-release
+A /fifo
+A /long
+A /long/$LONG_DIR
+A /long/$LONG_DIR/$LONG_FILE
+A /newdir
+A /newdir/f
+A /newfile
+A /newhard
+A /newlink
+EOT
+	[ "${1:-}" != nl ] || printf '%s\n' 'A /nl\012x'
+	cat <<EOT
+C /top
+C /var
+C /var/old
+D /var/old/x
+D /var/old/y
+A /var/old/z
+EOT
+}
+
+# xattrs DIR: every xattr of the tree DIR shows, "path name=value" lines,
+# sorted (getfattr goes in readdir order)
+xattrs() {
+	_x=$(cd "$1" && getfattr -R -P -h -d -m - --absolute-names .) ||
+		fail "xattrs: getfattr in $1"
+	printf '%s\n' "$_x" |
+		awk '/^# file: / { f = substr($0, 9); next } NF { print f, $0 }' |
+		sort
+}

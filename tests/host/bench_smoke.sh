@@ -19,7 +19,7 @@ sed 's/^/# /' "$T/bench.out" | grep -v '^# # data'
 workloads="stat_warm_50k stat_cold_50k readdir_100k seqread randread_4k
 	mmapread tar_c find_sha256 copyup_first_write chmod_small
 	create_write_unlink lookup_miss_10 lookup_miss_20 lookup_hit_bottom_10
-	lookup_hit_bottom_20 mount_10_cold mount_10_warm"
+	lookup_hit_bottom_20 mount_10_cold mount_10_warm commit_gzip"
 for w in $workloads; do
 	for t in layerfs overlay direct; do
 		grep -q "^$kver,tmpfs,$w,$t,[0-9.]*,[0-9.]*,[0-9.]*,2\$" "$out/bench.csv" ||

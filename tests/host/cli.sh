@@ -47,7 +47,7 @@ for args in "ls --dry-run" "gc --json" "rm --lazy x" "umount --all $T/m" \
 	# shellcheck disable=SC2086 # the words of $args are the arguments
 	run_lm $args
 	expect_rc 1
-	expect_err "option --[a-z-]+ is for (ls|gc|umount|ls or inspect)$"
+	expect_err "option --[a-z-]+ is for (ls|gc|umount|ls, inspect or diff)$"
 done
 for args in "ls x" "gc x" "rm" "rm a b" "umount"; do
 	# shellcheck disable=SC2086 # the words of $args are the arguments
@@ -75,11 +75,32 @@ for o in suid dev rw upperdir=/x lowerdir=/y workdir=/z; do
 	expect_rc 1
 	expect_err "^layermount: -o $o: set by layermount"
 done
+# commit needs a destination; diff and commit take only their options
+run_lm commit "$T/m"
+expect_rc 1
+expect_err "give --ref NAME"
+run_lm diff --output "$T/o" "$T/m"
+expect_rc 1
+expect_err "option --output is for commit"
+run_lm commit --compress bzip2 --ref x "$T/m"
+expect_rc 1
+expect_err "unknown compression 'bzip2'"
+run_lm commit --format docker --ref x "$T/m"
+expect_rc 1
+expect_err "give --output FILE"
+run_lm commit --format zip --output x "$T/m"
+expect_rc 1
+expect_err "unknown format 'zip'"
+SOURCE_DATE_EPOCH=yesterday run_lm commit --ref x "$T/m"
+expect_rc 1
+expect_err "SOURCE_DATE_EPOCH: not a number"
 "$LAYERMOUNT" --help >"$RUN/help"
 for w in nosuid nodev --suid --dev RISK -o --max-layers --max-dir-meta \
 	 "5 a policy check failed" "32 mount failure" gzip inspect --json \
 	 --files --ci --max-wasted-bytes --min-efficiency \
 	 --fail-on-hidden-secrets "umount \[-l\]" "ls \[--json\]" \
-	 "rm <image>" "gc \[--dry-run\] \[--all\]" "not make" "store lock"; do
+	 "rm <image>" "gc \[--dry-run\] \[--all\]" "not make" "store lock" \
+	 "diff \[--json\]" "commit \[--ref" --output --compress \
+	 SOURCE_DATE_EPOCH; do
 	grep -q -- "$w" "$RUN/help" || fail "--help does not mention $w"
 done
