@@ -50,7 +50,7 @@ for s in $KVERS; do
 	d=$out/$rel
 	rm -rf "$d"
 	vm/linktree.sh "$top" "$d" || exit 1
-	make -C "/lib/modules/$rel/build" M="$d" C=2 W=1 modules \
+	make -C "$(vm/krel --kdir "$s")" M="$d" C=2 W=1 modules \
 		> "$out/sparse-$s.log" 2>&1 || echo "build failed" >> "$out/sparse-$s.log"
 	grep -E 'warning:|error:|build failed' "$out/sparse-$s.log" > "$out/sparse-$s.findings"
 	record "sparse_w1_$s" "$out/sparse-$s.findings"
