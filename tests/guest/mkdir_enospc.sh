@@ -16,9 +16,9 @@ mkdir -p "$T/s/u/sub" "$T/s/w"
 lmount "$T/m" "lowerdir=$T/l,upperdir=$T/s/u,workdir=$T/s/w"
 M=$T/m
 
-# use up the inodes with files in the union's root and in sub/
+# use up the inodes with files in the union's root
 n=0
-while [ $n -lt 30 ] && : > "$M/f$n" 2> /dev/null; do
+while [ $n -lt 30 ] && touch "$M/f$n" 2> /dev/null; do
 	n=$((n + 1))
 done
 [ $n -gt 1 ] || fail "no file fits in the upper ($n)"
