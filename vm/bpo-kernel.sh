@@ -152,13 +152,13 @@ echo "bpo-kernel: olddefconfig and modules_prepare in $build (gcc $(gcc -dumpver
 
 # 4a. the configuration difference: "SYMBOL image-value -> tree-value",
 # "n" for an unset or absent symbol
-cfgvals() {
-	sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)/\1 \2/p' \
-		-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1 n/p' "$1" | sort
+cfgvals() {	# "SYMBOL<tab>VALUE" lines, sorted
+	sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)/\1\t\2/p' \
+		-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1\tn/p' "$1" | sort
 }
-join -a1 -a2 -e n -o 0,1.2,2.2 <(cfgvals "$root/usr/lib/modules/$rel/config") \
-	<(cfgvals "$build/.config") | awk '$2 != $3 { print $1, $2, "->", $3 }' \
-	> "$dir/config.diff"
+join -t "$(printf '\t')" -a1 -a2 -e n -o 0,1.2,2.2 \
+	<(cfgvals "$root/usr/lib/modules/$rel/config") <(cfgvals "$build/.config") |
+	awk -F '\t' '$2 != $3 { print $1, $2, "->", $3 }' > "$dir/config.diff"
 # toolchain symbols: compiler, assembler, linker, Rust, pahole, OpenSSL
 # (signing tool); build settings Debian strips from the config it ships
 toolchain='^CONFIG_(([A-Z0-9]+_)*RUSTC?(_[A-Z0-9]+)*|(CC|GCC|AS|LD|PAHOLE|CLANG|BINDGEN|TOOLS_SUPPORT|OPENSSL)_[A-Z0-9_]+|X86_NATIVE_CPU|NOVA_CORE|MODULE_SIG_ALL|MODULE_SIG_KEY|MODULE_SIG_KEY_TYPE_[A-Z0-9_]+|SYSTEM_TRUSTED_KEYS|BUILD_SALT) '
