@@ -18,6 +18,7 @@
 #include <linux/fs.h>
 #include <linux/cred.h>
 #include <linux/mount.h>
+#include <linux/namei.h>
 #include <linux/uio.h>
 #include <linux/mm.h>
 #include <linux/splice.h>
@@ -38,14 +39,437 @@
 #define layerfs_idmap			mnt_idmap
 #define LAYERFS_NOP_IDMAP		(&nop_mnt_idmap)
 #define layerfs_mnt_idmap(mnt)		mnt_idmap(mnt)
-#define LAYERFS_RD_OLD_IDMAP		old_mnt_idmap
-#define LAYERFS_RD_NEW_IDMAP		new_mnt_idmap
 #else
 #define layerfs_idmap			user_namespace
 #define LAYERFS_NOP_IDMAP		(&init_user_ns)
 #define layerfs_mnt_idmap(mnt)		mnt_user_ns(mnt)
-#define LAYERFS_RD_OLD_IDMAP		old_mnt_userns
-#define LAYERFS_RD_NEW_IDMAP		new_mnt_userns
+#endif
+
+/*
+ * Looking a name up in a real directory without a permission check:
+ * lookup_noperm*() with a qstr, formerly lookup_one_len*() with the name.
+ */
+#ifdef HAVE_LOOKUP_NOPERM
+#define layerfs_compat_lookup(name, base, len)				\
+	lookup_noperm(&QSTR_LEN(name, len), base)
+#define layerfs_compat_lookup_unlocked(name, base, len)			\
+	lookup_noperm_unlocked(&QSTR_LEN(name, len), base)
+#else
+#define layerfs_compat_lookup(name, base, len)				\
+	lookup_one_len(name, base, len)
+#define layerfs_compat_lookup_unlocked(name, base, len)			\
+	lookup_one_len_unlocked(name, base, len)
+#endif
+
+/*
+ * The namespace helpers: newer kernels pass a struct delegated_inode *
+ * to all of them (NULL: no NFS delegation to break), and vfs_create()
+ * finds the parent from the dentry.
+ */
+#ifdef HAVE_DELEGATED_INODE
+#define layerfs_compat_mknod(idmap, dir, dentry, mode, rdev)		\
+	vfs_mknod(idmap, dir, dentry, mode, rdev, NULL)
+#define layerfs_compat_symlink(idmap, dir, dentry, link)		\
+	vfs_symlink(idmap, dir, dentry, link, NULL)
+#define layerfs_compat_rmdir(idmap, dir, dentry)			\
+	vfs_rmdir(idmap, dir, dentry, NULL)
+#else
+#define layerfs_compat_mknod(idmap, dir, dentry, mode, rdev)		\
+	vfs_mknod(idmap, dir, dentry, mode, rdev)
+#define layerfs_compat_symlink(idmap, dir, dentry, link)		\
+	vfs_symlink(idmap, dir, dentry, link)
+#define layerfs_compat_rmdir(idmap, dir, dentry)			\
+	vfs_rmdir(idmap, dir, dentry)
+#endif
+
+#ifdef HAVE_VFS_CREATE_DENTRY
+#define layerfs_compat_create(idmap, dir, dentry, mode)			\
+	vfs_create(idmap, dentry, mode, NULL)
+#else
+#define layerfs_compat_create(idmap, dir, dentry, mode)			\
+	vfs_create(idmap, dir, dentry, mode, true)
+#endif
+
+/*
+ * vfs_mkdir() on a locked parent, old contract: 0 or an errno, @dir
+ * still locked and the caller's reference to @dentry kept. Newer kernels
+ * return the dentry the filesystem used, which may be another one (not
+ * ours to use: -EIO, as for an unhashed one), and drop @dentry on
+ * failure, the newest also the lock on @dir.
+ */
+#ifdef HAVE_MKDIR_DENTRY
+#ifdef HAVE_END_CREATING
+#define layerfs_mkdir_failed(dir)	inode_lock_nested(dir, I_MUTEX_PARENT)
+#else
+#define layerfs_mkdir_failed(dir)	do { } while (0)
+#endif
+static inline int layerfs_compat_mkdir(struct layerfs_idmap *idmap,
+				       struct inode *dir,
+				       struct dentry *dentry, umode_t mode)
+{
+	struct dentry *de;
+
+	de = vfs_mkdir(idmap, dir, dget(dentry), mode, NULL);
+	if (IS_ERR(de)) {
+		layerfs_mkdir_failed(dir);
+		return PTR_ERR(de);
+	}
+	dput(de);
+	return de == dentry ? 0 : -EIO;
+}
+#else
+static inline int layerfs_compat_mkdir(struct layerfs_idmap *idmap,
+				       struct inode *dir,
+				       struct dentry *dentry, umode_t mode)
+{
+	return vfs_mkdir(idmap, dir, dentry, mode);
+}
+#endif
+
+/*
+ * ->create and ->mkdir of the union directory: LAYERFS_DEFINE_CREATE and
+ * LAYERFS_DEFINE_MKDIR define @fn_op with the kernel's prototype around
+ * int @fn(idmap, dir, dentry, mode). Newer kernels dropped ->create's
+ * "excl" (always true for a stacking filesystem's callers) and let
+ * ->mkdir return the dentry it used (NULL: @dentry itself).
+ */
+#ifdef HAVE_CREATE_NO_EXCL
+#define LAYERFS_DEFINE_CREATE(fn)					\
+static int fn##_op(struct layerfs_idmap *idmap, struct inode *dir,		\
+		struct dentry *dentry, umode_t mode)			\
+{									\
+	return fn(idmap, dir, dentry, mode);				\
+}
+#else
+#define LAYERFS_DEFINE_CREATE(fn)					\
+static int fn##_op(struct layerfs_idmap *idmap, struct inode *dir,		\
+		struct dentry *dentry, umode_t mode, bool excl)		\
+{									\
+	return fn(idmap, dir, dentry, mode);				\
+}
+#endif
+
+#ifdef HAVE_MKDIR_DENTRY
+#define LAYERFS_DEFINE_MKDIR(fn)					\
+static struct dentry *fn##_op(struct layerfs_idmap *idmap,		\
+			   struct inode *dir, struct dentry *dentry,	\
+			   umode_t mode)				\
+{									\
+	return ERR_PTR(fn(idmap, dir, dentry, mode));			\
+}
+#else
+#define LAYERFS_DEFINE_MKDIR(fn)					\
+static int fn##_op(struct layerfs_idmap *idmap, struct inode *dir,		\
+		struct dentry *dentry, umode_t mode)			\
+{									\
+	return fn(idmap, dir, dentry, mode);				\
+}
+#endif
+
+/*
+ * ->d_revalidate: newer kernels pass the parent inode and a stable copy
+ * of the name. LAYERFS_DEFINE_D_REVALIDATE defines @fn_op with the
+ * kernel's prototype around int @fn(dentry, flags).
+ * layerfs_compat_revalidate() asks a real dentry's own ->d_revalidate,
+ * with its parent and a snapshot of its name where the kernel wants them.
+ */
+#ifdef HAVE_D_REVALIDATE_NAME
+#define LAYERFS_DEFINE_D_REVALIDATE(fn)				\
+static int fn##_op(struct inode *dir, const struct qstr *qname,		\
+		struct dentry *dentry, unsigned int flags)		\
+{									\
+	return fn(dentry, flags);					\
+}
+
+static inline int layerfs_compat_revalidate(struct dentry *real,
+					    unsigned int flags)
+{
+	struct name_snapshot n;
+	struct dentry *parent;
+	struct inode *dir;
+	int ret;
+
+	if (flags & LOOKUP_RCU) {
+		parent = READ_ONCE(real->d_parent);
+		dir = d_inode_rcu(parent);
+		if (!dir)
+			return -ECHILD;
+	} else {
+		parent = dget_parent(real);
+		dir = d_inode(parent);
+	}
+	take_dentry_name_snapshot(&n, real);
+	ret = real->d_op->d_revalidate(dir, &n.name, real, flags);
+	release_dentry_name_snapshot(&n);
+	if (!(flags & LOOKUP_RCU))
+		dput(parent);
+	return ret;
+}
+#else
+#define LAYERFS_DEFINE_D_REVALIDATE(fn)				\
+static int fn##_op(struct dentry *dentry, unsigned int flags)		\
+{									\
+	return fn(dentry, flags);					\
+}
+
+static inline int layerfs_compat_revalidate(struct dentry *real,
+					    unsigned int flags)
+{
+	return real->d_op->d_revalidate(real, flags);
+}
+#endif
+
+/*
+ * Renames in the upper layer. The caller fills in the two real parents
+ * (and RENAME_* flags for the locking lookups) and starts the rename,
+ * which locks both parents as lock_rename() does, finds the two objects
+ * and refuses a source that is an ancestor of the target parent or the
+ * reverse (EINVAL, ENOTEMPTY), a missing source (ENOENT), a missing
+ * target of an exchange (ENOENT) and, with RENAME_NOREPLACE, an existing
+ * target (EEXIST). end drops the locks and the two dentries. Newer
+ * kernels do all this in start_renaming*()/end_renaming(); older ones
+ * get it here from lock_rename().
+ */
+struct layerfs_renaming {
+	struct dentry *old_parent;
+	struct dentry *new_parent;
+	unsigned int flags;
+	struct dentry *old;		/* found: held until end */
+	struct dentry *new;
+};
+
+#ifdef HAVE_START_RENAMING
+static inline struct renamedata
+layerfs_renamedata(const struct layerfs_renaming *rn, unsigned int flags)
+{
+	return (struct renamedata) {
+		.mnt_idmap	= &nop_mnt_idmap,
+		.old_parent	= rn->old_parent,
+		.old_dentry	= rn->old,
+		.new_parent	= rn->new_parent,
+		.new_dentry	= rn->new,
+		.flags		= flags,
+	};
+}
+
+/* start_renaming*() leave the two dentries in rd on success */
+static inline int layerfs_renaming_started(struct layerfs_renaming *rn,
+					   const struct renamedata *rd,
+					   int err)
+{
+	if (!err) {
+		rn->old = rd->old_dentry;
+		rn->new = rd->new_dentry;
+	}
+	return err;
+}
+
+static inline int
+layerfs_compat_start_renaming(struct layerfs_renaming *rn,
+			      const struct qstr *oldname,
+			      const struct qstr *newname)
+{
+	struct renamedata rd = layerfs_renamedata(rn, rn->flags);
+	struct qstr o = QSTR_LEN(oldname->name, oldname->len);
+	struct qstr n = QSTR_LEN(newname->name, newname->len);
+
+	return layerfs_renaming_started(rn, &rd,
+					start_renaming(&rd, 0, &o, &n));
+}
+
+static inline int
+layerfs_compat_start_renaming_dentry(struct layerfs_renaming *rn,
+				     struct dentry *old,
+				     const struct qstr *newname)
+{
+	struct renamedata rd = layerfs_renamedata(rn, rn->flags);
+	struct qstr n = QSTR_LEN(newname->name, newname->len);
+
+	return layerfs_renaming_started(rn, &rd,
+					start_renaming_dentry(&rd, 0, old,
+							      &n));
+}
+
+static inline int
+layerfs_compat_start_renaming_two(struct layerfs_renaming *rn,
+				  struct dentry *old, struct dentry *new)
+{
+	struct renamedata rd = layerfs_renamedata(rn, rn->flags);
+
+	return layerfs_renaming_started(rn, &rd,
+					start_renaming_two_dentries(&rd, old,
+								    new));
+}
+
+static inline void layerfs_compat_end_renaming(struct layerfs_renaming *rn)
+{
+	struct renamedata rd = layerfs_renamedata(rn, rn->flags);
+
+	end_renaming(&rd);
+}
+
+static inline int layerfs_compat_rename(struct layerfs_renaming *rn,
+					unsigned int flags)
+{
+	struct renamedata rd = layerfs_renamedata(rn, flags);
+
+	return vfs_rename(&rd);
+}
+#else /* !HAVE_START_RENAMING */
+
+/* what start_renaming() checks once the locks are held */
+static inline int layerfs_renaming_check(struct layerfs_renaming *rn,
+					 struct dentry *trap)
+{
+	unsigned int flags = rn->flags;
+
+	if (rn->old == trap)
+		return -EINVAL;
+	if (rn->new == trap)
+		return flags & RENAME_EXCHANGE ? -EINVAL : -ENOTEMPTY;
+	if (d_is_negative(rn->old))
+		return -ENOENT;
+	if (d_is_negative(rn->new) && (flags & RENAME_EXCHANGE))
+		return -ENOENT;
+	if (d_is_positive(rn->new) && (flags & RENAME_NOREPLACE))
+		return -EEXIST;
+	return 0;
+}
+
+/* unlock and drop what a failed start took */
+static inline int layerfs_renaming_failed(struct layerfs_renaming *rn,
+					  struct dentry *locked, int err)
+{
+	if (!IS_ERR_OR_NULL(rn->new))
+		dput(rn->new);
+	if (!IS_ERR_OR_NULL(rn->old))
+		dput(rn->old);
+	rn->old = NULL;
+	rn->new = NULL;
+	unlock_rename(locked, rn->new_parent);
+	return err;
+}
+
+static inline int
+layerfs_compat_start_renaming(struct layerfs_renaming *rn,
+			      const struct qstr *oldname,
+			      const struct qstr *newname)
+{
+	struct dentry *trap;
+	int err;
+
+	trap = lock_rename(rn->old_parent, rn->new_parent);
+	if (IS_ERR(trap))
+		return PTR_ERR(trap);
+	rn->new = NULL;
+	rn->old = lookup_one_len(oldname->name, rn->old_parent,
+				 oldname->len);
+	if (IS_ERR(rn->old))
+		return layerfs_renaming_failed(rn, rn->old_parent,
+					       PTR_ERR(rn->old));
+	rn->new = lookup_one_len(newname->name, rn->new_parent,
+				 newname->len);
+	if (IS_ERR(rn->new))
+		return layerfs_renaming_failed(rn, rn->old_parent,
+					       PTR_ERR(rn->new));
+	err = layerfs_renaming_check(rn, trap);
+	return err ? layerfs_renaming_failed(rn, rn->old_parent, err) : 0;
+}
+
+/* lock_rename_child(): @old's parent as it is once locked */
+static inline int
+layerfs_compat_start_renaming_dentry(struct layerfs_renaming *rn,
+				     struct dentry *old,
+				     const struct qstr *newname)
+{
+	struct dentry *trap;
+	int err;
+
+	trap = lock_rename_child(old, rn->new_parent);
+	if (IS_ERR(trap))
+		return PTR_ERR(trap);
+	rn->old = dget(old);
+	rn->new = NULL;
+	if (d_unhashed(old) || old->d_parent != rn->old_parent)
+		return layerfs_renaming_failed(rn, old->d_parent, -EINVAL);
+	rn->new = lookup_one_len(newname->name, rn->new_parent,
+				 newname->len);
+	if (IS_ERR(rn->new))
+		return layerfs_renaming_failed(rn, old->d_parent,
+					       PTR_ERR(rn->new));
+	err = layerfs_renaming_check(rn, trap);
+	return err ? layerfs_renaming_failed(rn, old->d_parent, err) : 0;
+}
+
+static inline int
+layerfs_compat_start_renaming_two(struct layerfs_renaming *rn,
+				  struct dentry *old, struct dentry *new)
+{
+	struct dentry *trap;
+	int err;
+
+	trap = lock_rename_child(old, rn->new_parent);
+	if (IS_ERR(trap))
+		return PTR_ERR(trap);
+	rn->old = dget(old);
+	rn->new = dget(new);
+	if (d_unhashed(old) || old->d_parent != rn->old_parent ||
+	    d_unhashed(new) || new->d_parent != rn->new_parent)
+		return layerfs_renaming_failed(rn, old->d_parent, -EINVAL);
+	err = layerfs_renaming_check(rn, trap);
+	return err ? layerfs_renaming_failed(rn, old->d_parent, err) : 0;
+}
+
+static inline void layerfs_compat_end_renaming(struct layerfs_renaming *rn)
+{
+	unlock_rename(rn->old_parent, rn->new_parent);
+	dput(rn->old);
+	dput(rn->new);
+}
+
+static inline int layerfs_compat_rename(struct layerfs_renaming *rn,
+					unsigned int flags)
+{
+	struct renamedata rd = {
+#ifdef HAVE_MNT_IDMAP
+		.old_mnt_idmap	= &nop_mnt_idmap,
+		.new_mnt_idmap	= &nop_mnt_idmap,
+#else
+		.old_mnt_userns	= &init_user_ns,
+		.new_mnt_userns	= &init_user_ns,
+#endif
+		.old_dir	= d_inode(rn->old_parent),
+		.old_dentry	= rn->old,
+		.new_dir	= d_inode(rn->new_parent),
+		.new_dentry	= rn->new,
+		.flags		= flags,
+	};
+
+	return vfs_rename(&rd);
+}
+#endif /* HAVE_START_RENAMING */
+
+/*
+ * Inodes: i_state through accessors (read without i_lock here: only
+ * I_NEW, which iget5_locked() set for us); the ->drop_inode that never
+ * caches an unused inode; the default dentry operations of a superblock.
+ */
+#ifdef HAVE_INODE_STATE_ACCESSORS
+#define layerfs_inode_is_new(inode)	(inode_state_read_once(inode) & I_NEW)
+#else
+#define layerfs_inode_is_new(inode)	((inode)->i_state & I_NEW)
+#endif
+
+#ifdef HAVE_INODE_JUST_DROP
+#define layerfs_drop_inode		inode_just_drop
+#else
+#define layerfs_drop_inode		generic_delete_inode
+#endif
+
+#ifdef HAVE_SET_DEFAULT_D_OP
+#define layerfs_set_d_op(sb, ops)	set_default_d_op(sb, ops)
+#else
+#define layerfs_set_d_op(sb, ops)	((sb)->s_d_op = (ops))
 #endif
 
 /*
@@ -149,6 +573,12 @@ static inline int layerfs_compat_getattr(const struct path *path,
 	.set_acl	= layerfs_set_acl
 /* the VFS never hands ACL names to xattr handlers */
 #define LAYERFS_XATTR_HANDLERS(catch_all)	catch_all
+/* (so the ACL handlers never convert: posix_acl_to_xattr() allocates now) */
+static inline int layerfs_compat_acl_to_xattr(const struct posix_acl *acl,
+					      void *buffer, size_t size)
+{
+	return -EOPNOTSUPP;
+}
 
 static inline struct posix_acl *
 layerfs_compat_get_acl(struct vfsmount *mnt, struct dentry *real, int type,
@@ -176,6 +606,12 @@ static inline int layerfs_compat_set_acl(struct dentry *real, int type,
 	&layerfs_acl_access_xattr_handler,			\
 	&layerfs_acl_default_xattr_handler,			\
 	catch_all
+
+static inline int layerfs_compat_acl_to_xattr(const struct posix_acl *acl,
+					      void *buffer, size_t size)
+{
+	return posix_acl_to_xattr(&init_user_ns, acl, buffer, size);
+}
 
 static inline struct posix_acl *
 layerfs_compat_get_acl(struct vfsmount *mnt, struct dentry *real, int type,
@@ -217,8 +653,31 @@ static inline int layerfs_compat_set_acl(struct dentry *real, int type,
 struct layerfs_io {
 	const struct cred *cred;
 	void (*accessed)(struct file *file);
+#ifdef HAVE_BACKING_FILE_KIOCB
+	void (*end_write)(struct kiocb *iocb, ssize_t ret);
+#else
 	void (*end_write)(struct file *file, loff_t pos, ssize_t ret);
+#endif
 };
+
+/*
+ * LAYERFS_DEFINE_END_WRITE defines @fn_op, the end_write hook of struct
+ * layerfs_io in the form the kernel's backing-file helpers call, around
+ * void @fn(union file). Newer kernels pass the union file's kiocb.
+ */
+#ifdef HAVE_BACKING_FILE_KIOCB
+#define LAYERFS_DEFINE_END_WRITE(fn)				\
+static void fn##_op(struct kiocb *iocb, ssize_t ret)			\
+{									\
+	fn(iocb->ki_filp);						\
+}
+#else
+#define LAYERFS_DEFINE_END_WRITE(fn)				\
+static void fn##_op(struct file *file, loff_t pos, ssize_t ret)		\
+{									\
+	fn(file);							\
+}
+#endif
 
 #ifdef HAVE_BACKING_FILE
 
@@ -243,7 +702,9 @@ layerfs_backing_ctx(struct file *file, const struct layerfs_io *io)
 {
 	return (struct backing_file_ctx) {
 		.cred		= io->cred,
+#ifdef HAVE_BACKING_CTX_USER_FILE
 		.user_file	= file,
+#endif
 		.accessed	= io->accessed,
 		.end_write	= io->end_write,
 	};
@@ -279,6 +740,41 @@ layerfs_compat_write_iter(struct file *real, struct kiocb *iocb,
 				       iter, io);
 }
 
+#ifdef HAVE_BACKING_FILE_KIOCB
+/* the splice helpers take a kiocb of the union file at the position */
+static inline ssize_t
+layerfs_compat_splice_read(struct file *file, struct file *real,
+			   loff_t *ppos, struct pipe_inode_info *pipe,
+			   size_t len, unsigned int flags,
+			   const struct layerfs_io *io)
+{
+	struct backing_file_ctx ctx = layerfs_backing_ctx(file, io);
+	struct kiocb iocb;
+	ssize_t ret;
+
+	init_sync_kiocb(&iocb, file);
+	iocb.ki_pos = *ppos;
+	ret = backing_file_splice_read(real, &iocb, pipe, len, flags, &ctx);
+	*ppos = iocb.ki_pos;
+	return ret;
+}
+
+static inline ssize_t
+layerfs_compat_splice_write(struct pipe_inode_info *pipe, struct file *file,
+			    struct file *real, loff_t *ppos, size_t len,
+			    unsigned int flags, const struct layerfs_io *io)
+{
+	struct backing_file_ctx ctx = layerfs_backing_ctx(file, io);
+	struct kiocb iocb;
+	ssize_t ret;
+
+	init_sync_kiocb(&iocb, file);
+	iocb.ki_pos = *ppos;
+	ret = backing_file_splice_write(pipe, real, &iocb, len, flags, &ctx);
+	*ppos = iocb.ki_pos;
+	return ret;
+}
+#else
 static inline ssize_t
 layerfs_compat_splice_read(struct file *file, struct file *real,
 			   loff_t *ppos, struct pipe_inode_info *pipe,
@@ -299,6 +795,7 @@ layerfs_compat_splice_write(struct pipe_inode_info *pipe, struct file *file,
 
 	return backing_file_splice_write(pipe, real, ppos, len, flags, &ctx);
 }
+#endif
 
 static inline int layerfs_compat_mmap(struct file *file, struct file *real,
 				      struct vm_area_struct *vma,

@@ -19,7 +19,7 @@
  * removed or replaced (so that a concurrent copy-up cannot publish an
  * upper copy between reading the upper dentry and acting on it), then
  * write access to the upper mount, then the real parents' i_rwsem
- * (lock_rename() for two of them), never the other way round. At most one
+ * (layerfs_do_start_rename() for two of them), never the other way round. At most one
  * union inode's mutex is held at a time. New objects are made with the
  * mounter's capabilities and the caller's fsuid/fsgid.
  */
@@ -179,19 +179,24 @@ out_cred:
 	return err;
 }
 
-static int layerfs_create(struct layerfs_idmap *idmap, struct inode *dir,
-			  struct dentry *dentry, umode_t mode, bool excl)
+static int layerfs_create_file(struct layerfs_idmap *idmap, struct inode *dir,
+			       struct dentry *dentry, umode_t mode)
 {
 	return layerfs_create_object(dir, dentry, (mode & 07777) | S_IFREG, 0,
 				     NULL, NULL);
 }
 
-static int layerfs_mkdir(struct layerfs_idmap *idmap, struct inode *dir,
-			 struct dentry *dentry, umode_t mode)
+/* ->create and ->mkdir, in the kernel's prototypes (compat.h) */
+LAYERFS_DEFINE_CREATE(layerfs_create_file)
+
+static int layerfs_create_dir(struct layerfs_idmap *idmap, struct inode *dir,
+			      struct dentry *dentry, umode_t mode)
 {
 	return layerfs_create_object(dir, dentry, (mode & 07777) | S_IFDIR, 0,
 				     NULL, NULL);
 }
+
+LAYERFS_DEFINE_MKDIR(layerfs_create_dir)
 
 static int layerfs_mknod(struct layerfs_idmap *idmap, struct inode *dir,
 			 struct dentry *dentry, umode_t mode, dev_t rdev)
@@ -406,55 +411,42 @@ static int layerfs_rename_mark_opaque(const struct layerfs_rename *r)
 }
 
 /*
- * Rename, step 3: the rename in the upper layer, under lock_rename() of
- * the two upper parents, once the names there are checked to still hold
- * the objects the union expects.
+ * Rename, step 3: the rename in the upper layer, with the two upper
+ * parents locked, once the names there are checked to still hold the
+ * objects the union expects.
  */
 static int layerfs_rename_upper(const struct layerfs_rename *r)
 {
-	struct dentry *oldudir = layerfs_upper(r->olddir);
-	struct dentry *newudir = layerfs_upper(r->newdir);
+	struct layerfs_renaming rn = {
+		.old_parent	= layerfs_upper(r->olddir),
+		.new_parent	= layerfs_upper(r->newdir),
+		.flags		= r->exchange ? RENAME_EXCHANGE : 0,
+	};
 	unsigned int rflags = r->flags & ~RENAME_NOREPLACE;
-	struct dentry *trap, *rold, *rnew;
+	struct dentry *rold, *rnew;
 	int err;
 
 	if (r->lower)
 		rflags |= RENAME_WHITEOUT;
-	trap = lock_rename(newudir, oldudir);
-	if (IS_ERR(trap))
-		return PTR_ERR(trap);
-	rold = layerfs_do_lookup_locked(oldudir, r->old->d_name.name,
-					r->old->d_name.len);
-	err = PTR_ERR(rold);
-	if (IS_ERR(rold))
-		goto out_unlock;
-	rnew = layerfs_do_lookup_locked(newudir, r->new->d_name.name,
-					r->new->d_name.len);
-	err = PTR_ERR(rnew);
-	if (IS_ERR(rnew))
-		goto out_dput_old;
+	err = layerfs_do_start_rename(&rn, &r->old->d_name, &r->new->d_name);
+	if (err)
+		return err == -ENOENT ? -ESTALE : err;
+	rold = rn.old;
+	rnew = rn.new;
 	/* hard links share a union inode: compare real inodes, not names */
 	err = -ESTALE;
-	if (d_inode(rold) != d_inode(r->oldupper) || rold == trap ||
-	    rnew == trap)
-		goto out_dput;
+	if (d_inode(rold) != d_inode(r->oldupper))
+		goto out_end;
 	if (r->newupper ? d_inode(rnew) != d_inode(r->newupper) :
 	    d_is_positive(rnew) && !layerfs_is_whiteout(rnew))
-		goto out_dput;
+		goto out_end;
 	/* a directory cannot replace the whiteout device: they swap */
 	if (!r->exchange && layerfs_is_whiteout(rnew) && d_is_dir(rold))
-		err = layerfs_exchange_whiteout(d_inode(oldudir), rold,
-						d_inode(newudir), rnew,
-						r->lower);
+		err = layerfs_exchange_whiteout(&rn, r->lower);
 	else
-		err = layerfs_do_rename(d_inode(oldudir), rold,
-					d_inode(newudir), rnew, rflags);
-out_dput:
-	dput(rnew);
-out_dput_old:
-	dput(rold);
-out_unlock:
-	unlock_rename(newudir, oldudir);
+		err = layerfs_do_rename(&rn, rflags);
+out_end:
+	layerfs_do_end_rename(&rn);
 	return err;
 }
 
@@ -527,8 +519,8 @@ out_unlock_victim:
 
 const struct inode_operations layerfs_dir_iops = {
 	.lookup		= layerfs_lookup,
-	.create		= layerfs_create,
-	.mkdir		= layerfs_mkdir,
+	.create		= layerfs_create_file_op,
+	.mkdir		= layerfs_create_dir_op,
 	.mknod		= layerfs_mknod,
 	.symlink	= layerfs_symlink,
 	.link		= layerfs_link,

@@ -533,7 +533,7 @@ struct inode *layerfs_get_inode(struct super_block *sb, struct dentry *upper,
 		layerfs_put_stack(stack, num);
 		return ERR_PTR(-ENOMEM);
 	}
-	if (hashed && !(inode->i_state & I_NEW)) {
+	if (hashed && !layerfs_inode_is_new(inode)) {
 		/* another name of the same real object */
 		dput(upper);
 		layerfs_put_stack(stack, num);

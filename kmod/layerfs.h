@@ -254,9 +254,7 @@ int layerfs_work_remove(struct layerfs_fs *lfs, struct dentry *tmp);
 void layerfs_work_remove_own_write(struct super_block *sb, struct dentry *tmp);
 int layerfs_cleanup_dir(struct layerfs_fs *lfs, struct dentry *dir,
 			int level);
-int layerfs_exchange_whiteout(struct inode *dir, struct dentry *dentry,
-			      struct inode *whdir, struct dentry *wh,
-			      bool keep);
+int layerfs_exchange_whiteout(struct layerfs_renaming *rn, bool keep);
 struct dentry *layerfs_create_via_work(struct dentry *dentry,
 				       struct dentry *udir, struct dentry *wh,
 				       umode_t mode, dev_t rdev,
@@ -295,9 +293,16 @@ int layerfs_do_create(struct inode *dir, struct dentry *dentry, umode_t mode,
 int layerfs_do_whiteout(struct inode *dir, struct dentry *dentry);
 int layerfs_do_link(struct dentry *old, struct inode *dir, struct dentry *new);
 int layerfs_do_remove(struct inode *dir, struct dentry *dentry);
-int layerfs_do_rename(struct inode *olddir, struct dentry *old,
-		      struct inode *newdir, struct dentry *new,
-		      unsigned int flags);
+int layerfs_do_start_rename(struct layerfs_renaming *rn,
+			    const struct qstr *oldname,
+			    const struct qstr *newname);
+int layerfs_do_start_rename_dentry(struct layerfs_renaming *rn,
+				   struct dentry *old,
+				   const struct qstr *newname);
+int layerfs_do_start_rename_two(struct layerfs_renaming *rn,
+				struct dentry *old, struct dentry *new);
+void layerfs_do_end_rename(struct layerfs_renaming *rn);
+int layerfs_do_rename(struct layerfs_renaming *rn, unsigned int flags);
 int layerfs_do_encode_origin(struct dentry *lower, u8 *buf);
 int layerfs_do_decode_origin(struct layerfs_fs *lfs, struct dentry *upper,
 			     struct layerfs_path *origin);

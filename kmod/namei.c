@@ -284,7 +284,10 @@ static struct dentry *layerfs_d_real(struct dentry *dentry,
 	return dentry;
 }
 
+/* ->d_revalidate, in the kernel's prototype (compat.h) */
+LAYERFS_DEFINE_D_REVALIDATE(layerfs_d_revalidate)
+
 const struct dentry_operations layerfs_dentry_ops = {
-	.d_revalidate	= layerfs_d_revalidate,
+	.d_revalidate	= layerfs_d_revalidate_op,
 	.d_real		= layerfs_d_real,
 };

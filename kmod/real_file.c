@@ -36,10 +36,13 @@ static void layerfs_file_accessed(struct file *file)
 }
 
 /* After a write to the real file: mirror its size and times. */
-static void layerfs_file_end_write(struct file *file, loff_t pos, ssize_t ret)
+static void layerfs_file_written(struct file *file)
 {
 	layerfs_refresh_inode(file_inode(file));
 }
+
+/* the same, in the form the write helpers call (compat.h) */
+LAYERFS_DEFINE_END_WRITE(layerfs_file_written)
 
 /* An I/O on the real file of the union file @file (compat.h). */
 static struct layerfs_io layerfs_io_of(struct file *file)
@@ -47,7 +50,7 @@ static struct layerfs_io layerfs_io_of(struct file *file)
 	return (struct layerfs_io) {
 		.cred		= LAYERFS_FS(file_inode(file)->i_sb)->creds,
 		.accessed	= layerfs_file_accessed,
-		.end_write	= layerfs_file_end_write,
+		.end_write	= layerfs_file_written_op,
 	};
 }
 

@@ -141,7 +141,7 @@ struct posix_acl *layerfs_do_get_cached_acl(struct inode *inode, int type)
 {
 	struct posix_acl *acl = get_cached_acl_rcu(inode, type);
 
-	pr_debug("get_cached_acl(%lu, %d)\n", inode->i_ino, type);
+	pr_debug("get_cached_acl(%llu, %d)\n", (u64)inode->i_ino, type);
 	return acl;
 }
 

@@ -9,10 +9,10 @@
  * credentials: the caller runs them with the mounter's (the dentry
  * operations with any).
  *
- * Locking: none of its own. layerfs_do_lookup() takes the real parent's
- * i_rwsem; every other wrapper that changes a directory expects the
- * caller to hold it (lock_rename() for a rename), and write access to
- * the upper mount.
+ * Locking: layerfs_do_lookup() takes the real parent's i_rwsem, and
+ * layerfs_do_start_rename*() take both parents' for a rename (until
+ * layerfs_do_end_rename()); every other wrapper that changes a directory
+ * expects the caller to hold it, and write access to the upper mount.
  */
 #include <linux/namei.h>
 #include <linux/xattr.h>
@@ -34,7 +34,7 @@
 struct dentry *layerfs_do_lookup(struct dentry *base, const char *name,
 				 int len)
 {
-	struct dentry *d = lookup_one_len_unlocked(name, base, len);
+	struct dentry *d = layerfs_compat_lookup_unlocked(name, base, len);
 
 	pr_debug("lookup(%pd2, %.*s) = %d%s\n", base, len, name,
 		 PTR_ERR_OR_ZERO(d),
@@ -56,7 +56,7 @@ int layerfs_do_revalidate(struct dentry *real, unsigned int flags)
 	int ret = 1;
 
 	if (real->d_flags & DCACHE_OP_REVALIDATE)
-		ret = real->d_op->d_revalidate(real, flags);
+		ret = layerfs_compat_revalidate(real, flags);
 	pr_debug("revalidate(%pd, %#x) = %d\n", real, flags, ret);
 	return ret;
 }
@@ -93,7 +93,7 @@ struct dentry *layerfs_do_d_real(struct dentry *real, LAYERFS_D_REAL_ARG arg)
 struct dentry *layerfs_do_lookup_locked(struct dentry *base, const char *name,
 					int len)
 {
-	struct dentry *d = lookup_one_len(name, base, len);
+	struct dentry *d = layerfs_compat_lookup(name, base, len);
 
 	pr_debug("lookup_locked(%pd2, %.*s) = %d\n", base, len, name,
 		 PTR_ERR_OR_ZERO(d));
@@ -118,16 +118,16 @@ int layerfs_do_create(struct inode *dir, struct dentry *dentry, umode_t mode,
 
 	switch (mode & S_IFMT) {
 	case S_IFREG:
-		err = vfs_create(idmap, dir, dentry, mode, true);
+		err = layerfs_compat_create(idmap, dir, dentry, mode);
 		break;
 	case S_IFDIR:
-		err = vfs_mkdir(idmap, dir, dentry, mode);
+		err = layerfs_compat_mkdir(idmap, dir, dentry, mode);
 		break;
 	case S_IFLNK:
-		err = vfs_symlink(idmap, dir, dentry, link);
+		err = layerfs_compat_symlink(idmap, dir, dentry, link);
 		break;
 	default:
-		err = vfs_mknod(idmap, dir, dentry, mode, rdev);
+		err = layerfs_compat_mknod(idmap, dir, dentry, mode, rdev);
 		break;
 	}
 	/* some filesystems leave the dentry unhashed after mkdir */
@@ -185,7 +185,7 @@ int layerfs_do_remove(struct inode *dir, struct dentry *dentry)
 	 */
 	dget(dentry);
 	if (d_is_dir(dentry))
-		err = vfs_rmdir(LAYERFS_NOP_IDMAP, dir, dentry);
+		err = layerfs_compat_rmdir(LAYERFS_NOP_IDMAP, dir, dentry);
 	else
 		err = vfs_unlink(LAYERFS_NOP_IDMAP, dir, dentry, NULL);
 	pr_debug("remove(%pd2) = %d\n", dentry, err);
@@ -193,33 +193,95 @@ int layerfs_do_remove(struct inode *dir, struct dentry *dentry)
 	return err;
 }
 
+/*
+ * Renames in the upper layer (compat.h: struct layerfs_renaming): start
+ * locks both parents and finds or checks the two objects, rename renames
+ * them, end unlocks and drops them. The caller fills in old_parent,
+ * new_parent and flags (RENAME_EXCHANGE: the target must exist;
+ * RENAME_NOREPLACE: it must not) and holds write access to the upper
+ * mount; a start that fails leaves nothing locked or held.
+ */
+
 /**
- * layerfs_do_rename() - rename within the upper filesystem
- * @olddir: real source parent
- * @old:    real source dentry
- * @newdir: real target parent
- * @new:    real target dentry
- * @flags:  RENAME_* flags
+ * layerfs_do_start_rename() - lock two parents and find two names
+ * @rn:      parents and flags; receives the two dentries
+ * @oldname: the source name in rn->old_parent
+ * @newname: the target name in rn->new_parent (may be free)
  *
- * Context: both parents locked with lock_rename().
+ * Return: 0 or a negative errno (EINVAL, ENOTEMPTY: one object is an
+ * ancestor of the other's parent; ENOENT: no source).
+ */
+int layerfs_do_start_rename(struct layerfs_renaming *rn,
+			    const struct qstr *oldname,
+			    const struct qstr *newname)
+{
+	int err = layerfs_compat_start_renaming(rn, oldname, newname);
+
+	pr_debug("start_rename(%pd2/%.*s, %pd2/%.*s) = %d\n", rn->old_parent,
+		 oldname->len, oldname->name, rn->new_parent, newname->len,
+		 newname->name, err);
+	return err;
+}
+
+/**
+ * layerfs_do_start_rename_dentry() - lock for moving a known object
+ * @rn:      parents and flags; receives the two dentries
+ * @old:     the source, which must still be in rn->old_parent
+ * @newname: the target name in rn->new_parent (may be free)
+ *
+ * Return: 0 or a negative errno (EINVAL: @old moved or was removed).
+ */
+int layerfs_do_start_rename_dentry(struct layerfs_renaming *rn,
+				   struct dentry *old,
+				   const struct qstr *newname)
+{
+	int err = layerfs_compat_start_renaming_dentry(rn, old, newname);
+
+	pr_debug("start_rename(%pd2, %pd2/%.*s) = %d\n", old, rn->new_parent,
+		 newname->len, newname->name, err);
+	return err;
+}
+
+/**
+ * layerfs_do_start_rename_two() - lock for swapping two known objects
+ * @rn:  parents and flags; receives the two dentries
+ * @old: the source, which must still be in rn->old_parent
+ * @new: the target, which must still be in rn->new_parent
+ *
+ * Return: 0 or a negative errno (EINVAL: one of them moved or was
+ * removed).
+ */
+int layerfs_do_start_rename_two(struct layerfs_renaming *rn,
+				struct dentry *old, struct dentry *new)
+{
+	int err = layerfs_compat_start_renaming_two(rn, old, new);
+
+	pr_debug("start_rename(%pd2, %pd2) = %d\n", old, new, err);
+	return err;
+}
+
+/**
+ * layerfs_do_end_rename() - unlock what a start locked, drop its dentries
+ * @rn: a started rename
+ */
+void layerfs_do_end_rename(struct layerfs_renaming *rn)
+{
+	layerfs_compat_end_renaming(rn);
+}
+
+/**
+ * layerfs_do_rename() - rename the two objects of a started rename
+ * @rn:    a started rename
+ * @flags: RENAME_* flags of this rename
+ *
  * Return: 0 or a negative errno.
  */
-int layerfs_do_rename(struct inode *olddir, struct dentry *old,
-		      struct inode *newdir, struct dentry *new,
-		      unsigned int flags)
+int layerfs_do_rename(struct layerfs_renaming *rn, unsigned int flags)
 {
-	struct renamedata rd = {
-		.LAYERFS_RD_OLD_IDMAP	= LAYERFS_NOP_IDMAP,
-		.old_dir		= olddir,
-		.old_dentry		= old,
-		.LAYERFS_RD_NEW_IDMAP	= LAYERFS_NOP_IDMAP,
-		.new_dir		= newdir,
-		.new_dentry		= new,
-		.flags			= flags,
-	};
-	int err = vfs_rename(&rd);
+	int err = layerfs_compat_rename(rn, flags);
 
-	pr_debug("rename(%pd2, %pd2, %#x) = %d\n", old, new, flags, err);
+	pr_debug("rename(%pd2, %pd2, %#x) = %d\n", rn->old, rn->new, flags,
+		 err);
 	return err;
 }
 

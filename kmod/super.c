@@ -133,7 +133,7 @@ static const struct super_operations layerfs_super_ops = {
 	.alloc_inode	= layerfs_alloc_inode,
 	.free_inode	= layerfs_free_inode,
 	.evict_inode	= layerfs_evict_inode,
-	.drop_inode	= generic_delete_inode,
+	.drop_inode	= layerfs_drop_inode,
 	.sync_fs	= layerfs_sync_fs,
 	.statfs		= layerfs_statfs,
 	.show_options	= layerfs_show_options,
@@ -340,7 +340,7 @@ static void layerfs_init_sb(struct super_block *sb)
 
 	sb->s_magic = LAYERFS_MAGIC;
 	sb->s_op = &layerfs_super_ops;
-	sb->s_d_op = &layerfs_dentry_ops;
+	layerfs_set_d_op(sb, &layerfs_dentry_ops);
 	sb->s_xattr = layerfs_xattr_handlers;
 	/* ACLs are the real objects' (xattr.c); the VFS leaves umask to us */
 	if (IS_ENABLED(CONFIG_FS_POSIX_ACL))

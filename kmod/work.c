@@ -14,9 +14,9 @@
  * logically empty upper directory.
  *
  * Locking: a temporary name is made and removed under W/work/'s i_rwsem;
- * a move between W/work/ and an upper directory holds lock_rename() on
- * both, and re-checks under it that its dentries are still where it
- * found them. Every function runs with the mounter's credentials and
+ * a move between W/work/ and an upper directory holds both locked
+ * (layerfs_do_start_rename*()), which checks that its dentries are still
+ * where it found them. Every function runs with the mounter's credentials and
  * write access to the upper mount held by its caller, except
  * layerfs_work_setup() and layerfs_work_remove_own_write(), which take
  * write access themselves. None takes a union inode's lock.
@@ -299,29 +299,26 @@ out_unlock:
 
 /**
  * layerfs_exchange_whiteout() - put an object in place of a whiteout
- * @dir:    the real parent of @dentry
- * @dentry: the real object to move
- * @whdir:  the real parent of @wh
- * @wh:     the whiteout
- * @keep:   leave the whiteout at @dentry's old name (it hides a lower one)
+ * @rn:   a started rename: rn->old the real object to move, rn->new the
+ *        whiteout
+ * @keep: leave the whiteout at the object's old name (it hides a lower
+ *        one)
  *
  * A directory cannot replace a device, so the two are swapped
- * (RENAME_EXCHANGE), which leaves the whiteout at @dentry's old name;
+ * (RENAME_EXCHANGE), which leaves the whiteout at the object's old name;
  * unless @keep, it is removed there.
  *
- * Context: both parents locked with lock_rename().
+ * Context: both parents locked (layerfs_do_start_rename*()).
  * Return: 0, or the errno of the swap (nothing changed) or of the removal
- * (@dentry has taken the place of @wh).
+ * (the object has taken the place of the whiteout).
  */
-int layerfs_exchange_whiteout(struct inode *dir, struct dentry *dentry,
-			      struct inode *whdir, struct dentry *wh,
-			      bool keep)
+int layerfs_exchange_whiteout(struct layerfs_renaming *rn, bool keep)
 {
 	int err;
 
-	err = layerfs_do_rename(dir, dentry, whdir, wh, RENAME_EXCHANGE);
+	err = layerfs_do_rename(rn, RENAME_EXCHANGE);
 	if (!err && !keep)
-		err = layerfs_do_remove(dir, wh);
+		err = layerfs_do_remove(d_inode(rn->old_parent), rn->new);
 	return err;
 }
 
@@ -329,24 +326,24 @@ int layerfs_exchange_whiteout(struct inode *dir, struct dentry *dentry,
 static int layerfs_replace_whiteout(struct layerfs_fs *lfs, struct dentry *tmp,
 				    struct dentry *udir, struct dentry *wh)
 {
-	struct inode *wdir = d_inode(lfs->workdir);
-	struct dentry *trap;
+	struct layerfs_renaming rn = {
+		.old_parent	= lfs->workdir,
+		.new_parent	= udir,
+	};
 	int err;
 
-	trap = lock_rename(lfs->workdir, udir);
-	if (IS_ERR(trap))
-		return PTR_ERR(trap);
+	err = layerfs_do_start_rename_two(&rn, tmp, wh);
+	if (err)
+		return err == -EINVAL ? -EIO : err;
 	err = -EIO;
-	if (tmp->d_parent != lfs->workdir || wh->d_parent != udir ||
-	    d_unhashed(wh) || !layerfs_is_whiteout(wh) || trap == tmp ||
-	    trap == wh)
-		goto out_unlock;
-	err = layerfs_exchange_whiteout(wdir, tmp, d_inode(udir), wh, false);
+	if (!layerfs_is_whiteout(wh))
+		goto out_end;
+	err = layerfs_exchange_whiteout(&rn, false);
 	/* swapped: a whiteout left in W/work/ goes at the next mount */
 	if (tmp->d_parent == udir)
 		err = 0;
-out_unlock:
-	unlock_rename(lfs->workdir, udir);
+out_end:
+	layerfs_do_end_rename(&rn);
 	return err;
 }
 
@@ -426,27 +423,6 @@ struct dentry *layerfs_create_via_work(struct dentry *dentry,
 	return ERR_PTR(err);
 }
 
-/*
- * Lock W/work/ and @udir for a move between them (lock_rename(), its trap
- * in *@trap) and look @name up in @udir. Returns the dentry at @name with
- * both locked, or an ERR_PTR() with nothing locked.
- */
-static struct dentry *layerfs_work_lock_name(struct layerfs_fs *lfs,
-					     struct dentry *udir,
-					     const struct qstr *name,
-					     struct dentry **trap)
-{
-	struct dentry *this;
-
-	*trap = lock_rename(lfs->workdir, udir);
-	if (IS_ERR(*trap))
-		return ERR_CAST(*trap);
-	this = layerfs_do_lookup_locked(udir, name->name, name->len);
-	if (IS_ERR(this))
-		unlock_rename(lfs->workdir, udir);
-	return this;
-}
-
 /**
  * layerfs_work_publish() - give a finished object in W/work/ its name
  * @lfs:  the mount
@@ -461,21 +437,18 @@ static struct dentry *layerfs_work_lock_name(struct layerfs_fs *lfs,
 int layerfs_work_publish(struct layerfs_fs *lfs, struct dentry *tmp,
 			 struct dentry *udir, const struct qstr *name)
 {
-	struct dentry *trap, *target;
+	struct layerfs_renaming rn = {
+		.old_parent	= lfs->workdir,
+		.new_parent	= udir,
+		.flags		= RENAME_NOREPLACE,
+	};
 	int err;
 
-	target = layerfs_work_lock_name(lfs, udir, name, &trap);
-	if (IS_ERR(target))
-		return PTR_ERR(target);
-	err = -EEXIST;
-	if (d_is_positive(target) || tmp == trap || target == trap ||
-	    tmp->d_parent != lfs->workdir)
-		goto out_dput;
-	err = layerfs_do_rename(d_inode(lfs->workdir), tmp, d_inode(udir),
-				target, 0);
-out_dput:
-	dput(target);
-	unlock_rename(lfs->workdir, udir);
+	err = layerfs_do_start_rename_dentry(&rn, tmp, name);
+	if (err)
+		return err == -EINVAL ? -EEXIST : err;
+	err = layerfs_do_rename(&rn, 0);
+	layerfs_do_end_rename(&rn);
 	return err;
 }
 
@@ -499,36 +472,31 @@ int layerfs_remove_via_work(struct layerfs_fs *lfs, struct dentry *udir,
 			    const struct qstr *name, struct inode *real,
 			    bool whiteout)
 {
-	struct inode *wdir = d_inode(lfs->workdir);
-	struct dentry *trap, *tmp, *victim;
+	struct layerfs_renaming rn = {
+		.old_parent	= udir,
+		.new_parent	= lfs->workdir,
+		.flags		= RENAME_NOREPLACE,
+	};
 	char tname[LAYERFS_TMP_NAME];
+	struct dentry *victim;
+	struct qstr tq;
 	int err;
 
 	layerfs_tmp_name(tname);
-	victim = layerfs_work_lock_name(lfs, udir, name, &trap);
-	if (IS_ERR(victim))
-		return PTR_ERR(victim);
-	tmp = layerfs_do_lookup_locked(lfs->workdir, tname, strlen(tname));
-	err = PTR_ERR(tmp);
-	if (IS_ERR(tmp))
-		goto out_dput_victim;
-	err = -ESTALE;
-	if (d_is_positive(tmp) || d_inode(victim) != real ||
-	    trap == victim || trap == tmp)
-		goto out_dput;
-	err = layerfs_do_rename(d_inode(udir), victim, wdir, tmp,
-				whiteout ? RENAME_WHITEOUT : 0);
-out_dput:
-	dput(tmp);
+	tq = (struct qstr)QSTR_INIT(tname, strlen(tname));
+	err = layerfs_do_start_rename(&rn, name, &tq);
 	if (err)
-		goto out_dput_victim;
-	unlock_rename(lfs->workdir, udir);
+		return err == -ENOENT || err == -EEXIST ? -ESTALE : err;
+	err = -ESTALE;
+	if (d_inode(rn.old) == real)
+		err = layerfs_do_rename(&rn, whiteout ? RENAME_WHITEOUT : 0);
+	victim = dget(rn.old);
+	layerfs_do_end_rename(&rn);
+	if (err) {
+		dput(victim);
+		return err;
+	}
 	/* @victim now lives in the work directory */
 	return layerfs_work_remove(lfs, victim);
-
-out_dput_victim:
-	dput(victim);
-	unlock_rename(lfs->workdir, udir);
-	return err;
 }
 

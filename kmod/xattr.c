@@ -257,7 +257,7 @@ layerfs_acl_xattr_get(const struct xattr_handler *handler,
 		return PTR_ERR(acl);
 	if (!acl)
 		return -ENODATA;
-	err = posix_acl_to_xattr(&init_user_ns, acl, buffer, size);
+	err = layerfs_compat_acl_to_xattr(acl, buffer, size);
 	posix_acl_release(acl);
 	return err;
 }

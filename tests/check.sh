@@ -51,7 +51,11 @@ rm -rf "$out"
 mkdir -p "$out"
 
 for s in $KVERS; do
-	echo "# kernel $s: $(vm/krel "$s")" || exit 1
+	rel=$(vm/krel "$s") || exit 1
+	echo "# kernel $s: $rel"
+	# where it and its build tree come from (and, for a kernel prepared
+	# by vm/bpo-kernel.sh, how the build tree's config differs)
+	vm/krel --info "$s" | sed 's/^/#   /'
 done
 echo "# $(qemu-system-x86_64 --version | head -n 1)"
 echo "# $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $JOBS parts at a time"

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Install every build and test dependency of layerfs from Debian.
+# Install every build and test dependency of layerfs from Debian, and
+# prepare the kernels that do not install on bookworm (vm/bpo-kernel.sh:
+# 7.3 from trixie-backports, unpacked with a module build tree).
 # Idempotent: when everything is present it returns in well under a second.
 # Run as root (CI and the development machines are root); otherwise sudo.
 set -euo pipefail
@@ -15,8 +17,9 @@ PKGS=(
 	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
 	# module build and lint
 	build-essential bc kmod sparse linux-source-6.1 xz-utils shellcheck
-	# debug kernels (make check-debug)
-	linux-source-6.12 flex bison libelf-dev
+	# debug kernels (make check-debug); the 7.3 build tree (vm/bpo-kernel.sh:
+	# pahole keeps the image's BTF options)
+	linux-source-6.12 flex bison libelf-dev pahole
 	# helper libraries
 	pkg-config libarchive-dev libmount-dev zlib1g-dev libzstd-dev
 	libjson-c-dev libssl-dev
@@ -47,8 +50,19 @@ qemu_ok() {
 	[ "${v:-0}" -ge 10 ]
 }
 
+# series whose kernel vm/bpo-kernel.sh prepares
+BPO_SERIES=(7.3)
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+bpo_ok() {
+	local s
+	for s in "${BPO_SERIES[@]}"; do
+		"$top/vm/krel" "$s" > /dev/null 2>&1 || return 1
+	done
+}
+
 need=$(missing "${PKGS[@]}")
-if [ -z "$need" ] && qemu_ok && [ -f "$BACKPORTS" ]; then
+if [ -z "$need" ] && qemu_ok && [ -f "$BACKPORTS" ] && bpo_ok; then
 	exit 0
 fi
 
@@ -81,3 +95,6 @@ if ! qemu_ok; then
 		-t bookworm-backports "${BPO_PKGS[@]}"
 fi
 qemu_ok || { echo "deps: qemu-system-x86_64 >= 10 not available" >&2; exit 1; }
+for s in "${BPO_SERIES[@]}"; do
+	$SUDO "$top/vm/bpo-kernel.sh" "$s"
+done

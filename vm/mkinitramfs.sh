@@ -28,6 +28,11 @@ else
 fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
+# a release not installed on the system has its modules where
+# vm/bpo-kernel.sh unpacked it
+if [ -z "${LFS_MODDIR:-}" ] && [ ! -d "/lib/modules/$rel" ]; then
+	LFS_MODDIR=${LFS_KERNEL_CACHE:-/var/cache/layerfs/kernels}/$rel/root
+fi
 
 # Kernel modules the guest loads before layerfs, by name (builtins skipped).
 GUEST_MODULES="virtio_pci virtio_blk overlay fuse"

@@ -4,7 +4,7 @@
 # run.sh --kver SERIES [options]: boot one guest with layerfs.ko under
 # qemu-system-x86_64 -accel tcg, run in-guest tests, print KTAP.
 #
-#   --kver 6.1|6.12        kernel series (mapped to the installed release)
+#   --kver 6.1|6.12|7.3    kernel series (mapped to a release by vm/krel)
 #   --tests "GLOBS"        test names to run (default: $TESTS, else all)
 #   --suite NAME           tests/NAME/*.sh (default: guest; stress)
 #   --suite-dir DIR        run DIR/*.sh instead (the harness self-test)
@@ -28,7 +28,7 @@
 #                          result channel, lib.sh's request_kill)
 #   --env VAR=VALUE        set VAR in the guest's tests; repeatable
 #   --data DIR             copy DIR into the guest as /tests/data
-#   --kernel-image FILE    boot FILE instead of /boot/vmlinuz-RELEASE, with
+#   --kernel-image FILE    boot FILE instead of the series' kernel, with
 #   --release REL          this release (layerfs.ko from build/REL/kmod) and
 #   --moddir DIR           its modules under DIR/lib/modules/REL (debug kernels)
 #
@@ -85,7 +85,10 @@ if [ -n "$krel" ]; then
 	kernel=$kimage
 else
 	rel=$("$top/vm/krel" "$kver") || exit 1
-	kernel=/boot/vmlinuz-$rel
+	kernel=$("$top/vm/krel" --image "$kver") || exit 1
+	# a kernel not installed on the system (vm/bpo-kernel.sh) brings its
+	# modules along
+	[ -n "$moddir" ] || moddir=$("$top/vm/krel" --moddir "$kver") || exit 1
 fi
 [ -r "$kernel" ] || { echo "run.sh: $kernel missing (make deps)" >&2; exit 1; }
 [ -f "$BUILD/$rel/kmod/layerfs.ko" ] || { echo "run.sh: no layerfs.ko for $rel (make)" >&2; exit 1; }
