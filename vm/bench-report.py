@@ -75,14 +75,16 @@ def not_same_work(workload):
 
 
 class Figure:
-    """A target's runs of a workload: median, min, max, count."""
+    """A target's runs of a workload: median, min, max, count, total."""
 
-    def __init__(self, median, lo, hi, n):
+    def __init__(self, median, lo, hi, n, total=None):
         self.median, self.min, self.max, self.n = median, lo, hi, n
+        self.total = median * n if total is None else total
 
     @classmethod
     def of_runs(cls, runs):
-        return cls(statistics.median(runs), min(runs), max(runs), len(runs))
+        return cls(statistics.median(runs), min(runs), max(runs), len(runs),
+                   sum(runs))
 
 
 def _div(a, b):
@@ -210,7 +212,7 @@ class Report:
         head = f"{'fs':<5} {'workload':<22}" + "".join(
             f" {name:>10}" for _, name in targets)
         for _, _, label in pairs:
-            head += f"  {label + ' [interval]':<28} {'verdict':<7}"
+            head += f"  {label:<20} {'verdict':<7}"
         head += f" {'load':>5} {'cost':>6}"
         lines = [head]
         marked = False
@@ -221,12 +223,12 @@ class Report:
                 f = self.figs.get((kernel, fs, wl, t))
                 line += f" {num(f.median) if f else 'n/a':>10}"
                 if f:
-                    cost += f.median * f.n
+                    cost += f.total
             for a, b, label in pairs:
                 fa = self.figs.get((kernel, fs, wl, a))
                 fb = self.figs.get((kernel, fs, wl, b))
                 if not (fa and fb):
-                    line += f"  {'n/a':<28} {'':<7}"
+                    line += f"  {'n/a':<20} {'':<7}"
                     continue
                 r, lo, hi, v = ratio(fa, fb)
                 mark = ""
@@ -236,7 +238,7 @@ class Report:
                     c = self.counts.setdefault((kernel, label), {})
                     c[v] = c.get(v, 0) + 1
                 cell = f"{num(r) + mark:>6} [{num(lo)}-{num(hi)}]"
-                line += f"  {cell:<28} {v:<7}"
+                line += f"  {cell:<20} {v:<7}"
             key = (kernel, fs, wl)
             l1, other = self.load.get(key, (None, 0))
             busy = self.is_busy(key)
@@ -321,7 +323,7 @@ class Report:
             out += tables[k]
         out += wrap(notes) + [""]
         out += ["Verdicts:"] + ["    " + x for x in self.summary()]
-        out += self.warning()
+        out += wrap(self.warning())
         return out, tables
 
     def quotable(self):
