@@ -287,7 +287,7 @@ class Report:
         if m.get("cpu"):
             h += f" ({m['cpu']})"
         h += "; " + self.load_line()
-        guests = [f"{k[len('guest_seconds_'):]} {int(v) // 60} min"
+        guests = [f"{k[len('guest_seconds_'):]} {int(v) / 60:.1f} min"
                   for k, v in m.items() if k.startswith("guest_seconds_")]
         if guests:
             h += "; guest runs took " + ", ".join(guests)
