@@ -282,6 +282,7 @@ class Report:
              f"{'-'.join(map(str, sorted({runs[0], runs[-1]}))) if runs else 0}")
         if m.get("only"):
             h += f", BENCH_ONLY=\"{m['only']}\""
+        kern = kern or ", ".join(k for k in self.kernels if k != "host")
         h += f"; kernels: {kern or 'none (host only)'}"
         h += f"; qemu {m.get('qemu', '?')}, tcg; {self.cores} cores"
         if m.get("cpu"):
