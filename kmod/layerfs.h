@@ -3,9 +3,10 @@
  * layerfs: a union of read-only lower directories under one writable upper.
  *
  * The private header: core types, accessors and the prototypes shared
- * between the files of the module, grouped by the file that defines them
- * (compat.h holds only the kernel-version differences, and defines
- * nothing another file calls).
+ * between the files of the module, grouped by the file that defines them.
+ * compat.h, included first, holds the kernel-version differences: types,
+ * macros and static inline helpers for the wrappers of real_*.c; it
+ * calls nothing of the module's own.
  */
 #ifndef _LAYERFS_H
 #define _LAYERFS_H
