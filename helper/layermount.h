@@ -60,6 +60,7 @@ struct lm_opts {
 	const char *compress;	/* commit --compress gzip|zstd|none */
 	const char *message;	/* commit --message */
 	const char *format;	/* commit --format oci|docker */
+	bool sparse;		/* commit --sparse */
 	struct lm_caps caps;
 	struct lm_inspect_opts {
 		bool json, ci, fail_secrets, files;
