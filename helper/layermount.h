@@ -32,6 +32,8 @@ enum {
 	LM_EXIT_MOUNT	= 32,	/* mount or umount failure */
 };
 
+enum lm_compress { LM_GZIP, LM_ZSTD, LM_NONE };	/* of a layer blob */
+
 struct lm_caps {
 	uint64_t bytes;		/* uncompressed bytes per layer */
 	uint64_t entries;	/* tar entries per layer */
@@ -207,6 +209,11 @@ int lm_stream_open(struct lm_stream **sp, struct lm_reader *rd,
 		   struct lm_progress *prog);
 int lm_stream_decompress(struct lm_reader *rd, int outfd, const char *obj,
 			 const struct lm_caps *caps, bool *copied);
+typedef int (*lm_tee_fn)(void *arg, const void *buf, size_t len);
+struct lm_layer;
+int lm_stream_copy(struct lm_reader *rd, const char *obj,
+		   const struct lm_caps *caps, const struct lm_layer *l,
+		   lm_tee_fn tee, void *arg, enum lm_compress *comp);
 struct archive *lm_stream_archive(struct lm_stream *s);
 bool lm_stream_truncated(struct lm_stream *s, uint64_t end);
 uint64_t lm_stream_pos(struct lm_stream *s);
@@ -370,7 +377,6 @@ int lm_blob_put(const struct lm_layout *l, const char *text,
 		struct lm_digest *d);
 
 /* layer.c: an upper as an OCI layer blob */
-enum lm_compress { LM_GZIP, LM_ZSTD, LM_NONE };
 struct lm_layer_out {
 	struct lm_digest blob, diff;
 	uint64_t size;
