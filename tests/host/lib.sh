@@ -111,6 +111,13 @@ else:
 PY
 }
 
+# entry LIST NAME: the fields after the name of the entry NAME in LIST
+# (the output of "oci IMG entries"), joined by "|":
+# type|size|link|owner|sparse|pax-keys
+entry() {
+	N=$2 awk -F'\t' -v OFS='|' '$1 == ENVIRON["N"] { $1 = ""; print substr($0, 2) }' "$1"
+}
+
 # diff_ids IMG: of the image built by mkimage (OCI layout), bottom first.
 diff_ids() { oci "$1" diff_ids; }
 
