@@ -91,6 +91,7 @@ void lm_dir_each(int dirfd, const char *sub,
 int lm_random_hex(char *buf, size_t nhex);
 int lm_parse_size(const char *s, uint64_t *out);
 void lm_fmt_bytes(char *buf, size_t len, double n);
+void lm_json_name(json_object *o, const char *key, const char *name);
 
 struct lm_map {
 	const char **keys;
