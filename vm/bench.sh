@@ -7,7 +7,8 @@
 # build/bench/: a table per kernel (table-<series>.txt), all figures in
 # bench.csv, and the ratios as a chart (ratios.png, with gnuplot).
 # "smoke" runs tiny sizes on tmpfs only, so that the suite cannot rot.
-# BENCH_HOST_ONLY=1 runs the host part (layermount unpack and inspect) alone.
+# BENCH_HOST_ONLY=1 runs the host part (layermount unpack, inspect and
+# commit) alone.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -118,9 +119,41 @@ echo "# peak RSS (GNU time), $(zcat "$entries" | tar -t | wc -l) tar entries (vm
 	"$lm" inspect --json "$img/entries" > /dev/null
 /usr/bin/time -a -o "$rss" -f "  tar -tzf:           %M KiB, %e s" \
 	tar -tzf "$entries" > /dev/null
+# 8c: commit, on the host: layermount commit (gzip, zlib level 6) of an
+# upper of 1 GiB in 10,000 files (those of the guest's commit_gzip; smoke:
+# 200 of 4 KiB) in an overlayfs mount of a small image, against
+# tar -c | gzip (level 6, its default) and bsdtar -czf of the same upper
+# directory; the target is layermount/tar within 1.2
+C=$BUILD/bench-commit
+rm -rf "$C"
+mkdir -p "$C/m" "$C/keep/upper"
+chmod 700 "$C/keep"
+python3 "$top/tests/host/fixtures/mkimage.py" basic "$C/img" --outside "$C/outside" > /dev/null
+if [ "$size" = smoke ]; then
+	"$lfsbench" mkflat "$C/keep/upper/data" 200 f 4096
+else
+	"$lfsbench" mkflat "$C/keep/upper/data" 10000 f 107374
+fi
+sync
+for r in $(seq 1 "${BENCH_HOST_RUNS:-$runs}"); do
+	for tool in layermount tar bsdtar; do
+		rm -rf "$C/out" "$C/out.tgz"
+		case $tool in
+		layermount)
+			"$lm" -q --store "$C/store" --type overlay --upper "$C/keep" \
+				"$C/img" "$C/m" || { echo "bench: commit: mount failed"; continue; }
+			v=$("$lfsbench" run "$lm" -q commit --output "$C/out" "$C/m")
+			"$lm" umount "$C/m" ;;
+		tar)	v=$("$lfsbench" run sh -c "tar -cf - -C '$C/keep/upper' . | gzip > '$C/out.tgz'") ;;
+		bsdtar)	v=$("$lfsbench" run bsdtar -czf "$C/out.tgz" -C "$C/keep/upper" .) ;;
+		esac
+		echo "BENCH host commit_gzip $tool $r ${v:-NA}" >> "$out/raw-host.txt"
+	done
+done
+rm -rf "$C"
 summarize host "$out/raw-host.txt" >> "$out/bench.csv"
 table host layermount tar bsdtar layermount tar bsdtar > "$out/table-host.txt"
-echo "# host: layermount unpack and inspect ($(df -T "$BUILD" | awk 'NR == 2 { print $2 }') under $BUILD)"
+echo "# host: layermount unpack, inspect and commit ($(df -T "$BUILD" | awk 'NR == 2 { print $2 }') under $BUILD)"
 cat "$out/table-host.txt"
 cat "$out/rss-host.txt"
 echo
