@@ -176,9 +176,9 @@ static int load_source(struct commit *c, struct lm_store *st)
 		 lm_source_exists(&c->src, "index.json");
 	if (!c->o->output && (!c->oci || c->src.dirfd < 0)) {
 		lm_err(path, "commit --ref without --output adds to an OCI "
-		       "layout directory, and this is a docker save archive: "
-		       "give --output (a new layout, or with --format docker "
-		       "an archive)");
+		       "layout directory, not to %s: give --output (a new "
+		       "layout, or with --format docker an archive)",
+		       c->oci ? "a tar file" : "a docker save archive");
 		return LM_EXIT_USAGE;
 	}
 	return c->oci ? load_oci(c, id, &md) : load_docker(c, id, &md);
