@@ -41,7 +41,7 @@ DESTDIR		?=
 DEPMOD		?= depmod
 
 .PHONY: all deps modules helper tools testmods lint check check-host check-guest \
-	demo shell bench stress check-debug check-mutants clean install \
+	demo shell bench bench-report stress check-debug check-mutants clean install \
 	install-dkms FORCE
 
 # One kernel instead of the supported series: KDIR= its build tree, or
@@ -180,3 +180,8 @@ check-debug: helper tools
 
 bench: all
 	@vm/bench.sh
+
+# the tables and charts of the last make bench (build/bench), and the
+# README's benchmark block from them; refused for runs of fewer than 5
+bench-report:
+	@vm/bench-report.py --readme README $(BUILD)/bench

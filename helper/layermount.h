@@ -148,6 +148,14 @@ void lm_hash_free(struct lm_hash *h);
 int lm_digest_check(const char *obj, const struct lm_digest *want,
 		    const struct lm_digest *got);
 
+/* hashpipe.c: a SHA-256 on a second thread, over a ring of buffers */
+struct lm_hashpipe;
+struct lm_hashpipe *lm_hashpipe_new(size_t size);
+unsigned char *lm_hashpipe_buffer(struct lm_hashpipe *p);
+void lm_hashpipe_submit(struct lm_hashpipe *p, size_t len);
+void lm_hashpipe_final(struct lm_hashpipe *p, struct lm_digest *d);
+void lm_hashpipe_free(struct lm_hashpipe *p);
+
 /* source.c: the files of an image directory or docker-save tar */
 struct lm_member;
 struct lm_source {

@@ -7,7 +7,9 @@
  * and length, libzstd a frame's checksum, and the uncompressed bytes are
  * hashed (diff_id) as they are handed to libarchive, which sees a plain tar
  * with only the tar format enabled.  The compression is found from the first
- * bytes, whatever the media type says.
+ * bytes, whatever the media type says.  A compressed stream's diff_id is
+ * computed on a second thread (hashpipe.c), so that decompressing and
+ * hashing use both cores, as `zstd -dc | tar` does.
  *
  * After the real end of the stream the reader hands out zero blocks, so a
  * layer that lacks its last padding or end-of-archive blocks still reads to
@@ -49,7 +51,9 @@ struct lm_stream {
 	size_t in_len, in_pos;
 	bool in_eof, done, failed;
 	size_t zeros;
+	unsigned char *zero;		/* the zero blocks after the end */
 	struct lm_hash *blob_h, *diff_h;
+	struct lm_hashpipe *pipe;	/* diff_h's thread, if compressed */
 	uint64_t blob_bytes, diff_bytes;
 	lm_tee_fn tee;		/* the blob's bytes, as read */
 	void *tee_arg;
@@ -168,6 +172,8 @@ static ssize_t produce(struct lm_stream *s)
 
 	if (s->done)
 		return 0;
+	if (s->pipe)
+		s->out = lm_hashpipe_buffer(s->pipe);
 	s->outp = s->out;
 	switch (s->kind) {
 	case K_GZIP: n = gunzip(s); break;
@@ -180,7 +186,10 @@ static ssize_t produce(struct lm_stream *s)
 		s->done = true;
 		return 0;
 	}
-	lm_hash_update(s->diff_h, s->outp, n);
+	if (s->pipe)
+		lm_hashpipe_submit(s->pipe, n);
+	else
+		lm_hash_update(s->diff_h, s->outp, n);
 	s->diff_bytes += n;
 	if (s->diff_bytes > s->caps->bytes)
 		return fail(s, "more uncompressed bytes than the size cap%s", NULL);
@@ -206,9 +215,8 @@ static la_ssize_t cb_read(struct archive *a, void *data, const void **buf)
 	*buf = s->outp;
 	if (n)
 		return n;
-	*buf = s->out;
+	*buf = s->zero;
 	z = ZERO_TAIL - s->zeros;
-	memset(s->out, 0, z);
 	s->zeros += z;
 	return z;
 }
@@ -230,7 +238,8 @@ static int stream_init(struct lm_stream **sp, struct lm_reader *rd,
 	s->tee = tee;
 	s->tee_arg = arg;
 	s->in = lm_xmalloc(IN_SIZE);
-	s->out = lm_xmalloc(OUT_SIZE);
+	s->zero = lm_xmalloc(ZERO_TAIL);
+	memset(s->zero, 0, ZERO_TAIL);
 	s->blob_h = lm_hash_new();
 	s->diff_h = lm_hash_new();
 	*sp = s;
@@ -262,6 +271,11 @@ static int stream_init(struct lm_stream **sp, struct lm_reader *rd,
 		if (!s->zd)
 			goto nomem;
 	}
+	/* the output buffers: the hash thread's ring, or one of our own */
+	if (s->kind != K_TAR)
+		s->pipe = lm_hashpipe_new(OUT_SIZE);
+	if (!s->pipe)
+		s->out = lm_xmalloc(OUT_SIZE);
 	return 0;
 unsupported:
 	lm_err(obj, "unsupported compression (only tar, gzip and zstd)");
@@ -414,7 +428,10 @@ int lm_stream_finish(struct lm_stream *s, const struct lm_layer *l)
 
 	while (produce(s) > 0)
 		;
-	lm_hash_final(s->diff_h, &diff);
+	if (s->pipe)
+		lm_hashpipe_final(s->pipe, &diff);
+	else
+		lm_hash_final(s->diff_h, &diff);
 	if (s->failed)
 		return stream_fail(s);
 	if (l->has_blob) {
@@ -454,7 +471,11 @@ void lm_stream_free(struct lm_stream *s)
 	ZSTD_freeDCtx(s->zd);
 	lm_hash_free(s->blob_h);
 	lm_hash_free(s->diff_h);
+	if (s->pipe)
+		lm_hashpipe_free(s->pipe);	/* s->out is one of its ring */
+	else
+		free(s->out);
 	free(s->in);
-	free(s->out);
+	free(s->zero);
 	free(s);
 }

@@ -187,6 +187,23 @@ struct layerfs_config {
 	char *workname;
 };
 
+/**
+ * struct layerfs_renaming - a rename in the upper layer (real_rename.c)
+ * @old_parent: the real source parent, filled in by the caller
+ * @new_parent: the real target parent, filled in by the caller
+ * @flags:      RENAME_EXCHANGE (the target must exist) or
+ *              RENAME_NOREPLACE (it must not), for the start's checks
+ * @old:        the source, found by the start and held until its end
+ * @new:        the target (maybe negative), likewise
+ */
+struct layerfs_renaming {
+	struct dentry *old_parent;
+	struct dentry *new_parent;
+	unsigned int flags;
+	struct dentry *old;
+	struct dentry *new;
+};
+
 int layerfs_config_validate(struct fs_context *fc);
 
 /* namei.c */
@@ -293,6 +310,7 @@ int layerfs_do_create(struct inode *dir, struct dentry *dentry, umode_t mode,
 int layerfs_do_whiteout(struct inode *dir, struct dentry *dentry);
 int layerfs_do_link(struct dentry *old, struct inode *dir, struct dentry *new);
 int layerfs_do_remove(struct inode *dir, struct dentry *dentry);
+/* real_rename.c */
 int layerfs_do_start_rename(struct layerfs_renaming *rn,
 			    const struct qstr *oldname,
 			    const struct qstr *newname);

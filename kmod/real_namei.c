@@ -3,16 +3,15 @@
  * layerfs: the wrappers for names in real directories.
  *
  * Owns the layerfs_do_*() wrappers (see util.c for the contract) that
- * look names up in real directories, make, link, remove and rename
- * upper objects, ask a real filesystem's dentry operations, and encode
- * and decode the origin file handle of a copied-up file. None switches
- * credentials: the caller runs them with the mounter's (the dentry
- * operations with any).
+ * look names up in real directories, make, link and remove upper
+ * objects, ask a real filesystem's dentry operations, and encode and
+ * decode the origin file handle of a copied-up file (renames have a
+ * file of their own, real_rename.c). None switches credentials: the
+ * caller runs them with the mounter's (the dentry operations with any).
  *
- * Locking: layerfs_do_lookup() takes the real parent's i_rwsem, and
- * layerfs_do_start_rename*() take both parents' for a rename (until
- * layerfs_do_end_rename()); every other wrapper that changes a directory
- * expects the caller to hold it, and write access to the upper mount.
+ * Locking: layerfs_do_lookup() takes the real parent's i_rwsem; every
+ * other wrapper that changes a directory expects the caller to hold it,
+ * and write access to the upper mount.
  */
 #include <linux/namei.h>
 #include <linux/xattr.h>
@@ -190,98 +189,6 @@ int layerfs_do_remove(struct inode *dir, struct dentry *dentry)
 		err = vfs_unlink(LAYERFS_NOP_IDMAP, dir, dentry, NULL);
 	pr_debug("remove(%pd2) = %d\n", dentry, err);
 	dput(dentry);
-	return err;
-}
-
-/*
- * Renames in the upper layer (compat.h: struct layerfs_renaming): start
- * locks both parents and finds or checks the two objects, rename renames
- * them, end unlocks and drops them. The caller fills in old_parent,
- * new_parent and flags (RENAME_EXCHANGE: the target must exist;
- * RENAME_NOREPLACE: it must not) and holds write access to the upper
- * mount; a start that fails leaves nothing locked or held.
- */
-
-/**
- * layerfs_do_start_rename() - lock two parents and find two names
- * @rn:      parents and flags; receives the two dentries
- * @oldname: the source name in rn->old_parent
- * @newname: the target name in rn->new_parent (may be free)
- *
- * Return: 0 or a negative errno (EINVAL, ENOTEMPTY: one object is an
- * ancestor of the other's parent; ENOENT: no source).
- */
-int layerfs_do_start_rename(struct layerfs_renaming *rn,
-			    const struct qstr *oldname,
-			    const struct qstr *newname)
-{
-	int err = layerfs_compat_start_renaming(rn, oldname, newname);
-
-	pr_debug("start_rename(%pd2/%.*s, %pd2/%.*s) = %d\n", rn->old_parent,
-		 oldname->len, oldname->name, rn->new_parent, newname->len,
-		 newname->name, err);
-	return err;
-}
-
-/**
- * layerfs_do_start_rename_dentry() - lock for moving a known object
- * @rn:      parents and flags; receives the two dentries
- * @old:     the source, which must still be in rn->old_parent
- * @newname: the target name in rn->new_parent (may be free)
- *
- * Return: 0 or a negative errno (EINVAL: @old moved or was removed).
- */
-int layerfs_do_start_rename_dentry(struct layerfs_renaming *rn,
-				   struct dentry *old,
-				   const struct qstr *newname)
-{
-	int err = layerfs_compat_start_renaming_dentry(rn, old, newname);
-
-	pr_debug("start_rename(%pd2, %pd2/%.*s) = %d\n", old, rn->new_parent,
-		 newname->len, newname->name, err);
-	return err;
-}
-
-/**
- * layerfs_do_start_rename_two() - lock for swapping two known objects
- * @rn:  parents and flags; receives the two dentries
- * @old: the source, which must still be in rn->old_parent
- * @new: the target, which must still be in rn->new_parent
- *
- * Return: 0 or a negative errno (EINVAL: one of them moved or was
- * removed).
- */
-int layerfs_do_start_rename_two(struct layerfs_renaming *rn,
-				struct dentry *old, struct dentry *new)
-{
-	int err = layerfs_compat_start_renaming_two(rn, old, new);
-
-	pr_debug("start_rename(%pd2, %pd2) = %d\n", old, new, err);
-	return err;
-}
-
-/**
- * layerfs_do_end_rename() - unlock what a start locked, drop its dentries
- * @rn: a started rename
- */
-void layerfs_do_end_rename(struct layerfs_renaming *rn)
-{
-	layerfs_compat_end_renaming(rn);
-}
-
-/**
- * layerfs_do_rename() - rename the two objects of a started rename
- * @rn:    a started rename
- * @flags: RENAME_* flags of this rename
- *
- * Return: 0 or a negative errno.
- */
-int layerfs_do_rename(struct layerfs_renaming *rn, unsigned int flags)
-{
-	int err = layerfs_compat_rename(rn, flags);
-
-	pr_debug("rename(%pd2, %pd2, %#x) = %d\n", rn->old, rn->new, flags,
-		 err);
 	return err;
 }
 

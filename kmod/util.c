@@ -8,8 +8,9 @@
  * a dynamic-debug session shows exactly what the union asked of its
  * layers. The wrappers are grouped by the kind of object they act on:
  * this file for a whole filesystem or mount (write access, statfs, sync),
- * real_namei.c for names in real directories, real_inode.c for the
- * attributes and xattrs of real objects, real_file.c for open real files.
+ * real_namei.c for names in real directories, real_rename.c for renames
+ * in the upper layer, real_inode.c for the attributes and xattrs of real
+ * objects, real_file.c for open real files.
  *
  * Credentials: a plain layerfs_do_*() wrapper runs with the credentials
  * its caller has; callers bracket each layer access with

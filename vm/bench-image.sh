@@ -13,6 +13,7 @@
 #   OUT/guest/many.lowers      its layer directories, top first (OUT/guest
 #                              is all the guest gets: vm/run.sh --data)
 # Reused when already built for the same size by the same script.
+# bench-image.sh --sizes [smoke|full] prints the sizes as shell assignments.
 set -euo pipefail
 
 out=$1 size=${2:-full}
@@ -20,6 +21,10 @@ if [ "$size" = smoke ]; then
 	FILES=200 MIB=8 LAYERS=10 ENTRIES=1000
 else
 	FILES=10000 MIB=1024 LAYERS=100 ENTRIES=100000
+fi
+if [ "$out" = --sizes ]; then
+	echo "FILES=$FILES MIB=$MIB LAYERS=$LAYERS ENTRIES=$ENTRIES"
+	exit 0
 fi
 stamp="$FILES $MIB $LAYERS $ENTRIES $(sha256sum < "$0" | cut -c1-16)"
 [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ] && exit 0

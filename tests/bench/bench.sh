@@ -7,7 +7,11 @@
 # index=off, xino=off, metacopy=off) and the backing filesystem directly
 # (a flattened copy of the layers). Runs of the three targets interleave.
 # Prints "BENCH <fs> <workload> <target> <run> <seconds>" lines, read by
-# vm/bench.sh. BENCH_SIZE=smoke shrinks everything (make check).
+# vm/bench.sh, and around each timed run a line "bench-mark start|end <fs>
+# <workload> <target> <run>" on the console, at which the host records its
+# own load (the guest cannot see it). BENCH_SIZE=smoke shrinks everything
+# (make check). BENCH_ONLY="GLOB ..." runs only the workloads it names
+# (spaces or commas between globs), and builds only the data sets they use.
 . /tests/lib.sh
 . /tests/guest/layermount-lib.sh	# mkoci
 
@@ -22,6 +26,11 @@ else
 	NCOMMIT=10000 COMMITSZ=107374	# 1 GiB in 10,000 files
 fi
 OVL_OPTS=redirect_dir=off,index=off,xino=off,metacopy=off
+BENCH_ONLY=$(echo "${BENCH_ONLY:-}" | tr , ' ')
+# the workloads of each data set
+READS="stat_warm_50k stat_cold_50k readdir_100k tar_c find_sha256"
+WRITES="chmod_small create_write_unlink"
+BIG="seqread randread_4k mmapread"
 modprobe overlay 2>/dev/null || true	# vm/init has loaded it
 
 # progress TEXT: a log line, and at once on the console (the test's own
@@ -33,6 +42,23 @@ progress() {
 
 out() {	# out FS WORKLOAD TARGET RUN SECONDS
 	echo "BENCH $*"
+}
+
+# wanted WORKLOAD...: whether BENCH_ONLY is empty or one of its globs
+# matches one of the WORKLOADs
+wanted() {
+	[ -n "$BENCH_ONLY" ] || return 0
+	set -f
+	for w in "$@"; do
+		for p in $BENCH_ONLY; do
+			# shellcheck disable=SC2254 # the globs are meant to match
+			case $w in
+			$p)	set +f; return 0 ;;
+			esac
+		done
+	done
+	set +f
+	return 1
 }
 
 # mnt TARGET BASE LOWERS DIR [rw]: mount TARGET at DIR, lowers relative to
@@ -63,17 +89,21 @@ flat() {
 
 # measure FS WORKLOAD RUN TARGET PATH CMD...: run a timed lfsbench command
 # whose path argument is PATH (the mount point or the flat directory)
+# (nothing when BENCH_ONLY leaves WORKLOAD out)
 measure() {
 	fs=$1 wl=$2 run=$3 tgt=$4
 	shift 4
-	if v=$(lfsbench "$@" 2>/tmp/bench.err); then
-		out "$fs" "$wl" "$tgt" "$run" "$v"
-	else
-		out "$fs" "$wl" "$tgt" "$run" NA
+	wanted "$wl" || return 0
+	echo "bench-mark start $fs $wl $tgt $run" > /dev/console
+	if ! v=$(lfsbench "$@" 2>/tmp/bench.err); then
+		v=NA
 		log "$wl $tgt: $(cat /tmp/bench.err)"
 	fi
+	echo "bench-mark end $fs $wl $tgt $run" > /dev/console
+	out "$fs" "$wl" "$tgt" "$run" "$v"
 }
 
+# (the warm-up and drop_caches run whichever of these BENCH_ONLY picks)
 bench_reads() {
 	lfsbench stat-tree "$1" > /dev/null
 	measure "$fs" stat_warm_50k "$r" "$tgt" stat-tree "$1"
@@ -132,26 +162,40 @@ bench_commit() {
 bench_fs() {
 	fs=$1 B=$2
 	progress "building data sets on $fs"
-	# 1, 7: a 5-layer tree; 2: a merged directory; 4: big files in the
-	# bottom layer; 5: small files to chmod; 6: an upper directory
-	for l in 1 2 3 4 5; do
-		mkdir -p "$B/t/$l"
-		lfsbench mktree "$B/t/$l" "$NTREE" 1000 64
-		lfsbench mkflat "$B/t/$l/merged" "$NBIG" "l$l." 0
-	done
-	# big files live in their own 5-layer set, b
-	for l in 1 2 3 4 5; do
-		mkdir -p "$B/b/$l/l$l"
-	done
-	lfsbench mkfile "$B/b/5/seq" "$SEQMIB"
-	lfsbench mkfile "$B/b/5/cu" "$CUMIB"
-	lfsbench mkflat "$B/t/5/c" "$NSMALL" f 16
-	mkdir -p "$B/t/1/new"
+	# (BENCH_ONLY: only the sets its workloads use)
+	T_SET='' B_SET='' CU_SET=''
+	# shellcheck disable=SC2086 # lists of workloads
+	if wanted $READS $WRITES; then T_SET=1; fi
+	# shellcheck disable=SC2086
+	if wanted $BIG; then B_SET=1; fi
+	if wanted copyup_first_write; then CU_SET=1; fi
 	TL=1:2:3:4:5
-	flat "$B/t" "$TL" "$B/flat-t"
-	flat "$B/b" "$TL" "$B/flat-b"
+	# 1, 7: a 5-layer tree; 2: a merged directory; 5: small files to
+	# chmod; 6: an upper directory
+	if [ -n "$T_SET" ]; then
+		for l in 1 2 3 4 5; do
+			mkdir -p "$B/t/$l"
+			lfsbench mktree "$B/t/$l" "$NTREE" 1000 64
+			lfsbench mkflat "$B/t/$l/merged" "$NBIG" "l$l." 0
+		done
+		lfsbench mkflat "$B/t/5/c" "$NSMALL" f 16
+		mkdir -p "$B/t/1/new"
+		flat "$B/t" "$TL" "$B/flat-t"
+	fi
+	# 4: big files in the bottom layer of their own 5-layer set, b
+	if [ -n "$B_SET$CU_SET" ]; then
+		for l in 1 2 3 4 5; do
+			mkdir -p "$B/b/$l/l$l"
+		done
+		[ -z "$B_SET" ] || lfsbench mkfile "$B/b/5/seq" "$SEQMIB"
+		[ -z "$CU_SET" ] || lfsbench mkfile "$B/b/5/cu" "$CUMIB"
+		flat "$B/b" "$TL" "$B/flat-b"
+	fi
 	# 3: stacks of many layers; the bottom one holds the hits
+	stacks=
 	for n in $STACKS; do
+		wanted "lookup_miss_$n" "lookup_hit_bottom_$n" || continue
+		stacks="$stacks $n"
 		i=1
 		while [ $i -le "$n" ]; do
 			mkdir -p "$B/s$n/$i/d"
@@ -169,7 +213,9 @@ bench_fs() {
 		progress "$fs: run $r of $RUNS"
 		for tgt in $TARGETS; do
 			M=$B/mnt-$tgt
-			if [ "$tgt" = direct ]; then
+			if [ -z "$T_SET" ]; then
+				:
+			elif [ "$tgt" = direct ]; then
 				bench_reads "$B/flat-t"
 			elif mnt "$tgt" "$B/t" "$TL" "$M"; then
 				bench_reads "$M"
@@ -178,7 +224,9 @@ bench_fs() {
 				log "$tgt: mount failed"
 			fi
 
-			if [ "$tgt" = direct ]; then
+			if [ -z "$B_SET" ]; then
+				:
+			elif [ "$tgt" = direct ]; then
 				bench_big "$B/flat-b"
 			elif mnt "$tgt" "$B/b" "$TL" "$M"; then
 				bench_big "$M"
@@ -188,22 +236,28 @@ bench_fs() {
 			# writes: a fresh upper every run
 			if [ "$tgt" = direct ]; then
 				rm -rf "$B/w"
-				mkdir -p "$B/w/new"
-				cp -a "$B/flat-t/c" "$B/flat-b/cu" "$B/w/"
-				measure "$fs" copyup_first_write "$r" "$tgt" first-write "$B/w/cu"
-				bench_writes "$B/w"
+				mkdir -p "$B/w"
+				if [ -n "$CU_SET" ]; then
+					cp -a "$B/flat-b/cu" "$B/w/"
+					measure "$fs" copyup_first_write "$r" "$tgt" first-write "$B/w/cu"
+				fi
+				if [ -n "$T_SET" ]; then
+					mkdir -p "$B/w/new"
+					cp -a "$B/flat-t/c" "$B/w/"
+					bench_writes "$B/w"
+				fi
 			else
-				if mnt "$tgt" "$B/b" "$TL" "$M" rw; then
+				if [ -n "$CU_SET" ] && mnt "$tgt" "$B/b" "$TL" "$M" rw; then
 					measure "$fs" copyup_first_write "$r" "$tgt" first-write "$M/cu"
 					umount "$M"
 				fi
-				if mnt "$tgt" "$B/t" "$TL" "$M" rw; then
+				if [ -n "$T_SET" ] && mnt "$tgt" "$B/t" "$TL" "$M" rw; then
 					bench_writes "$M"
 					umount "$M"
 				fi
 			fi
 
-			for n in $STACKS; do
+			for n in $stacks; do
 				if [ "$tgt" = direct ]; then
 					P=$B/flat-s$n
 				else
@@ -217,6 +271,7 @@ bench_fs() {
 		done
 		r=$((r + 1))
 	done
+	wanted commit_gzip || return 0
 	progress "$fs: layermount commit"
 	bench_commit
 }
@@ -227,6 +282,8 @@ bench_fs() {
 bench_mount() {
 	img=/tests/data/many S=$T/store M=$T/lm
 	n=$(awk -F: '{ print NF }' /tests/data/many.lowers)
+	wanted "mount_${n}_cold" "mount_${n}_warm" || return 0
+	progress "layermount mount times"
 	mkdir -p "$M"
 	r=1
 	while [ $r -le "$RUNS" ]; do
@@ -237,8 +294,14 @@ bench_mount() {
 			direct)	continue ;;
 			esac
 			rm -rf "$S"
-			measure tmpfs "mount_${n}_cold" "$r" "$tgt" run layermount -q --store "$S" --type "$ty" --read-only "$img" "$M"
+			# (cold left out: the same mount untimed fills the store)
+			if wanted "mount_${n}_cold"; then
+				measure tmpfs "mount_${n}_cold" "$r" "$tgt" run layermount -q --store "$S" --type "$ty" --read-only "$img" "$M"
+			else
+				layermount -q --store "$S" --type "$ty" --read-only "$img" "$M"
+			fi
 			layermount umount "$M" || log "umount $M"
+			wanted "mount_${n}_warm" || continue
 			measure tmpfs "mount_${n}_warm" "$r" "$tgt" run layermount -q --store "$S" --type "$ty" --read-only "$img" "$M"
 			layermount umount "$M" || log "umount $M"
 		done
@@ -254,20 +317,14 @@ bench_mount() {
 		done
 		for w in cold warm; do
 			# a failed mount is a missing figure (NA), which bench_smoke fails on
-			if ! v=$(cd "$T/short" && lfsbench run mount -t overlay overlay "$M" -o "lowerdir=$short,$OVL_OPTS"); then
-				v=NA
-			fi
-			out tmpfs "mount_${n}_$w" direct "$r" "${v:-NA}"
+			(cd "$T/short" && measure tmpfs "mount_${n}_$w" "$r" direct run mount -t overlay overlay "$M" -o "lowerdir=$short,$OVL_OPTS")
 			umount "$M" 2>/dev/null || true	# not mounted when it failed
 		done
 		r=$((r + 1))
 	done
 }
 
-if [ -d /tests/data/many ]; then
-	progress "layermount mount times"
-	bench_mount
-fi
+[ -d /tests/data/many ] && bench_mount
 
 for fs in $FSES; do
 	case $fs in

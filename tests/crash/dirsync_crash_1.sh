@@ -1,6 +1,6 @@
 #!/bin/sh
 # timeout: 300
-# Durable directory fsync, phase 1 (issue 14; tests/host/crash_safety.sh):
+# Durable directory fsync, phase 1 (tests/host/crash_safety.sh):
 # on a persistent ext4 upper without periodic journal commits, the
 # write-tmp / fsync / rename / fsync-dir pattern in three union
 # directories (the merged root, a copied-up lower directory, a new one),

@@ -1,6 +1,6 @@
 #!/bin/sh
 # timeout: 900
-# Fault injection (issue 7, debug kernels, make check-debug): failslab and
+# Fault injection (debug kernels, make check-debug): failslab and
 # fail_page_alloc fail the Nth allocation of one task, for N = 1, 2, ...,
 # during copy-up (open for writing, chmod), lookup and merged readdir. The
 # failing call returns an error or succeeds; the lower file stays visible

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Copy-up into a full upper (issue 7, stock kernels): with the upper on a
+# Copy-up into a full upper (stock kernels): with the upper on a
 # small tmpfs, the first write to a larger lower file fails with ENOSPC;
 # the lower file stays visible and intact, nothing partial is left in the
 # upper or in W/work/, and the mount keeps working afterwards.

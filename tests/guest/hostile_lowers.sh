@@ -1,6 +1,6 @@
 #!/bin/sh
 # timeout: 300
-# Hostile lowers (issue 7): crafted trusted.overlay.* xattrs that layerfs
+# Hostile lowers: crafted trusted.overlay.* xattrs that layerfs
 # does not implement (redirect, origin, metacopy, ...) are ignored; an
 # opaque value other than "y" is not opaque; a 0:0 device cannot be a
 # layer root; an opaque lower root behaves as in overlayfs; thousands of

@@ -1,5 +1,5 @@
 #!/bin/sh
-# One file, one union inode, one st_ino (issue 14, point 2): the names of
+# One file, one union inode, one st_ino: the names of
 # one upper inode share st_ino and locks in any lookup order, before and
 # after a cache drop and a remount, and d_ino equals st_ino; a copied-up
 # file renamed elsewhere keeps its st_ino (its origin file handle).

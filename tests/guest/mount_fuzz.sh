@@ -1,6 +1,6 @@
 #!/bin/sh
 # timeout: 300
-# Bad mount input (issue 7): garbage, huge strings, duplicate options, the
+# Bad mount input: garbage, huge strings, duplicate options, the
 # same directory as lower and upper, upper inside a lower, workdir inside
 # upper, a lower that is a file, through mount(2) and fsconfig(2). Every
 # attempt either mounts a valid view or fails with an errno and a layerfs

@@ -2,7 +2,7 @@
 # A lower layer that lists its directory in batches, one per read, with a
 # batch that only repeats names (dupfuse, a FUSE filesystem): the merged
 # listing reads on until a read returns nothing at all and loses no
-# entry (issue 14, point 5).
+# entry.
 . /tests/lib.sh
 . /tests/guest/union-lib.sh
 

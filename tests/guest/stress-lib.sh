@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 #
-# The stress run of issue 7, sourced by tests/guest/stress_short.sh (make
+# The stress run, sourced by tests/guest/stress_short.sh (make
 # check) and tests/stress/stress_fs.sh (make stress): stress-ng's
 # filesystem stressors on a layerfs mount whose lowers hold content, while
 # a copy-up storm writes to the same lower files from many processes and

@@ -1,5 +1,5 @@
 #!/bin/sh
-# W/work belongs to the union (issue 14, point 4): whatever non-directory
+# W/work belongs to the union: whatever non-directory
 # a crash or another tool left under that name is removed at mount, and
 # the mount succeeds with an empty work directory.
 . /tests/lib.sh

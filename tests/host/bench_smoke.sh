@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench cannot rot: a smoke run (tiny sizes, tmpfs, 2 runs, first
-# kernel of KVERS) must produce the table, the CSV and the chart, with a
-# figure for every workload on layerfs, overlayfs and the direct filesystem.
+# kernel of KVERS) must produce the tables, the CSVs and the charts, with a
+# figure for every workload on layerfs, overlayfs and the direct
+# filesystem, every run's figure, and the host's load at the start and end
+# of every run; BENCH_ONLY runs only the workloads it names.
 # guests: first kernel
 set -uo pipefail
 
@@ -32,9 +34,26 @@ for w in unpack_gzip unpack_zstd inspect_gzip inspect_zstd commit_gzip; do
 			{ echo "FAIL: no figure for $w by $t in bench.csv"; exit 1; }
 	done
 done
+# every run, and the host's load at its start and end (and the guest's)
+n=$(grep -c "^$kver,tmpfs,[a-z0-9_]*,[a-z]*,[12],[0-9.]*\$" "$out/bench-runs.csv")
+[ "$n" -eq $((18 * 3 * 2)) ] || { echo "FAIL: $n runs in bench-runs.csv, not $((18 * 3 * 2))"; exit 1; }
+for ph in start end; do
+	n=$(grep -c "^$kver,[a-z0-9_,-]*,$ph,[0-9]*,[0-9.]*,[0-9.]*,[0-9.]*,[0-9]*,[0-9]*\$" "$out/bench-load.csv")
+	[ "$n" -eq $((18 * 3 * 2 + 1)) ] || { echo "FAIL: $n $ph marks of $kver in bench-load.csv, not $((18 * 3 * 2 + 1))"; exit 1; }
+done
+grep -q "^kernel_$kver=$(vm/krel "$kver")\$" "$out/bench-meta.txt" || { echo "FAIL: no kernel release in bench-meta.txt"; exit 1; }
 [ -s "$out/table-$kver.txt" ] || { echo "FAIL: no table"; exit 1; }
+grep -Eq '^ +tmpfs +seqread +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ \[[0-9.]+-[0-9.]+\] +too few runs ' "$out/table-$kver.txt" ||
+	{ echo "FAIL: no ratio, interval and verdict (too few runs: 2) of seqread"; exit 1; }
 [ -s "$out/table-host.txt" ] || { echo "FAIL: no host table"; exit 1; }
 grep -Eq '^  layermount inspect: [0-9]+ KiB' "$out/rss-host.txt" ||
 	{ echo "FAIL: no peak RSS of inspect"; exit 1; }
-file "$out/ratios.png" 2>/dev/null | grep -q PNG || [ "$(head -c 4 "$out/ratios.png" | tail -c 3)" = PNG ] ||
-	{ echo "FAIL: no PNG chart"; exit 1; }
+for c in ratios ratios-direct ratios-host; do
+	file "$out/$c.png" 2>/dev/null | grep -q PNG || { echo "FAIL: no PNG chart $c.png"; exit 1; }
+done
+
+# BENCH_ONLY, on the host part alone: unpack_gzip and nothing else
+BENCH_ONLY='unpack_g*' BENCH_HOST_ONLY=1 BENCH_RUNS=1 vm/bench.sh smoke > "$T/only.out" 2>&1 ||
+	{ cat "$T/only.out"; echo "FAIL: BENCH_ONLY=unpack_g* BENCH_HOST_ONLY=1 failed"; exit 1; }
+[ "$(cut -d, -f3 "$out/bench-runs.csv" | sort -u | tr '\n' ' ')" = "unpack_gzip workload " ] ||
+	{ echo "FAIL: BENCH_ONLY=unpack_g* ran: $(cut -d, -f3 "$out/bench-runs.csv" | sort -u | tr '\n' ' ')"; exit 1; }

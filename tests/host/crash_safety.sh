@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Crash safety (issues 7, 14): on each kernel of KVERS, every case of
+# Crash safety: on each kernel of KVERS, every case of
 # tests/crash. copyup_crash: a guest is killed in the middle of copying
 # up a large file, then a second guest remounts the same upper on the same
 # disk and checks it. dirsync_crash: a guest is killed right after

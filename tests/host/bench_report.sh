@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm/bench-report.py on synthetic runs, no guest: the verdict of a ratio
+# comes from the interval of the runs (clearly faster, clearly slower,
+# overlapping: within noise; too few runs: no verdict), the summary counts
+# the verdicts, rows whose direct column is other work stay out of the
+# counts, a busy machine (another qemu, load above the cores) is warned
+# about, and the README's block is written only from runs of 5 or more,
+# between its markers, leaving the rest of the file alone.
+. tests/host/lib.sh
+
+rep=vm/bench-report.py
+
+# the verdict of two sets of runs
+v() { "$rep" verdict "$1" "$2" | awk '{ print $4 }'; }
+[ "$(v "1.00 1.02 0.98 1.01 0.99" "2.0 2.1 1.9 2.05 1.95")" = faster ] ||
+	fail "clearly faster runs: $("$rep" verdict "1.00 1.02 0.98 1.01 0.99" "2.0 2.1 1.9 2.05 1.95")"
+[ "$(v "3.0 3.1 2.9 3.05 2.95" "1.00 1.02 0.98 1.01 0.99")" = slower ] ||
+	fail "clearly slower runs: $("$rep" verdict "3.0 3.1 2.9 3.05 2.95" "1.00 1.02 0.98 1.01 0.99")"
+# the medians differ (1.05 against 1.20) but the runs overlap
+[ "$(v "1.05 0.90 1.30 1.00 1.10" "1.20 0.95 1.25 1.15 1.22")" = noise ] ||
+	fail "overlapping runs: $("$rep" verdict "1.05 0.90 1.30 1.00 1.10" "1.20 0.95 1.25 1.15 1.22")"
+# one outlier hides a difference, never makes one
+[ "$(v "1.00 1.02 0.98 1.01 2.50" "2.0 2.1 1.9 2.05 1.95")" = noise ] ||
+	fail "an outlier did not widen the interval"
+# separated, but 3 runs: 1 in 20 by chance, no verdict
+[ "$(v "1.0 1.01 0.99" "2.0 2.1 1.9")" = few ] || fail "a verdict from 3 runs"
+[ "$("$rep" verdict "1 1.2 1.1 1.05" "2 2.4 2.2 2.1")" = "0.50 0.42 0.60 faster" ] ||
+	fail "ratio and interval: $("$rep" verdict "1 1.2 1.1 1.05" "2 2.4 2.2 2.1")"
+
+# synth DIR RUNS LOAD1 OTHER: a bench directory of RUNS runs per figure on
+# one kernel: stat_warm_50k faster than overlayfs, readdir_100k slower,
+# tar_c within noise, copyup_first_write (other work than direct) slower
+synth() {
+	local d=$1 n=$2 r
+	mkdir -p "$d"
+	printf 'date=2026-12-01T10:00Z\ncommit=abc1234\nsize=full\nruns=%s\nonly=\ncores=2\nkernel_6.12=6.12.99-test\n' "$n" > "$d/bench-meta.txt"
+	echo "kernel,fs,workload,target,run,seconds" > "$d/bench-runs.csv"
+	echo "kernel,fs,workload,target,run,phase,time,load1,load5,load15,other_qemu,bench_qemu" > "$d/bench-load.csv"
+	for r in $(seq 1 "$n"); do
+		awk -v r="$r" -v l="$3" -v o="$4" 'BEGIN {
+			split("stat_warm_50k 1.0 2.0 1.5 readdir_100k 3.0 1.0 1.0 tar_c 1.0 1.0 1.0 copyup_first_write 2.0 1.0 0.001", a, " ")
+			split("layerfs overlay direct", t, " ")
+			for (i = 1; i <= 16; i += 4)
+				for (j = 1; j <= 3; j++) {
+					# a spread of +-4% (+-30% for tar_c) around the base
+					s = a[i + j] * (1 + ((r * 7 + j * 3) % 5 - 2) * (a[i] == "tar_c" ? 0.15 : 0.02))
+					printf "6.12,ext4,%s,%s,%d,%.4f\n", a[i], t[j], r, s > "/dev/stderr"
+					printf "6.12,ext4,%s,%s,%d,start,0,%s,1,1,%d,1\n", a[i], t[j], r, l, o
+				}
+		}' >> "$d/bench-load.csv" 2>> "$d/bench-runs.csv"
+	done
+}
+
+synth "$T/b5" 5 0.9 0
+"$rep" "$T/b5" > "$T/out5" || { cat "$T/out5"; fail "bench-report failed on 5 runs"; }
+row() { grep -E "^ +ext4 +$1 " "$T/b5/table-6.12.txt" || fail "no row $1: $(cat "$T/b5/table-6.12.txt")"; }
+# the layerfs/overlayfs verdict, then the layerfs/direct one
+row stat_warm_50k | grep -Eq ' 0\.50 \[0\.[0-9]+-0\.[0-9]+\] +faster +0\.67 \[[0-9.-]+\] +faster ' ||
+	fail "stat_warm_50k: $(row stat_warm_50k)"
+row readdir_100k | grep -Eq ' 3\.00 \[[0-9.-]+\] +slower +3\.00 \[[0-9.-]+\] +slower ' ||
+	fail "readdir_100k: $(row readdir_100k)"
+row tar_c | grep -Eq ' 1\.00 \[0\.[0-9]+-1\.[0-9]+\] +within noise +1\.00 \[[0-9.-]+\] +within noise ' ||
+	fail "tar_c: $(row tar_c)"
+row copyup_first_write | grep -Eq ' 2\.00 \[[0-9.-]+\] +slower +[0-9]+\* \[' ||
+	fail "copyup_first_write is not marked as other work: $(row copyup_first_write)"
+grep -qx '    6.12 layerfs/overlayfs: 1 faster, 2 slower, 1 within noise' "$T/out5" ||
+	fail "layerfs/overlayfs counts: $(grep -A4 '^Verdicts' "$T/out5")"
+grep -qx '    6.12 layerfs/direct: 1 faster, 1 slower, 1 within noise' "$T/out5" ||
+	fail "layerfs/direct counts (copy-up left out): $(grep -A4 '^Verdicts' "$T/out5")"
+! grep -q WARNING "$T/out5" || fail "an idle machine was called busy"
+file "$T/b5/ratios.png" | grep -q 'PNG image' || fail "no chart"
+file "$T/b5/ratios-direct.png" | grep -q 'PNG image' || fail "no layerfs/direct chart"
+
+# the README's block, between the markers, from 5 runs
+begin=$(sed -n 's/^BEGIN = "\(.*\)"$/\1/p' "$rep" | sed 's/\\"/"/g')
+end=$(sed -n 's/^END = "\(.*\)"$/\1/p' "$rep")
+if [ -z "$begin" ] || [ -z "$end" ]; then fail "no markers in $rep"; fi
+printf 'before\n%s\nstale table\n%s\nafter\n' "$begin" "$end" > "$T/README"
+"$rep" --readme "$T/README" "$T/b5" > /dev/null || fail "README not written from 5 runs"
+if [ "$(head -n 1 "$T/README")" != before ] || [ "$(tail -n 1 "$T/README")" != after ]; then
+	fail "text outside the markers changed: $(cat "$T/README")"
+fi
+! grep -q 'stale table' "$T/README" || fail "the old block stayed"
+tr '\n' ' ' < "$T/README" > "$T/README.flat"
+grep -q 'Latest benchmark: 2026-12-01T10:00Z, commit abc1234, full size, runs per figure: 5;' "$T/README.flat" ||
+	fail "no date and commit: $(cat "$T/README")"
+grep -q '6.12 (6.12.99-test)' "$T/README.flat" || fail "no kernel release in the README"
+grep -q 'host load (1 min) 0.9-0.9, other qemu processes up to 0' "$T/README.flat" ||
+	fail "no machine load in the README"
+grep -Eq '^ +ext4 +stat_warm_50k .* faster' "$T/README" || fail "no table in the README"
+
+# 4 runs: verdicts, but no README; a busy machine is warned about
+synth "$T/b4" 4 3.5 1
+cp "$T/README" "$T/README.5"
+"$rep" "$T/b4" > "$T/out4" || fail "bench-report failed on 4 runs"
+grep -q "^WARNING: the machine was busy during 4 of 4 workloads" "$T/out4" ||
+	fail "no warning of a busy machine: $(tail -n 3 "$T/out4")"
+grep -Eq '^ +ext4 +tar_c .* 3\.5! ' "$T/b4/table-6.12.txt" || fail "busy rows not marked"
+if "$rep" --readme "$T/README" "$T/b4" > /dev/null 2> "$T/err4"; then
+	fail "README written from 4 runs"
+fi
+grep -q 'the README quotes only figures of 5 runs or more' "$T/err4" || fail "refusal: $(cat "$T/err4")"
+cmp -s "$T/README" "$T/README.5" || fail "a refused README changed"
