@@ -4,18 +4,25 @@
  * upper of a mount as a new layer on top of its image.
  *
  * The mount's record names its upper and the image it was mounted from
- * (image_path, and the manifest digest as its ID).  The source manifest is
- * read by that digest from the layout's blobs and checked, so a layout
- * whose index.json changed since still gives the mounted image; the
- * source must be an OCI layout.  Written (layer.c, layout.c): the layer
+ * (image_path, and its ID).  An OCI layout (a directory, or docker 25's
+ * save archive, an OCI layout in a tar) gives the manifest by the digest
+ * the record holds, read from the blobs and checked, so a layout whose
+ * index.json changed since still gives the mounted image.  A classic
+ * docker save archive (manifest.json, layer files not named by digest)
+ * gives the image picked by the ref the record holds, which must have the
+ * recorded config digest; its layer files are copied into the new layout
+ * and checked on the way (their diff_ids), and their descriptors make the
+ * manifest's layers.  Written (layer.c, layout.c): the layer
  * blob, a config with the new diff_id appended, "created" set and, only if
  * the source config has a history, one more history entry (created_by:
  * --message), and a manifest with the source's layer descriptors and the
  * new one.  Then either the source layout gets the manifest under --ref
  * NAME (index.json replaced last; an older manifest of that ref leaves
- * the index, its blobs stay), or --output DIR becomes a new layout with
- * every blob it needs (copied and checked) and the manifest (ref: --ref,
- * if given).  The new manifest's digest goes to stdout (not with -q).
+ * the index, its blobs stay; only an OCI layout directory), or --output
+ * DIR becomes a new layout with every blob it needs (copied and checked)
+ * and the manifest (ref: --ref, if given), or --format docker writes that
+ * layout as a docker save archive.  The new manifest's digest goes to
+ * stdout (not with -q).
  *
  * Reproducible: with SOURCE_DATE_EPOCH set, "created" (config and
  * history) is that time and mtimes are clamped to it (layer.c); without,
@@ -56,6 +63,8 @@ struct commit {
 	struct lm_digest cdigest, mdigest;
 	size_t csize, msize;
 	bool docker;		/* --format docker */
+	bool oci;		/* the source is an OCI layout, else docker save */
+	struct lm_image img;	/* docker save: the mounted image */
 	char tmp[40];		/* its layout, STORE/tmp/commit-RND */
 	char *tmp_path;
 };
@@ -87,14 +96,72 @@ static int parse_epoch(struct commit *c)
 	return 0;
 }
 
-/* The mounted image's manifest and config, from its layout's blobs. */
+/* An OCI layout: the manifest the mount recorded, by its digest. */
+static int load_oci(struct commit *c, const char *id,
+		    const struct lm_digest *md)
+{
+	const char *path = c->src.path;
+	struct lm_digest cd;
+	json_object *d;
+	char name[LM_HEX + 16];
+	int err = 0;
+
+	snprintf(name, sizeof(name), "blobs/sha256/%s", md->hex);
+	if (!lm_source_exists(&c->src, name)) {
+		lm_err(path, "has no manifest %s (the mounted image)", id);
+		err = LM_EXIT_IMAGE;
+	}
+	if (!err)
+		err = lm_image_read_json(&c->src, c->o, name, md, -1, &c->man);
+	d = err ? NULL : jobj(c->man, "config", json_type_object);
+	if (!err && (!d || !lm_jstr(d, "digest") ||
+		     lm_digest_parse(lm_jstr(d, "digest"), &cd) ||
+		     !jobj(c->man, "layers", json_type_array))) {
+		lm_err(path, "manifest %s: no config or layers", id);
+		err = LM_EXIT_IMAGE;
+	}
+	snprintf(name, sizeof(name), "blobs/sha256/%s", cd.hex);
+	if (!err)
+		err = lm_image_read_json(&c->src, c->o, name, &cd, -1,
+					 &c->config);
+	if (!err && !jobj(jobj(c->config, "rootfs", json_type_object),
+			  "diff_ids", json_type_array)) {
+		lm_err(path, "config sha256:%s has no rootfs.diff_ids", cd.hex);
+		err = LM_EXIT_IMAGE;
+	}
+	return err;
+}
+
+/*
+ * A classic docker save archive: the image picked as the mount picked it
+ * (by the ref it recorded), which must still be the one mounted (the ID
+ * is its config's digest).  Its layers are copied by copy_layers().
+ */
+static int load_docker(struct commit *c, const char *id,
+		       const struct lm_digest *md)
+{
+	struct lm_opts o = *c->o;
+	int err;
+
+	o.ref = lm_jstr(c->rec, "ref");
+	err = lm_image_load(&o, &c->src, &c->img);
+	if (!err && (c->img.has_manifest ||
+		     strcmp(c->img.config.hex, md->hex))) {
+		lm_err(c->src.path, "the image %s is no longer there (the "
+		       "archive changed since it was mounted)", id);
+		err = LM_EXIT_IMAGE;
+	}
+	if (!err)
+		c->config = json_object_get(c->img.config_doc);
+	return err;
+}
+
+/* The mounted image's manifest (OCI) or layers (docker save), config. */
 static int load_source(struct commit *c, struct lm_store *st)
 {
 	const char *path = lm_jstr(c->rec, "image_path");
 	const char *id = lm_jstr(c->rec, "image");
-	json_object *cd;
 	struct lm_digest md;
-	char name[LM_HEX + 16];
 	int err;
 
 	if (!path || !id || lm_digest_parse(id, &md)) {
@@ -103,35 +170,18 @@ static int load_source(struct commit *c, struct lm_store *st)
 		return LM_EXIT_USAGE;
 	}
 	err = lm_source_open(&c->src, path, &c->o->caps, st);
-	if (!err && c->src.dirfd < 0) {
-		lm_err(path, "commit needs an OCI layout source, not a docker "
-		       "save archive");
-		err = LM_EXIT_USAGE;
+	if (err)
+		return err;
+	c->oci = lm_source_exists(&c->src, "oci-layout") &&
+		 lm_source_exists(&c->src, "index.json");
+	if (!c->o->output && (!c->oci || c->src.dirfd < 0)) {
+		lm_err(path, "commit --ref without --output adds to an OCI "
+		       "layout directory, not to %s: give --output (a new "
+		       "layout, or with --format docker an archive)",
+		       c->oci ? "a tar file" : "a docker save archive");
+		return LM_EXIT_USAGE;
 	}
-	snprintf(name, sizeof(name), "blobs/sha256/%s", md.hex);
-	if (!err && !lm_source_exists(&c->src, name)) {
-		lm_err(path, "has no manifest %s (the mounted image)", id);
-		err = LM_EXIT_IMAGE;
-	}
-	if (!err)
-		err = lm_image_read_json(&c->src, c->o, name, &md, -1, &c->man);
-	cd = err ? NULL : jobj(c->man, "config", json_type_object);
-	if (!err && (!cd || !lm_jstr(cd, "digest") ||
-		     lm_digest_parse(lm_jstr(cd, "digest"), &md) ||
-		     !jobj(c->man, "layers", json_type_array))) {
-		lm_err(path, "manifest %s: no config or layers", id);
-		err = LM_EXIT_IMAGE;
-	}
-	snprintf(name, sizeof(name), "blobs/sha256/%s", md.hex);
-	if (!err)
-		err = lm_image_read_json(&c->src, c->o, name, &md, -1,
-					 &c->config);
-	if (!err && !jobj(jobj(c->config, "rootfs", json_type_object),
-			  "diff_ids", json_type_array)) {
-		lm_err(path, "config sha256:%s has no rootfs.diff_ids", md.hex);
-		err = LM_EXIT_IMAGE;
-	}
-	return err;
+	return c->oci ? load_oci(c, id, &md) : load_docker(c, id, &md);
 }
 
 static json_object *digest_str(const struct lm_digest *d)
@@ -264,6 +314,52 @@ static int copy_blob(struct commit *c, json_object *desc)
 	return err < 0 ? LM_EXIT_SYSTEM : err;
 }
 
+static int tee_blob(void *arg, const void *buf, size_t len)
+{
+	return lm_blob_write(arg, buf, len);
+}
+
+/*
+ * docker save: every layer file copied into the new layout and checked
+ * on the way (lm_stream_copy(): its diff_id, and digest when its name
+ * gives one), its descriptor (digest, size, media type from its
+ * compression) into the manifest's layers, as an OCI source has them.
+ */
+static int copy_layers(struct commit *c)
+{
+	json_object *layers = json_object_new_array();
+	struct lm_reader rd = { .fd = -1 };
+	enum lm_compress comp = LM_NONE;
+	struct lm_digest d;
+	struct lm_blob b;
+	size_t i;
+	int err = 0;
+
+	c->man = json_object_new_object();
+	json_object_object_add(c->man, "layers", layers);
+	for (i = 0; !err && i < c->img.nlayers; i++) {
+		err = lm_source_open_file(&c->src, c->img.layers[i].path, &rd);
+		if (err)
+			break;
+		err = lm_blob_open(&b, &c->out);
+		if (err)
+			lm_err(c->out.path, "new blob: %s", strerror(-err));
+		else
+			err = lm_stream_copy(&rd, c->img.layers[i].path,
+					     &c->o->caps, &c->img.layers[i],
+					     tee_blob, &b, &comp);
+		if (!err && (err = lm_blob_close(&b, &d)))
+			lm_err(c->out.path, "blob: %s", strerror(-err));
+		else if (err && b.fd >= 0)
+			lm_blob_abort(&b);
+		lm_reader_close(&rd);
+		if (!err)
+			json_object_array_add(layers, descriptor(
+					layer_type(comp), &d, b.size));
+	}
+	return err < 0 ? LM_EXIT_SYSTEM : err;
+}
+
 /* The new manifest's descriptor for index.json. */
 static json_object *index_desc(struct commit *c)
 {
@@ -311,7 +407,8 @@ static int publish(struct commit *c)
 	if (!c->o->output) {
 		err = publish_in_place(c, desc);
 	} else {
-		for (i = 0; !err && i < json_object_array_length(layers); i++)
+		for (i = 0; !err && c->oci &&
+		     i < json_object_array_length(layers); i++)
 			err = copy_blob(c, json_object_array_get_idx(layers, i));
 		if (!err && (err = lm_layout_index(&c->out, NULL, desc,
 						   c->o->ref))) {
@@ -392,6 +489,8 @@ static int commit_run(struct commit *c, struct lm_store *st, int upper)
 
 	if (!err)
 		err = open_out(c, st);
+	if (!err && !c->oci)
+		err = copy_layers(c);
 	if (!err)
 		err = lm_layer_write(c->o, lm_jstr(c->rec, "upper_dir"), upper,
 				     &c->out, c->comp,
@@ -449,6 +548,7 @@ int lm_cmd_commit(const struct lm_opts *o, const char *target)
 	lm_layout_close(&c.out);
 	json_object_put(c.man);
 	json_object_put(c.config);
+	lm_image_free(&c.img);
 	lm_source_close(&c.src);
 	free(c.tmp_path);
 	lm_mnt_close(&st, &v, c.rec, lock);

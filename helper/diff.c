@@ -11,7 +11,9 @@
  * removed and made anew).  Order: depth first, a directory before its
  * children, whiteouts before the other children, names sorted bytewise.
  * Text lines escape a backslash as "\\" and any byte below 0x20 or 0x7f as
- * "\ooo" (a name may hold a newline); --json gives the names as they are.
+ * "\ooo" (a name may hold a newline); --json gives the names as JSON
+ * strings, the bytes of one that is not UTF-8 in "path_base64" too
+ * (lm_json_name()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,7 +47,7 @@ static void emit(struct diff *d, char kind, const char *path,
 		c = json_object_new_object();
 		json_object_object_add(c, "kind",
 				       json_object_new_string_len(&kind, 1));
-		json_object_object_add(c, "path", json_object_new_string(full));
+		lm_json_name(c, "path", full);
 		json_object_array_add(d->changes, c);
 		free(full);
 		return;
@@ -164,7 +166,7 @@ static int print_json(struct diff *d, const char *target)
 
 	json_object_object_add(o, "schema", json_object_new_string(JSON_SCHEMA));
 	json_object_object_add(o, "version", json_object_new_int(JSON_VERSION));
-	json_object_object_add(o, "mount", json_object_new_string(target));
+	lm_json_name(o, "mount", target);
 	json_object_object_add(o, "changes", d->changes);
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 					    JSON_C_TO_STRING_NOSLASHESCAPE));

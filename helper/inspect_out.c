@@ -250,7 +250,7 @@ static json_object *change_json(const struct ichange *c)
 	char mode[8], m[2] = { c->marker, 0 }, t[2] = { c->st.type, 0 };
 
 	snprintf(mode, sizeof(mode), "%04o", c->st.mode);
-	json_object_object_add(o, "path", json_object_new_string(show(c->path->path)));
+	lm_json_name(o, "path", show(c->path->path));
 	json_object_object_add(o, "change", json_object_new_string(m));
 	json_object_object_add(o, "type", json_object_new_string(t));
 	json_object_object_add(o, "mode", c->marker == 'D' ? NULL :
@@ -275,8 +275,10 @@ static json_object *layer_json(const struct inspect *in, const struct ilayer *l)
 	free(s);
 	json_object_object_add(o, "compressed_size", jint(l->blob_bytes));
 	json_object_object_add(o, "uncompressed_size", jint(l->tar_bytes));
-	json_object_object_add(o, "created_by", l->created_by ?
-			       json_object_new_string(l->created_by) : NULL);
+	if (l->created_by)	/* a config's text: maybe not UTF-8 either */
+		lm_json_name(o, "created_by", l->created_by);
+	else
+		json_object_object_add(o, "created_by", NULL);
 	json_object_object_add(o, "entries", jint(l->entries));
 	json_object_object_add(o, "added", jint(l->added));
 	json_object_object_add(o, "modified", jint(l->modified));
@@ -317,7 +319,7 @@ static json_object *hidden_json(const struct inspect *in)
 		const struct ihidden *x = in->hidden[i];
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "path", json_object_new_string(show(x->path->path)));
+		lm_json_name(o, "path", show(x->path->path));
 		json_object_object_add(o, "layer", jint(x->layer));
 		json_object_object_add(o, "hidden_by", jint(x->by));
 		json_object_object_add(o, "how", json_object_new_string(how_name[x->how]));
@@ -357,7 +359,7 @@ static void report_json(const struct inspect *in, const struct check *c,
 
 	json_object_object_add(o, "schema", json_object_new_string(JSON_SCHEMA));
 	json_object_object_add(o, "version", jint(JSON_VERSION));
-	json_object_object_add(o, "image", json_object_new_string(in->image));
+	lm_json_name(o, "image", in->image);
 	for (i = 0; i < in->nlayers; i++)
 		json_object_array_add(a, layer_json(in, &in->layers[i]));
 	json_object_object_add(o, "layers", a);

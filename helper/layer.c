@@ -20,8 +20,11 @@
  * stays on the host.  A regular file with other links in the upper is
  * written once and then as hard links.  Sockets are skipped (tar cannot
  * hold them).  A name that starts with ".wh." in the upper would read as
- * a whiteout: refused.  Files are dense (holes read as zeros), capped in
- * total by --max-bytes.
+ * a whiteout: refused.  Files are dense (holes read as zeros) or, with
+ * --sparse and a hole, a sparse entry: libarchive writes the PAX
+ * GNU.sparse 1.0 map of the data regions found with SEEK_DATA/SEEK_HOLE
+ * (the entry's sparse list) and skips the hole bytes it is handed.  The
+ * bytes written are capped in total by --max-bytes.
  *
  * Reproducible: numeric owners only, no atime or ctime, whole-second
  * mtimes, clamped to SOURCE_DATE_EPOCH when it is set (whiteout and
@@ -46,6 +49,7 @@
 #include "layermount.h"
 
 #define BUF_SIZE	(256 << 10)
+#define SPARSE_MAX	65536	/* data regions of a file in a sparse map */
 
 struct sink {
 	enum lm_compress comp;
@@ -65,7 +69,7 @@ struct tw {
 	struct lm_map links;	/* "dev:ino" -> first path (both owned) */
 	const int64_t *epoch;
 	uint64_t bytes;
-	char *buf;
+	char *buf, *zeros;
 };
 
 /* Compress @len bytes of @in (or finish, @end) into the blob. */
@@ -261,24 +265,93 @@ static int open_obj(struct tw *t, const struct lm_uent *u, int *fd)
 	return 0;
 }
 
-/* A regular file's data, @size bytes at most (fewer: zeros follow). */
-static int copy_data(struct tw *t, const char *path, int fd, int64_t size)
+/*
+ * @len bytes of @fd from @off into the entry; zeros for a hole (@fd < 0)
+ * and past the file's end (it shrank since its header).
+ */
+static int copy_range(struct tw *t, const char *path, int fd, int64_t off,
+		      int64_t len)
 {
+	const char *p;
 	ssize_t n;
 
-	while (size > 0) {
-		n = read(fd, t->buf, size < BUF_SIZE ? size : BUF_SIZE);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return refuse(t, path, strerror(errno));
-		if (!n)
-			break;
-		if (archive_write_data(t->a, t->buf, n) != n)
+	if (fd >= 0 && lseek(fd, off, SEEK_SET) < 0)
+		return refuse(t, path, strerror(errno));
+	while (len > 0) {
+		n = len < BUF_SIZE ? len : BUF_SIZE;
+		p = t->zeros;
+		if (fd >= 0) {
+			n = read(fd, t->buf, n);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return refuse(t, path, strerror(errno));
+			if (!n) {
+				fd = -1;
+				continue;
+			}
+			p = t->buf;
+		}
+		if (archive_write_data(t->a, p, n) != n)
 			return refuse(t, path, archive_error_string(t->a));
-		size -= n;
+		len -= n;
 	}
 	return 0;
+}
+
+/* A regular file's data: its data regions, zeros for the holes between. */
+static int copy_data(struct tw *t, const char *path, int fd, int64_t size)
+{
+	la_int64_t start, len;
+	int64_t off = 0;
+	int err = 0;
+
+	if (!archive_entry_sparse_reset(t->e))
+		return copy_range(t, path, fd, 0, size);
+	while (!err && archive_entry_sparse_next(t->e, &start, &len) ==
+	       ARCHIVE_OK) {
+		err = copy_range(t, path, -1, off, start - off);
+		if (!err)
+			err = copy_range(t, path, fd, start, len);
+		off = start + len;
+	}
+	return err ? err : copy_range(t, path, -1, off, size - off);
+}
+
+/*
+ * --sparse: the data regions of @fd (SEEK_DATA, SEEK_HOLE) up to @size as
+ * the entry's sparse map, if the file has a hole; the bytes of data.  Past
+ * SPARSE_MAX regions, the rest of the file is one region.
+ */
+static int64_t map_data(struct tw *t, int fd, int64_t size)
+{
+	struct archive_entry *e = t->e;
+	int64_t off = 0, data, hole, bytes = 0;
+	size_t n = 0;
+
+	while (off < size) {
+		data = n < SPARSE_MAX ? lseek(fd, off, SEEK_DATA) : off;
+		if (data < 0 && errno == ENXIO)	/* a hole to the end */
+			break;
+		hole = data < 0 ? -1 : n < SPARSE_MAX ?
+		       lseek(fd, data, SEEK_HOLE) : size;
+		if (hole < 0) {	/* cannot tell: dense */
+			archive_entry_sparse_clear(e);
+			return size;
+		}
+		if (data >= size)
+			break;
+		hole = hole < size ? hole : size;
+		archive_entry_sparse_add_entry(e, data, hole - data);
+		bytes += hole - data;
+		off = hole;
+		n++;
+	}
+	if (bytes == size)	/* no hole */
+		archive_entry_sparse_clear(e);
+	else if (!n)		/* only a hole: an empty region at the end */
+		archive_entry_sparse_add_entry(e, size, 0);
+	return bytes;
 }
 
 /* A second link of a regular file: the path of the first, or NULL. */
@@ -318,11 +391,12 @@ static int fill(struct tw *t, const struct lm_uent *u, int fd)
 		archive_entry_set_symlink(e, target);
 	}
 	if (S_ISREG(u->st.st_mode)) {
-		t->bytes += u->st.st_size;
+		archive_entry_set_size(e, u->st.st_size);
+		t->bytes += t->o->sparse ? map_data(t, fd, u->st.st_size) :
+			    u->st.st_size;
 		if (t->bytes > t->o->caps.bytes)
 			return refuse(t, u->path, "the upper holds more bytes "
 				      "than the cap (--max-bytes)");
-		archive_entry_set_size(e, u->st.st_size);
 	}
 	return add_xattrs(t, u, fd);
 }
@@ -403,6 +477,8 @@ static int write_tar(const struct lm_opts *o, const char *obj, int upperfd,
 	t.a = writer(s);
 	t.e = archive_entry_new();
 	t.buf = lm_xmalloc(BUF_SIZE);
+	t.zeros = lm_xmalloc(BUF_SIZE);
+	memset(t.zeros, 0, BUF_SIZE);
 	if (!t.a || !t.e) {
 		lm_err(obj, "cannot set up the tar writer");
 		err = LM_EXIT_SYSTEM;
@@ -419,6 +495,7 @@ static int write_tar(const struct lm_opts *o, const char *obj, int upperfd,
 			free(t.links.vals[i]);
 	lm_map_free_keys(&t.links);
 	free(t.buf);
+	free(t.zeros);
 	return err;
 }
 

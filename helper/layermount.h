@@ -32,6 +32,8 @@ enum {
 	LM_EXIT_MOUNT	= 32,	/* mount or umount failure */
 };
 
+enum lm_compress { LM_GZIP, LM_ZSTD, LM_NONE };	/* of a layer blob */
+
 struct lm_caps {
 	uint64_t bytes;		/* uncompressed bytes per layer */
 	uint64_t entries;	/* tar entries per layer */
@@ -60,6 +62,7 @@ struct lm_opts {
 	const char *compress;	/* commit --compress gzip|zstd|none */
 	const char *message;	/* commit --message */
 	const char *format;	/* commit --format oci|docker */
+	bool sparse;		/* commit --sparse */
 	struct lm_caps caps;
 	struct lm_inspect_opts {
 		bool json, ci, fail_secrets, files;
@@ -88,6 +91,7 @@ void lm_dir_each(int dirfd, const char *sub,
 int lm_random_hex(char *buf, size_t nhex);
 int lm_parse_size(const char *s, uint64_t *out);
 void lm_fmt_bytes(char *buf, size_t len, double n);
+void lm_json_name(json_object *o, const char *key, const char *name);
 
 struct lm_map {
 	const char **keys;
@@ -214,6 +218,11 @@ int lm_stream_open(struct lm_stream **sp, struct lm_reader *rd,
 		   struct lm_progress *prog);
 int lm_stream_decompress(struct lm_reader *rd, int outfd, const char *obj,
 			 const struct lm_caps *caps, bool *copied);
+typedef int (*lm_tee_fn)(void *arg, const void *buf, size_t len);
+struct lm_layer;
+int lm_stream_copy(struct lm_reader *rd, const char *obj,
+		   const struct lm_caps *caps, const struct lm_layer *l,
+		   lm_tee_fn tee, void *arg, enum lm_compress *comp);
 struct archive *lm_stream_archive(struct lm_stream *s);
 bool lm_stream_truncated(struct lm_stream *s, uint64_t end);
 uint64_t lm_stream_pos(struct lm_stream *s);
@@ -377,7 +386,6 @@ int lm_blob_put(const struct lm_layout *l, const char *text,
 		struct lm_digest *d);
 
 /* layer.c: an upper as an OCI layer blob */
-enum lm_compress { LM_GZIP, LM_ZSTD, LM_NONE };
 struct lm_layer_out {
 	struct lm_digest blob, diff;
 	uint64_t size;

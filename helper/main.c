@@ -27,7 +27,7 @@ enum {
 	OPT_MAX_LAYERS, OPT_MAX_DIR_META, OPT_READ_ONLY, OPT_DEV, OPT_SUID,
 	OPT_REF, OPT_PLATFORM, OPT_UPPER, OPT_JSON, OPT_ALL, OPT_FILES, OPT_CI,
 	OPT_MAX_WASTED, OPT_MIN_EFF, OPT_FAIL_SECRETS, OPT_OUTPUT,
-	OPT_COMPRESS, OPT_MESSAGE, OPT_FORMAT,
+	OPT_COMPRESS, OPT_MESSAGE, OPT_FORMAT, OPT_SPARSE,
 };
 
 /* Which commands take an option (a bit per command). */
@@ -98,7 +98,7 @@ static void usage(void)
 " layermount inspect [options] <image>\n"
 " layermount diff [--json] <mountpoint>\n"
 " layermount commit [--ref <name>] [--output <path> [--format oci|docker]]\n"
-"                   [--compress <c>] [-m <message>] <mountpoint>\n"
+"                   [--compress <c>] [--sparse] [-m <message>] <mountpoint>\n"
 "\n"
 "Verify and unpack an OCI image layout or a docker save archive (file or\n"
 "directory, plain, gzip or zstd) into a layer store, and mount it with\n"
@@ -151,6 +151,8 @@ static void usage(void)
 "     --output <dir>       commit: write a new OCI layout in <dir> instead\n"
 "     --format docker      commit: --output names a docker save archive\n"
 "     --compress <c>       commit: gzip (default), zstd or none\n"
+"     --sparse             commit: files with holes as sparse entries (PAX\n"
+"                          GNU.sparse 1.0; default: dense, holes as zeros)\n"
 " -m, --message <text>     commit: the new history entry's created_by\n"
 "With SOURCE_DATE_EPOCH set, commit is reproducible: the same upper gives\n"
 "the same layer and manifest digests.\n"
@@ -280,6 +282,7 @@ static const struct {
 	{ { "compress", required_argument, NULL, OPT_COMPRESS }, FOR_COMMIT },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, FOR_COMMIT },
 	{ { "message", required_argument, NULL, 'm' }, FOR_COMMIT },
+	{ { "sparse", no_argument, NULL, OPT_SPARSE }, FOR_COMMIT },
 	{ { "dry-run", no_argument, NULL, 'n' }, FOR_GC },
 	{ { "all", no_argument, NULL, OPT_ALL }, FOR_GC },
 	{ { "max-layers", required_argument, NULL, OPT_MAX_LAYERS }, FOR_IMAGE },
@@ -418,6 +421,7 @@ static void set_opt(struct lm_opts *o, int c, char **argv)
 	case OPT_UPPER: o->upper = optarg; break;
 	case OPT_OUTPUT: o->output = optarg; break;
 	case 'm': o->message = optarg; break;
+	case OPT_SPARSE: o->sparse = true; break;
 	case OPT_FORMAT:
 		if (strcmp(optarg, "oci") && strcmp(optarg, "docker"))
 			bad_usage("unknown format '%s' (oci or docker)", optarg);

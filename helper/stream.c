@@ -55,6 +55,9 @@ struct lm_stream {
 	struct lm_hash *blob_h, *diff_h;
 	struct lm_hashpipe *pipe;	/* diff_h's thread, if compressed */
 	uint64_t blob_bytes, diff_bytes;
+	lm_tee_fn tee;		/* the blob's bytes, as read */
+	void *tee_arg;
+	int tee_err;
 	char err[256];
 };
 
@@ -79,6 +82,9 @@ static int fill(struct lm_stream *s, size_t want)
 			return fail(s, "read error: %s", strerror((int)-n));
 		if (!n)
 			s->in_eof = true;
+		if (s->tee && n > 0 &&
+		    (s->tee_err = s->tee(s->tee_arg, s->in + s->in_len, n)))
+			return fail(s, "write error: %s", strerror(-s->tee_err));
 		if (s->kind != K_TAR && n > 0)
 			lm_hash_update(s->blob_h, s->in + s->in_len, n);
 		s->blob_bytes += n;
@@ -218,7 +224,7 @@ static la_ssize_t cb_read(struct archive *a, void *data, const void **buf)
 /* The compression, from the first bytes, and its decompressor. */
 static int stream_init(struct lm_stream **sp, struct lm_reader *rd,
 		       const char *obj, const struct lm_caps *caps,
-		       struct lm_progress *prog)
+		       struct lm_progress *prog, lm_tee_fn tee, void *arg)
 {
 	struct lm_stream *s = lm_xmalloc(sizeof(*s));
 	static const unsigned char zmagic[] = { 0x28, 0xb5, 0x2f, 0xfd };
@@ -229,6 +235,8 @@ static int stream_init(struct lm_stream **sp, struct lm_reader *rd,
 	s->obj = obj;
 	s->caps = caps;
 	s->prog = prog;
+	s->tee = tee;
+	s->tee_arg = arg;
 	s->in = lm_xmalloc(IN_SIZE);
 	s->zero = lm_xmalloc(ZERO_TAIL);
 	memset(s->zero, 0, ZERO_TAIL);
@@ -295,7 +303,7 @@ int lm_stream_open(struct lm_stream **sp, struct lm_reader *rd,
 		   struct lm_progress *prog)
 {
 	struct lm_stream *s;
-	int err = stream_init(sp, rd, obj, caps, prog);
+	int err = stream_init(sp, rd, obj, caps, prog, NULL, NULL);
 
 	if (err)
 		return err;
@@ -329,7 +337,7 @@ int lm_stream_decompress(struct lm_reader *rd, int outfd, const char *obj,
 	int err;
 
 	*copied = false;
-	err = stream_init(&s, rd, obj, caps, &prog);
+	err = stream_init(&s, rd, obj, caps, &prog, NULL, NULL);
 	if (err || s->kind == K_TAR)
 		goto out;
 	*copied = true;
@@ -348,6 +356,32 @@ int lm_stream_decompress(struct lm_reader *rd, int outfd, const char *obj,
 	else if (!off)
 		err = stream_fail_msg(s, "empty compressed archive");
 out:
+	lm_stream_free(s);
+	return err;
+}
+
+/*
+ * Read the blob of @rd to its end, handing its bytes to @tee as they are
+ * read, and check it as unpack does (lm_stream_finish(): @l's blob digest
+ * and size when known, the gzip CRC and length, the diff_id); *comp: its
+ * compression.  For commit, which copies layers that a docker save
+ * archive does not name by digest.
+ */
+int lm_stream_copy(struct lm_reader *rd, const char *obj,
+		   const struct lm_caps *caps, const struct lm_layer *l,
+		   lm_tee_fn tee, void *arg, enum lm_compress *comp)
+{
+	struct lm_progress prog = { .tty = false };
+	struct lm_stream *s = NULL;
+	int err = stream_init(&s, rd, obj, caps, &prog, tee, arg);
+
+	if (!err) {
+		*comp = s->kind == K_GZIP ? LM_GZIP :
+			s->kind == K_ZSTD ? LM_ZSTD : LM_NONE;
+		err = lm_stream_finish(s, l);
+	}
+	if (s && s->tee_err)	/* the copy's fault, not the image's */
+		err = LM_EXIT_SYSTEM;
 	lm_stream_free(s);
 	return err;
 }

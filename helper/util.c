@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * util.c: messages, allocation, the progress line, small file helpers,
- * sizes parsed and printed, random names and a string-keyed hash map.
+ * sizes parsed and printed, random names, a string-keyed hash map, and
+ * names (bytes) as JSON strings.
  *
  * Every message has the form "layermount: <object>: <problem>" on stderr;
  * lm_quiet (-q) silences warnings and the progress line, not errors.
@@ -19,6 +20,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
+#include <openssl/evp.h>
 
 #include "layermount.h"
 
@@ -391,4 +395,73 @@ void lm_map_free_keys(struct lm_map *m)
 	for (i = 0; i < m->cap; i++)
 		free((char *)m->keys[i]);
 	lm_map_free(m);
+}
+
+/*
+ * The length of the UTF-8 sequence at @s, 0 if none starts there (RFC
+ * 3629: no overlong form, no surrogate, nothing above U+10FFFF).
+ */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned int cp, min, n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, min = 0x80, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, min = 0x800, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, min = 0x10000, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* the terminating NUL too */
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	return cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ?
+	       0 : n;
+}
+
+/*
+ * @o's member @key: @name, bytes from a filesystem or an image.  A JSON
+ * string is Unicode text: a name that is not valid UTF-8 is shown with
+ * each byte outside a valid sequence as the four characters \xHH (so the
+ * document stays valid JSON) and given exactly, base64, in @key + "_base64"
+ * ("path_base64"); a valid name has no such member.  One rule for every
+ * JSON output (diff, inspect), documented in layermount(8), JSON NAMES.
+ */
+void lm_json_name(json_object *o, const char *key, const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	size_t len = strlen(name), i = 0, n, k = 0;
+	char *show, *b64, *bkey;
+
+	while (i < len && (n = utf8_len(s + i)))
+		i += n;
+	if (i == len) {
+		json_object_object_add(o, key, json_object_new_string(name));
+		return;
+	}
+	show = lm_xmalloc(4 * len + 1);
+	for (i = 0; i < len; i += n) {
+		n = utf8_len(s + i);
+		if (n) {
+			memcpy(show + k, s + i, n);
+			k += n;
+		} else {
+			k += sprintf(show + k, "\\x%02x", s[i]);
+			n = 1;
+		}
+	}
+	show[k] = '\0';
+	b64 = lm_xmalloc(4 * ((len + 2) / 3) + 1);
+	EVP_EncodeBlock((unsigned char *)b64, s, len);
+	bkey = lm_xasprintf("%s_base64", key);
+	json_object_object_add(o, key, json_object_new_string(show));
+	json_object_object_add(o, bkey, json_object_new_string(b64));
+	free(bkey);
+	free(b64);
+	free(show);
 }

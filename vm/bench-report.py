@@ -319,7 +319,7 @@ class Report:
             lines, tnotes = self.table(k)
             notes += [n for n in tnotes if n not in notes]
             rel = self.meta.get(f"kernel_{k}")
-            title = "host: layermount unpack and inspect" if k == "host" \
+            title = "host: layermount unpack, inspect and commit" if k == "host" \
                 else f"{k}" + (f" ({rel})" if rel else "")
             tables[k] = [title + ":", ""] + ["    " + x for x in lines] + [""]
             out += tables[k]

@@ -13,7 +13,8 @@
 # (table-<series>.txt, table-host.txt, report.txt) and charts (ratios.png:
 # layerfs/overlayfs; ratios-direct.png: layerfs/direct).
 # "smoke" runs tiny sizes on tmpfs only, so that the suite cannot rot.
-# BENCH_HOST_ONLY=1 runs the host part (layermount unpack and inspect) alone.
+# BENCH_HOST_ONLY=1 runs the host part (layermount unpack, inspect and
+# commit) alone.
 # BENCH_ONLY="GLOB ..." runs only the workloads whose names match (spaces or
 # commas between globs; e.g. "randread_4k mmapread" or "lookup_*").
 set -uo pipefail
@@ -194,6 +195,42 @@ if wanted inspect_gzip inspect_zstd; then
 		"$lm" inspect --json "$img/entries" > /dev/null
 	/usr/bin/time -a -o "$rss" -f "  tar -tzf:           %M KiB, %e s" \
 		tar -tzf "$entries" > /dev/null
+fi
+# 8c: commit, on the host: layermount commit (gzip, zlib level 6) of an
+# upper of 1 GiB in 10,000 files (those of the guest's commit_gzip; smoke:
+# 200 of 4 KiB) in an overlayfs mount of a small image, against
+# tar -c | gzip (level 6, its default) and bsdtar -czf of the same upper
+# directory; the target is layermount/tar within 1.2
+if wanted commit_gzip; then
+	C=$BUILD/bench-commit
+	rm -rf "$C"
+	mkdir -p "$C/m" "$C/keep/upper"
+	chmod 700 "$C/keep"
+	python3 "$top/tests/host/fixtures/mkimage.py" basic "$C/img" \
+		--outside "$C/outside" > /dev/null
+	if [ "$size" = smoke ]; then
+		"$lfsbench" mkflat "$C/keep/upper/data" 200 f 4096
+	else
+		"$lfsbench" mkflat "$C/keep/upper/data" 10000 f 107374
+	fi
+	sync
+	for r in $(seq 1 "${BENCH_HOST_RUNS:-$runs}"); do
+		for tool in layermount tar bsdtar; do
+			rm -rf "$C/out" "$C/out.tgz"
+			case $tool in
+			layermount)
+				"$lm" -q --store "$C/store" --type overlay \
+					--upper "$C/keep" "$C/img" "$C/m" ||
+					echo "bench: commit: mount failed" >&2
+				hostrun commit_gzip "$tool" "$r" "$lm" -q commit \
+					--output "$C/out" "$C/m"
+				"$lm" umount "$C/m" >&2 ;;
+			tar)	hostrun commit_gzip "$tool" "$r" sh -c "tar -cf - -C '$C/keep/upper' . | gzip > '$C/out.tgz'" ;;
+			bsdtar)	hostrun commit_gzip "$tool" "$r" bsdtar -czf "$C/out.tgz" -C "$C/keep/upper" . ;;
+			esac >> "$out/raw-host.txt"
+		done
+	done
+	rm -rf "$C"
 fi
 summarize host "$out/raw-host.txt" >> "$out/bench.csv"
 runs_csv host "$out/raw-host.txt" >> "$out/bench-runs.csv"

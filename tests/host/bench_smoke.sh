@@ -28,7 +28,7 @@ for w in $workloads; do
 			{ echo "FAIL: no figure for $w on $t in bench.csv"; exit 1; }
 	done
 done
-for w in unpack_gzip unpack_zstd inspect_gzip inspect_zstd; do
+for w in unpack_gzip unpack_zstd inspect_gzip inspect_zstd commit_gzip; do
 	for t in layermount tar bsdtar; do
 		grep -q "^host,host,$w,$t,[0-9.]*,[0-9.]*,[0-9.]*,2\$" "$out/bench.csv" ||
 			{ echo "FAIL: no figure for $w by $t in bench.csv"; exit 1; }

@@ -9,10 +9,7 @@ command -v skopeo >/dev/null || fail "skopeo not installed (make deps)"
 command -v docker-registry >/dev/null || fail "docker-registry not installed (make deps)"
 can_mount_overlay
 
-# gzip layers only: skopeo would compress a plain one on the push
-mkimage basic "$T/img0"
-skopeo copy -q --dest-compress --dest-compress-format gzip \
-	"oci:$T/img0:basic" "oci:$T/img:basic"
+mkimage_gzip basic "$T/img"
 mkdir "$T/m"
 lm -q --type overlay --ref basic "$T/img" "$T/m"
 echo pushed >"$T/m/pushed"

@@ -65,19 +65,61 @@ count() {
 # The sha256 hex of what the file holds.
 hexof() { sha256sum "$1" | cut -d' ' -f1; }
 
-# diff_ids of the image built by mkimage (OCI layout), bottom first.
-diff_ids() {
-	python3 - "$1" <<'PY'
-import json, os, sys
-img = sys.argv[1]
-def blob(d):
-    return json.load(open(os.path.join(img, "blobs/sha256", d[7:])))
+# mkimage_gzip SCENARIO OUT: mkimage's image with every layer recompressed
+# with gzip (umoci reads gzip layers only; skopeo would compress a plain
+# layer on a push), in the OCI layout OUT under the ref SCENARIO.
+mkimage_gzip() {
+	mkimage "$1" "$2.plain"
+	skopeo copy -q --dest-compress --dest-compress-format gzip \
+		"oci:$2.plain:$1" "oci:$2:$1"
+	rm -rf "$2.plain"
+}
+
+# oci IMG WHAT [N]: read the OCI layout IMG through the N-th manifest of
+# its index.json (0 = first, -1 = last; default 0).  WHAT:
+#   diff_ids    the config's diff_ids in hex, bottom first
+#   top_layer   the path of the top layer's blob
+#   entries     the top layer's tar entries, one a line, tab-separated:
+#               name (escaped as Python's repr), type (tarfile's letter),
+#               size (a sparse file's real size), link target,
+#               uname:gname, number of sparse data regions ("-": dense),
+#               the PAX record keys sorted and space-separated
+oci() {
+	python3 - "$1" "$2" "${3:-0}" <<'PY'
+import json, os, sys, tarfile
+img, what, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def path(d):
+    return os.path.join(img, "blobs/sha256", d[7:])
 idx = json.load(open(os.path.join(img, "index.json")))
-man = blob(idx["manifests"][0]["digest"])
-for d in blob(man["config"]["digest"])["rootfs"]["diff_ids"]:
-    print(d[7:])
+man = json.load(open(path(idx["manifests"][n]["digest"])))
+if what == "diff_ids":
+    cfg = json.load(open(path(man["config"]["digest"])))
+    for d in cfg["rootfs"]["diff_ids"]:
+        print(d[7:])
+elif what == "top_layer":
+    print(path(man["layers"][-1]["digest"]))
+elif what == "entries":
+    with tarfile.open(path(man["layers"][-1]["digest"])) as tf:
+        for m in tf:
+            print("\t".join([repr(m.name)[1:-1], m.type.decode(),
+                             str(m.size), m.linkname,
+                             m.uname + ":" + m.gname,
+                             str(len(m.sparse)) if m.sparse is not None
+                             else "-", " ".join(sorted(m.pax_headers))]))
+else:
+    sys.exit("oci: unknown WHAT " + what)
 PY
 }
+
+# entry LIST NAME: the fields after the name of the entry NAME in LIST
+# (the output of "oci IMG entries"), joined by "|":
+# type|size|link|owner|sparse|pax-keys
+entry() {
+	N=$2 awk -F'\t' -v OFS='|' '$1 == ENVIRON["N"] { $1 = ""; print substr($0, 2) }' "$1"
+}
+
+# diff_ids IMG: of the image built by mkimage (OCI layout), bottom first.
+diff_ids() { oci "$1" diff_ids; }
 
 # layer N (1 = bottom) of image IMG in the store.
 layer() { echo "$STORE/layers/$(diff_ids "$1" | sed -n "${2}p")"; }
