@@ -11,6 +11,8 @@
 #   --kver SERIES  the kernel the module is built for and booted (6.12)
 #   --tree DIR     the student tree (one LAB; default build/lab-LAB)
 #   --w1           build with W=1 and fail on any compiler warning
+#   --out DIR      where results and logs go (build/labs/lab-LAB, or
+#                  build/labs/ref-LAB-... with --ref)
 #
 # Guest tests run in one guest per module (vm/run.sh: its kernel log is
 # checked for oopses and warnings, and the run ends with rmmod layerfs);
@@ -25,13 +27,14 @@ cd "$top" || exit 1
 BUILD=${BUILD:-$top/build}
 export BUILD
 
-ref=0 kver=6.12 tree='' w1=0 labs=()
+ref=0 kver=6.12 tree='' w1=0 labs=() out=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--ref)	ref=1 ;;
 	--kver)	kver=$2; shift ;;
 	--tree)	tree=$2; shift ;;
 	--w1)	w1=1 ;;
+	--out)	out=$2; shift ;;
 	-*)	echo "lab-check: unknown option $1" >&2; exit 1 ;;
 	*)	labs+=("$1") ;;
 	esac
@@ -39,7 +42,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#labs[@]} -gt 0 ] || { echo "lab-check: which lab? (make lab-check LAB=N)" >&2; exit 1; }
 [ -z "$tree" ] || [ ${#labs[@]} -eq 1 ] || { echo "lab-check: --tree takes one lab" >&2; exit 1; }
-[ $ref = 1 ] || [ ${#labs[@]} -eq 1 ] || [ -z "$tree" ] || exit 1
+[ $ref = 1 ] || [ ${#labs[@]} -eq 1 ] || { echo "lab-check: one lab at a time (or --ref)" >&2; exit 1; }
 
 # exercises of the labs: N.M, test, guest|host, FILE:FUNCTION, hint, what
 ex=$BUILD/labs/exercises.$$
@@ -57,7 +60,7 @@ else
 	run=lab-${labs[0]}
 	[ -f "$tree/EXERCISES" ] || { echo "lab-check: no student tree in $tree: make lab LAB=${labs[0]} first" >&2; exit 1; }
 fi
-out=$BUILD/labs/$run
+out=${out:-$BUILD/labs/$run}
 rm -rf "$out"
 mkdir -p "$out/suite"
 res=$out/results

@@ -18,9 +18,11 @@ A stub compiles without warnings and fails cleanly (an errno, or the
 simplest wrong path; never an oops, never a leak that keeps rmmod from
 working).
 
-    lab.py gen N OUT     the student tree of lab N in OUT: lab N's regions
-                         replaced by their stubs, every other marker line
-                         dropped
+    lab.py gen N OUT [N.M ...]
+                         the student tree of lab N in OUT: lab N's regions
+                         replaced by their stubs (only those of the
+                         exercises N.M given, if any: to start one again),
+                         every other marker line dropped
     lab.py exercises N   the exercises of lab N, one a line, tab-separated:
                          N.M, test name, guest|host, FILE:FUNCTION, hint,
                          what the test checks
@@ -170,18 +172,24 @@ def check():
     return 1 if errs else 0
 
 
-def gen(lab, out):
+def gen(lab, out, only):
     regs, st = all_regions(), stubs()
     exs = exercises(lab, regs)
     if not exs:
         die("lab %s has no exercises (labs: %s)" % (lab, " ".join(labs(regs))))
+    for ex in only:
+        if ex not in [e[0] for e in exs]:
+            die("lab %s has no exercise %s" % (lab, ex))
     if os.path.isdir(out):
         shutil.rmtree(out)
     for d in SRC_DIRS:
         os.makedirs(os.path.join(out, d))
         for f in sorted(os.listdir(os.path.join(TOP, d))):
             src = os.path.join(TOP, d, f)
-            if os.path.isfile(src) and (d + "/" + f) not in regs:
+            # sources only: helper/ holds its objects and program too
+            if (os.path.isfile(src) and (d + "/" + f) not in regs and
+                    (f in ("Makefile", "Kbuild") or
+                     f.endswith((".mk", ".8")))):
                 shutil.copy2(src, os.path.join(out, d, f))
     for f in ("Kbuild", "VERSION"):
         shutil.copy2(os.path.join(TOP, f), os.path.join(out, f))
@@ -192,7 +200,7 @@ def gen(lab, out):
             if i <= skip_to:
                 continue
             r = starts.get(i)
-            if r and r[0].split(".")[0] == str(lab):
+            if r and r[0].split(".")[0] == str(lab) and (not only or r[0] in only):
                 ex, _, end, hint, ind, _ = r
                 n = k.get(ex, 0)
                 k[ex] = n + 1
@@ -206,7 +214,6 @@ def gen(lab, out):
                 res.append(line)
         with open(os.path.join(out, rel), "w") as f:
             f.write("\n".join(res))
-        shutil.copystat(os.path.join(TOP, rel), os.path.join(out, rel))
     os.makedirs(os.path.join(out, "tests"))
     with open(os.path.join(out, "EXERCISES"), "w") as f:
         for e in exs:
@@ -231,10 +238,10 @@ def main(argv):
         for e in exercises(argv[2], all_regions()):
             print("\t".join(e))
         return 0
-    if len(argv) == 4 and argv[1] == "gen":
+    if len(argv) >= 4 and argv[1] == "gen":
         if not argv[2].isdigit():
             die("LAB must be a number, not '%s'" % argv[2])
-        gen(argv[2], argv[3])
+        gen(argv[2], argv[3], argv[4:])
         return 0
     print(__doc__, file=sys.stderr)
     return 1
