@@ -56,7 +56,7 @@ done
 if [ $ref = 1 ]; then
 	tree=$top run=ref-$(echo "${labs[@]}" | tr ' ' '-')
 else
-	tree=${tree:-$BUILD/lab-${labs[0]}}
+	tree=$(realpath -m "${tree:-$BUILD/lab-${labs[0]}}")
 	run=lab-${labs[0]}
 	[ -f "$tree/EXERCISES" ] || { echo "lab-check: no student tree in $tree: make lab LAB=${labs[0]} first" >&2; exit 1; }
 fi

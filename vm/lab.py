@@ -27,7 +27,12 @@ working).
                          N.M, test name, guest|host, FILE:FUNCTION, hint,
                          what the test checks
     lab.py labs          the lab numbers that have exercises
-    lab.py check         the markers are paired, not nested, each exercise
+    lab.py vfs-table     the table of Documentation/filesystems/layerfs.rst
+                         from each VFS operation to its function and file,
+                         made from the *_operations structs of kmod/
+    lab.py check         that table is up to date, every layerfs_*() and
+                         lm_*() the labs and the reading guide cite
+                         exists, the markers are paired, not nested, each exercise
                          has a test and each stub section a region (lint)
 """
 import os
@@ -147,6 +152,95 @@ def exercises(lab, regs):
     return out
 
 
+OPS = re.compile(r"^(?:static )?const struct (\w+_operations|xattr_handler) "
+                 r"(\w+) = \{$")
+MEMBER = re.compile(r"^\t\.(\w+)\s*= (\w+),?$")
+TABLE_START = ".. vfs-table start (vm/lab.py vfs-table)"
+TABLE_END = ".. vfs-table end"
+GUIDE = "Documentation/filesystems/layerfs.rst"
+
+
+def kmod_text():
+    return {f: open(os.path.join(TOP, "kmod", f)).read()
+            for f in sorted(os.listdir(os.path.join(TOP, "kmod")))
+            if f.endswith((".c", ".h"))}
+
+
+def defined_in(name, texts):
+    """The kmod/ file that defines function NAME, or how it is made."""
+    for f, t in texts.items():
+        if f.endswith(".c") and re.search(r"^[a-z].*\b%s\(" % name, t, re.M):
+            return f
+    for f, t in texts.items():
+        if re.search(r"^LAYERFS_DEFINE_\w+\(%s\)$" % name[:-3], t, re.M):
+            return "%s (%s(), compat.h prototype)" % (f, name[:-3])
+    m = re.findall(r"^#define %s\s+(\w+)" % name, texts["compat.h"], re.M)
+    if m:
+        return "compat.h: the kernel's " + " or ".join(x + "()" for x in m)
+    return "the kernel's"
+
+
+def vfs_rows():
+    texts, rows = kmod_text(), []
+    acl = re.search(r"#define LAYERFS_ACL_IOPS\s*\\\n((?:.*\\\n)*.*)",
+                    texts["compat.h"]).group(1)
+    acl = [m for m in re.findall(r"\.(\w+)\s*= (\w+)", acl)]
+    for f, t in texts.items():
+        cur = None
+        for line in t.split("\n"):
+            m = OPS.match(line)
+            if m:
+                cur = m.group(2)
+                continue
+            if cur and line == "};":
+                cur = None
+            if not cur:
+                continue
+            m = MEMBER.match(line)
+            pairs = [m.groups()] if m else acl if "LAYERFS_ACL_IOPS" in line else []
+            for op, fn in pairs:
+                where = defined_in(fn, texts) if fn.startswith("layerfs_") \
+                    else "the kernel's"
+                if not m:
+                    where += " (6.12, 7.3; on 6.1 ->get_acl is layerfs_get_inode_acl(): compat.h)"
+                rows.append((cur, "->" + op, fn + "()", where))
+    return rows
+
+
+def vfs_table():
+    rows = [("struct", "operation", "function", "defined in")] + vfs_rows()
+    w = [max(len(r[i]) for r in rows) for i in range(4)]
+    sep = "  ".join("=" * x for x in w)
+    out = [TABLE_START, "", sep]
+    for k, r in enumerate(rows):
+        out.append("  ".join(c.ljust(w[i]) for i, c in enumerate(r)).rstrip())
+        if k == 0:
+            out.append(sep)
+    out += [sep, "", TABLE_END]
+    return "\n".join(out)
+
+
+def cited_names_missing():
+    """layerfs_*() and lm_*() the documentation cites but the code lacks."""
+    code = ""
+    for d in SRC_DIRS:
+        for f in os.listdir(os.path.join(TOP, d)):
+            if f.endswith((".c", ".h")):
+                code += open(os.path.join(TOP, d, f)).read()
+    docs = [GUIDE, "Documentation/harness.rst"]
+    ldir = os.path.join(TOP, "Documentation", "labs")
+    if os.path.isdir(ldir):
+        docs += ["Documentation/labs/" + f for f in sorted(os.listdir(ldir))]
+    errs = []
+    for d in docs:
+        text = open(os.path.join(TOP, d)).read()
+        for name in sorted(set(re.findall(r"\b((?:layerfs|lm)_\w+)\(\)", text))):
+            if not re.search(r"\b%s\b" % name, code):
+                errs.append("%s: cites %s(), which is not in kmod/ or helper/"
+                            % (d, name))
+    return errs
+
+
 def check():
     regs, st, ts = all_regions(), stubs(), tests()
     used, exs = {}, set()
@@ -167,6 +261,11 @@ def check():
         errs.append("LAB %s: no test tests/labs/l%s_*.sh" % (ex, ex.replace(".", "_")))
     for ex in sorted(set(ts) - exs):
         errs.append("tests/labs/%s.sh: no LAB %s region in the code" % (ts[ex][0], ex))
+    guide = open(os.path.join(TOP, GUIDE)).read()
+    if vfs_table() not in guide:
+        errs.append("%s: the VFS operations table is not what `vm/lab.py "
+                    "vfs-table` prints" % GUIDE)
+    errs += cited_names_missing()
     for e in errs:
         print(e)
     return 1 if errs else 0
@@ -231,6 +330,9 @@ def labs(regs):
 def main(argv):
     if len(argv) >= 2 and argv[1] == "check":
         return check()
+    if len(argv) >= 2 and argv[1] == "vfs-table":
+        print(vfs_table())
+        return 0
     if len(argv) >= 2 and argv[1] == "labs":
         print(" ".join(labs(all_regions())))
         return 0

@@ -53,7 +53,7 @@ export BUILD
 
 kver='' tests=${TESTS:-} suite=guest suite_dir='' test_timeout=120 watchdog=''
 boot_timeout=120 scale=1 extra=() mode=test out='' mem=2048 verbose=0 load=1
-kimage='' krel='' moddir='' disk=2G envs=() data='' disk_image= ko=
+kimage='' krel='' moddir='' disk=2G envs=() data='' disk_image='' ko=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kver)		kver=$2; shift ;;
