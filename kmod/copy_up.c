@@ -47,7 +47,7 @@ static int layerfs_copy_data(struct layerfs_fs *lfs, struct path *lower,
 	if (IS_ERR(out))
 		goto out_in;
 
-	/* LAB 4.1 BEGIN: copy the data segments (SEEK_DATA/SEEK_HOLE) with layerfs_do_copy_range() */
+	/* LAB 4.1 BEGIN: copy data segments (SEEK_DATA/SEEK_HOLE) with layerfs_do_copy_range() */
 	err = 0;
 	while (pos < size) {
 		data = layerfs_do_llseek(in, pos, SEEK_DATA);

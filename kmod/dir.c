@@ -238,7 +238,7 @@ static int layerfs_remove_upper(struct dentry *udir, const struct qstr *name,
 	err = PTR_ERR(this);
 	if (IS_ERR(this))
 		goto out_unlock;
-	/* LAB 5.1 BEGIN: a name only the lowers have gets a whiteout; else unlink the upper object */
+	/* LAB 5.1 BEGIN: a lower-only name gets a whiteout; else unlink the upper object */
 	if (!real)
 		err = d_is_negative(this) ? layerfs_do_whiteout(dir, this) :
 					    -EEXIST;

@@ -76,7 +76,7 @@ static int layerfs_lookup_upper(struct inode *dir, const struct qstr *name,
 static int layerfs_lookup_stack(struct inode *dir, const struct qstr *name,
 				struct layerfs_path *stack, bool dir_only)
 {
-	/* LAB 2.1 BEGIN: ask each lower of the parent, top down; stop at a whiteout or a non-directory */
+	/* LAB 2.1 BEGIN: ask each lower top down; stop at a whiteout or a non-directory */
 	struct layerfs_inode *parent = LAYERFS_I(dir);
 	struct dentry *this;
 	unsigned int i;

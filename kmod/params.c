@@ -149,7 +149,7 @@ static int layerfs_add_lower(struct fs_context *fc, const char *key,
 static int layerfs_parse_lowerdir(struct fs_context *fc, const char *key,
 				  const char *value)
 {
-	/* LAB 1.2 BEGIN: split at unescaped colons (backslash escapes ':' and itself), add each path */
+	/* LAB 1.2 BEGIN: split at colons not escaped by a backslash; add each path */
 	unsigned int pos = 1;
 	char *buf, *p, *w, *start;
 	char end;

@@ -103,6 +103,7 @@ static int layerfs_name_cmp(const char *a, unsigned int alen,
 		return c;
 	return alen < e->len ? -1 : alen > e->len;
 }
+
 /* LAB 3.1 END */
 
 static void layerfs_free_cache(struct layerfs_dir_cache *cache)
@@ -182,7 +183,7 @@ static bool layerfs_merge_actor(struct dir_context *ctx, const char *name,
 static int layerfs_check_entries(struct layerfs_merge_ctx *mc,
 				 struct dentry *realdir)
 {
-	/* LAB 3.2 BEGIN: look up DT_CHR/DT_UNKNOWN entries: whiteouts hide, others get their type */
+	/* LAB 3.2 BEGIN: look up DT_CHR/DT_UNKNOWN entries: hide whiteouts, type the rest */
 	struct layerfs_dirent *e;
 	struct dentry *this;
 

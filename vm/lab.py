@@ -250,6 +250,11 @@ def check():
             k = (r[0], rel)
             used[k] = used.get(k, 0) + 1
     errs = []
+    for rel, (lines, rs) in regs.items():
+        for r in rs:
+            if len(lines[r[1]].expandtabs(8)) > 100:
+                errs.append("%s:%d: LAB %s BEGIN: over 100 columns (checkpatch)"
+                            % (rel, r[1] + 1, r[0]))
     for k, chunks in st.items():
         if used.get(k, 0) != len(chunks):
             errs.append("tests/labs/stubs: %d stubs for %s in %s, %d regions"
