@@ -9,6 +9,9 @@
 #   make install-dkms    the module's source for DKMS in /usr/src
 #   make check           lint, host tests, guest suite on every kernel
 #   make check KVERS="6.12" TESTS="copy_up"
+#   make lab LAB=N       the student tree of lab N in build/lab-N
+#   make lab-check LAB=N its exercises, ok or not ok (REF=1: the real code)
+#   make lab-shell LAB=N a guest with that lab's module, interactive
 #
 # The module is built once per kernel in build/<release>/, from a tree of
 # symbolic links to the sources, so kmod/ itself stays free of objects.
@@ -42,7 +45,7 @@ DEPMOD		?= depmod
 
 .PHONY: all deps modules helper tools testmods lint check check-host check-guest \
 	demo shell bench bench-report stress check-debug check-mutants clean install \
-	install-dkms FORCE
+	install-dkms lab lab-check lab-shell labs-ci FORCE
 
 # One kernel instead of the supported series: KDIR= its build tree, or
 # KREL= a release whose build tree is /lib/modules/KREL/build; install
@@ -185,3 +188,34 @@ bench: all
 # README's benchmark block from them; refused for runs of fewer than 5
 bench-report:
 	@vm/bench-report.py --readme README $(BUILD)/bench
+
+# Kernel-course labs (Documentation/labs/). make lab writes the student
+# tree of lab LAB and keeps one that exists (the student's work) unless
+# FORCE=1; lab-check builds it for one kernel (KVER, default 6.12), runs
+# the lab's exercise tests in one guest and prints ok or not ok per
+# exercise; REF=1 runs them on the real code. labs-ci: every lab, the
+# reference passes and the skeleton fails every exercise, cleanly.
+LAB		?=
+KVER		?= 6.12
+REF		?=
+FORCE		?=
+EX		?=
+
+lab: deps
+	@[ -n "$(LAB)" ] || { echo "layerfs: make lab LAB=N (labs: $$(vm/lab.py labs))" >&2; exit 1; }
+	@if [ -e $(BUILD)/lab-$(LAB) ] && [ -z "$(FORCE)" ]; then \
+		echo "layerfs: $(BUILD)/lab-$(LAB) exists and may hold your work: keeping it (FORCE=1 writes a fresh one)" >&2; \
+		exit 1; fi
+	@vm/lab.py gen $(LAB) $(BUILD)/lab-$(LAB) $(EX)
+
+lab-check: deps tools
+	@[ -n "$(LAB)" ] || { echo "layerfs: make lab-check LAB=N [REF=1] [KVER=6.1]" >&2; exit 1; }
+	@vm/lab-check.sh $(if $(REF),--ref) --kver $(KVER) $(LAB)
+
+# a guest with lab LAB's module (built by lab-check), interactive
+lab-shell: deps tools
+	@[ -f $(BUILD)/lab-$(LAB)/kmod/layerfs.ko ] || { echo "layerfs: no $(BUILD)/lab-$(LAB)/kmod/layerfs.ko: make lab-check LAB=$(LAB) builds it" >&2; exit 1; }
+	@vm/run.sh --kver $(KVER) --shell --ko $(BUILD)/lab-$(LAB)/kmod/layerfs.ko
+
+labs-ci: deps tools
+	@vm/labs-ci.sh

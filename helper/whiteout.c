@@ -23,6 +23,7 @@
 
 enum lm_wh_kind lm_whiteout_kind(const char *name)
 {
+	/* LAB 6.1 BEGIN: ".wh.NAME", ".wh..wh..opq" and other ".wh..wh." names */
 	if (strncmp(name, WH_PREFIX, 4))
 		return LM_WH_NONE;
 	if (!strcmp(name, WH_OPAQUE))
@@ -30,6 +31,7 @@ enum lm_wh_kind lm_whiteout_kind(const char *name)
 	if (!strncmp(name, WH_META, 8))
 		return LM_WH_META;
 	return LM_WH_FILE;
+	/* LAB 6.1 END */
 }
 
 /* A reserved ".wh..wh." name: skipped with a warning (true). */
@@ -51,16 +53,20 @@ bool lm_whiteout_invalid(enum lm_wh_kind kind, const char *hidden)
 /* @name is the hidden name, without ".wh.". */
 int lm_whiteout_make(int parentfd, const char *name)
 {
+	/* LAB 6.2 BEGIN: a whiteout is a character device 0:0 named NAME */
 	if (mknodat(parentfd, name, S_IFCHR | 0, makedev(0, 0)))
 		return -errno;
 	return 0;
+	/* LAB 6.2 END */
 }
 
 int lm_opaque_set(int dirfd)
 {
+	/* LAB 6.3 BEGIN: an opaque directory has trusted.overlay.opaque = "y" */
 	if (fsetxattr(dirfd, "trusted.overlay.opaque", "y", 1, 0))
 		return -errno;
 	return 0;
+	/* LAB 6.3 END */
 }
 
 bool lm_xattr_reserved(const char *name)

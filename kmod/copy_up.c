@@ -33,8 +33,10 @@ static int layerfs_copy_data(struct layerfs_fs *lfs, struct path *lower,
 {
 	struct path upath = { .mnt = layerfs_upper_mnt(lfs), .dentry = tmp };
 	struct file *in, *out;
+	/* LAB 4.2 BEGIN: the copy's position, data and hole offsets, bytes copied */
 	loff_t pos = 0, data, hole;
 	ssize_t n;
+	/* LAB 4.2 END */
 	int err;
 
 	in = layerfs_do_open(lower, O_RDONLY);
@@ -45,6 +47,7 @@ static int layerfs_copy_data(struct layerfs_fs *lfs, struct path *lower,
 	if (IS_ERR(out))
 		goto out_in;
 
+	/* LAB 4.2 BEGIN: copy data segments (SEEK_DATA/SEEK_HOLE) with layerfs_do_copy_range() */
 	err = 0;
 	while (pos < size) {
 		data = layerfs_do_llseek(in, pos, SEEK_DATA);
@@ -70,12 +73,15 @@ static int layerfs_copy_data(struct layerfs_fs *lfs, struct path *lower,
 			}
 		}
 	}
+	/* LAB 4.2 END */
 	/*
 	 * The data must be on disk before the rename publishes the copy:
 	 * otherwise a crash could leave the new name with a short or empty
 	 * file (delayed allocation on ext4 and xfs).
 	 */
+	/* LAB 4.3 BEGIN: the data on disk before the rename publishes the copy */
 	err = layerfs_do_fsync(out, 0);
+	/* LAB 4.3 END */
 out_out:
 	fput(out);
 out_in:

@@ -238,12 +238,14 @@ static int layerfs_remove_upper(struct dentry *udir, const struct qstr *name,
 	err = PTR_ERR(this);
 	if (IS_ERR(this))
 		goto out_unlock;
+	/* LAB 5.1 BEGIN: a lower-only name gets a whiteout; else unlink the upper object */
 	if (!real)
 		err = d_is_negative(this) ? layerfs_do_whiteout(dir, this) :
 					    -EEXIST;
 	else
 		err = d_inode(this) == real ? layerfs_do_remove(dir, this) :
 					      -ESTALE;
+	/* LAB 5.1 END */
 	dput(this);
 out_unlock:
 	inode_unlock(dir);
@@ -260,11 +262,13 @@ static int layerfs_remove(struct inode *dir, struct dentry *dentry)
 	const struct cred *old;
 	int lower, err;
 
+	/* LAB 5.3 BEGIN: a directory with visible entries in the merged view is not empty */
 	if (d_is_dir(dentry)) {
 		err = layerfs_dir_check_empty(dentry);
 		if (err)
 			return err;
 	}
+	/* LAB 5.3 END */
 	err = layerfs_copy_up(dentry->d_parent);
 	if (err)
 		return err;
@@ -373,9 +377,11 @@ static int layerfs_rename_prepare(struct dentry *old, struct dentry *new,
 
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))
 		return -EINVAL;
+	/* LAB 5.2 BEGIN: a directory with a lower part cannot move: EXDEV (redirect_dir=off) */
 	/* directories that exist in a lower layer cannot move */
 	if (d_is_dir(old) && LAYERFS_I(d_inode(old))->numlower)
 		return -EXDEV;
+	/* LAB 5.2 END */
 	if (exchange && d_is_dir(new) && LAYERFS_I(d_inode(new))->numlower)
 		return -EXDEV;
 	if (!exchange && d_is_positive(new) && d_is_dir(new)) {

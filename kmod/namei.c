@@ -36,6 +36,7 @@
 static int layerfs_lookup_upper(struct inode *dir, const struct qstr *name,
 				struct dentry **upperp, bool *stop)
 {
+	/* LAB 2.2 BEGIN: the upper directory first: whiteout and opaque set *stop */
 	struct dentry *udir = layerfs_upper(dir);
 	struct layerfs_path p;
 	struct dentry *this;
@@ -63,6 +64,7 @@ static int layerfs_lookup_upper(struct inode *dir, const struct qstr *name,
 	}
 	*upperp = this;
 	return 0;
+	/* LAB 2.2 END */
 }
 
 /*
@@ -74,6 +76,7 @@ static int layerfs_lookup_upper(struct inode *dir, const struct qstr *name,
 static int layerfs_lookup_stack(struct inode *dir, const struct qstr *name,
 				struct layerfs_path *stack, bool dir_only)
 {
+	/* LAB 2.1 BEGIN: ask each lower top down; stop at a whiteout or a non-directory */
 	struct layerfs_inode *parent = LAYERFS_I(dir);
 	struct dentry *this;
 	unsigned int i;
@@ -106,6 +109,7 @@ static int layerfs_lookup_stack(struct inode *dir, const struct qstr *name,
 			break;
 	}
 	return n;
+	/* LAB 2.1 END */
 }
 
 /*

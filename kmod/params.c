@@ -149,6 +149,7 @@ static int layerfs_add_lower(struct fs_context *fc, const char *key,
 static int layerfs_parse_lowerdir(struct fs_context *fc, const char *key,
 				  const char *value)
 {
+	/* LAB 1.2 BEGIN: split at colons not escaped by a backslash; add each path */
 	unsigned int pos = 1;
 	char *buf, *p, *w, *start;
 	char end;
@@ -185,6 +186,7 @@ static int layerfs_parse_lowerdir(struct fs_context *fc, const char *key,
 	}
 	kfree(buf);
 	return err;
+	/* LAB 1.2 END */
 }
 
 static int layerfs_parse_param(struct fs_context *fc,
@@ -240,10 +242,12 @@ static int layerfs_parse_param(struct fs_context *fc,
 /* Is one of @a and @b inside the other (or are they the same)? */
 static bool layerfs_overlap(const struct path *a, const struct path *b)
 {
+	/* LAB 1.3 BEGIN: same filesystem and one inside the other (is_subdir()) */
 	if (a->dentry->d_sb != b->dentry->d_sb)
 		return false;
 	return is_subdir(a->dentry, b->dentry) ||
 	       is_subdir(b->dentry, a->dentry);
+	/* LAB 1.3 END */
 }
 
 /**

@@ -93,6 +93,7 @@ struct layerfs_merge_ctx {
 	int err;
 };
 
+/* LAB 3.1 BEGIN: compare a name with a cache entry, as memcmp() but length aware */
 static int layerfs_name_cmp(const char *a, unsigned int alen,
 			    const struct layerfs_dirent *e)
 {
@@ -102,6 +103,8 @@ static int layerfs_name_cmp(const char *a, unsigned int alen,
 		return c;
 	return alen < e->len ? -1 : alen > e->len;
 }
+
+/* LAB 3.1 END */
 
 static void layerfs_free_cache(struct layerfs_dir_cache *cache)
 {
@@ -124,13 +127,16 @@ static bool layerfs_merge_actor(struct dir_context *ctx, const char *name,
 	struct rb_node **link = &mc->cache->names.rb_node;
 	struct rb_node *parent = NULL;
 	struct layerfs_dirent *e;
+	/* LAB 3.1 BEGIN: the comparison result of the tree walk */
 	int c;
+	/* LAB 3.1 END */
 
 	/* every entry counts, known names too: see layerfs_merge_layer() */
 	mc->count++;
 	if (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.')))
 		return true;
 
+	/* LAB 3.1 BEGIN: a name already in the tree (from a higher layer) is not added again */
 	while (*link) {
 		parent = *link;
 		e = rb_entry(parent, struct layerfs_dirent, node);
@@ -148,6 +154,7 @@ static bool layerfs_merge_actor(struct dir_context *ctx, const char *name,
 		}
 		link = c < 0 ? &parent->rb_left : &parent->rb_right;
 	}
+	/* LAB 3.1 END */
 
 	e = kmalloc(struct_size(e, name, len), GFP_KERNEL);
 	if (!e) {
@@ -176,6 +183,7 @@ static bool layerfs_merge_actor(struct dir_context *ctx, const char *name,
 static int layerfs_check_entries(struct layerfs_merge_ctx *mc,
 				 struct dentry *realdir)
 {
+	/* LAB 3.2 BEGIN: look up DT_CHR/DT_UNKNOWN entries: hide whiteouts, type the rest */
 	struct layerfs_dirent *e;
 	struct dentry *this;
 
@@ -191,6 +199,7 @@ static int layerfs_check_entries(struct layerfs_merge_ctx *mc,
 		dput(this);
 	}
 	return 0;
+	/* LAB 3.2 END */
 }
 
 /* Add the names of one real directory, at stack position @pos, to @cache. */
@@ -476,6 +485,7 @@ static int layerfs_iterate(struct file *file, struct dir_context *ctx)
 
 static loff_t layerfs_dir_llseek(struct file *file, loff_t offset, int whence)
 {
+	/* LAB 3.3 BEGIN: positions index the cache; seeking to 0 drops it (rewinddir) */
 	struct layerfs_dir_file *df = file->private_data;
 	loff_t pos;
 
@@ -498,6 +508,7 @@ static loff_t layerfs_dir_llseek(struct file *file, loff_t offset, int whence)
 	}
 	file->f_pos = pos;
 	return pos;
+	/* LAB 3.3 END */
 }
 
 /*

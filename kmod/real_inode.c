@@ -28,6 +28,7 @@
  */
 bool layerfs_do_is_opaque(struct layerfs_path *p)
 {
+	/* LAB 2.3 BEGIN: opaque: the xattr LAYERFS_XATTR_OPAQUE is "y" */
 	char val[2];
 	ssize_t res;
 
@@ -35,6 +36,7 @@ bool layerfs_do_is_opaque(struct layerfs_path *p)
 			   LAYERFS_XATTR_OPAQUE, val, sizeof(val));
 	pr_debug("getxattr(%pd2, opaque) = %zd\n", p->dentry, res);
 	return res == 1 && val[0] == 'y';
+	/* LAB 2.3 END */
 }
 
 /**

@@ -35,9 +35,11 @@ struct dentry *layerfs_do_lookup(struct dentry *base, const char *name,
 {
 	struct dentry *d = layerfs_compat_lookup_unlocked(name, base, len);
 
+	/* LAB 0.1 BEGIN: trace the lookup: pr_debug() of parent, name, result */
 	pr_debug("lookup(%pd2, %.*s) = %d%s\n", base, len, name,
 		 PTR_ERR_OR_ZERO(d),
 		 !IS_ERR(d) && d_is_negative(d) ? " (negative)" : "");
+	/* LAB 0.1 END */
 	return d;
 }
 

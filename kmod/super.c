@@ -362,6 +362,7 @@ static void layerfs_init_sb(struct super_block *sb)
 /* The root: the upper layer's root over every lower layer's root. */
 static int layerfs_make_root(struct super_block *sb)
 {
+	/* LAB 1.1 BEGIN: the root inode: upper root over the stack of every lower root */
 	struct layerfs_fs *lfs = LAYERFS_FS(sb);
 	struct layerfs_path *rootstack;
 	struct inode *root;
@@ -383,6 +384,7 @@ static int layerfs_make_root(struct super_block *sb)
 	if (!sb->s_root)
 		return -ENOMEM;
 	return 0;
+	/* LAB 1.1 END */
 }
 
 static int layerfs_fill_super(struct super_block *sb, struct fs_context *fc)

@@ -437,6 +437,7 @@ struct dentry *layerfs_create_via_work(struct dentry *dentry,
 int layerfs_work_publish(struct layerfs_fs *lfs, struct dentry *tmp,
 			 struct dentry *udir, const struct qstr *name)
 {
+	/* LAB 4.1 BEGIN: rename the finished copy from W/work/ to its name, never over another */
 	struct layerfs_renaming rn = {
 		.old_parent	= lfs->workdir,
 		.new_parent	= udir,
@@ -450,6 +451,7 @@ int layerfs_work_publish(struct layerfs_fs *lfs, struct dentry *tmp,
 	err = layerfs_do_rename(&rn, 0);
 	layerfs_do_end_rename(&rn);
 	return err;
+	/* LAB 4.1 END */
 }
 
 /**

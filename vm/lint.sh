@@ -5,8 +5,9 @@
 # the module on every supported kernel ($LINT_KVERS: 6.1 6.12 7.3; 7.3
 # wants a sparse that knows __typeof_unqual__, newer than bookworm's, so
 # it gets the W=1 build alone, reported as w1_7.3), a from-scratch
-# warning-as-error build of the helper and the test tools, and shellcheck
-# on every shell script. Prints KTAP; zero findings pass.
+# warning-as-error build of the helper and the test tools, shellcheck
+# on every shell script, and the labs' markers (vm/lab.py check). Prints
+# KTAP; zero findings pass.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -89,6 +90,11 @@ mapfile -t shfiles < <( {
 } | sort -u)
 shellcheck -x -P "$top" -f gcc "${shfiles[@]}" > "$out/shellcheck.findings" 2>&1
 record shellcheck "$out/shellcheck.findings"
+
+# the lab markers are paired and have their stubs and tests, the VFS table
+# of the reading guide is current, the functions the labs cite exist
+vm/lab.py check > "$out/labs.findings" 2>&1
+record labs "$out/labs.findings"
 
 # every mutant of make check-mutants still applies to the code it breaks
 vm/mutants.py --check | grep -v ' mutants apply$' > "$out/mutants.findings"

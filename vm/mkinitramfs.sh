@@ -16,7 +16,9 @@
 # that goes into it (the contents of the repository's files, the names,
 # sizes and times of the system's), so any change builds a new one. OUT is
 # the base followed by a small archive of the run's part (the kernel
-# unpacks concatenated archives in order). Uncompressed: the guest's CPU is
+# unpacks concatenated archives in order). $LFS_KO names another
+# layerfs.ko (a lab's student tree, vm/lab-check.sh): it goes into the
+# run's part, and the base has none. Uncompressed: the guest's CPU is
 # emulated, and unpacking gzip there costs more than reading 80 MiB.
 set -euo pipefail
 
@@ -28,6 +30,9 @@ else
 fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
+# the layerfs.ko of the base, if it has one
+base_ko=$build/$rel/kmod/layerfs.ko
+[ -z "${LFS_KO:-}" ] || base_ko=
 # a release not installed on the system has its modules where
 # vm/bpo-kernel.sh unpacked it
 if [ -z "${LFS_MODDIR:-}" ] && [ ! -d "/lib/modules/$rel" ]; then
@@ -50,6 +55,10 @@ run_part() {
 	for ko in "$@"; do
 		cp "$ko" "$dir/lib/modules/extra/"
 	done
+	if [ -n "${LFS_KO:-}" ]; then
+		mkdir -p "$dir/lib/modules"
+		cp "$LFS_KO" "$dir/lib/modules/layerfs.ko"
+	fi
 	if [ -n "${LFS_SUITE_DIR:-}" ]; then
 		cp -a "$LFS_SUITE_DIR" "$dir/tests/suite"
 	fi
@@ -66,14 +75,14 @@ cpio_of() {
 # base_key: a hash of what the base archive is made of
 base_key() {
 	local d f
-	echo "$rel ${LFS_MODDIR:-} $GUEST_MODULES"
+	echo "$rel ${LFS_MODDIR:-} $GUEST_MODULES ko:${base_ko:+yes}"
 	for f in $(cd "$top" && {
 		for d in $TEST_DIRS; do
 			if [ -d "tests/$d" ]; then find "tests/$d" -type f; fi
 		done
 		echo vm/init vm/log-patterns vm/mkinitramfs.sh tests/lib.sh \
 			tests/deviations helper/layermount
-	} | LC_ALL=C sort) "$build/$rel/kmod/layerfs.ko" "$build"/tools/*; do
+	} | LC_ALL=C sort) ${base_ko:+"$base_ko"} "$build"/tools/*; do
 		case $f in /*) ;; *) f=$top/$f ;; esac
 		if [ -f "$f" ]; then echo "${f#"$top"/} $(sha256sum < "$f")"; fi
 	done
@@ -142,7 +151,7 @@ if [ ! -f "$base" ]; then
 		done
 	done
 
-	cp "$build/$rel/kmod/layerfs.ko" "$root/lib/modules/layerfs.ko"
+	[ -z "$base_ko" ] || cp "$base_ko" "$root/lib/modules/layerfs.ko"
 
 	# tests, tools and fixtures
 	cp "$top/vm/init" "$root/init"

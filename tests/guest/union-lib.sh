@@ -31,6 +31,19 @@ lmount() {
 	mount -t layerfs layerfs "$1" -o "$2" || fail "mount layerfs -o $2"
 }
 
+# mount_fails MNT OPTIONS ERRNO LOGPATTERN: mount(2) of layerfs on MNT
+# with OPTIONS fails with ERRNO, and the kernel log gains a line matching
+# LOGPATTERN
+mount_fails() {
+	mkdir -p "$1" || fail "mkdir $1"
+	_before=$(dmesg | wc -l) || fail "dmesg"
+	_got=$(outcome fsmnt -m "$1" "$2")
+	assert_eq "$_got" "$3" "errno for -o '$2'"
+	dmesg | tail -n +$((_before + 1)) | grep "layerfs: .*$4" > /dev/null ||
+		fail "no log line matching '$4' for -o '$2'"
+	! grep -q " $1 layerfs " /proc/mounts || fail "mounted despite -o '$2'"
+}
+
 # lumount MNT
 lumount() {
 	umount "$1" || fail "umount $1"

@@ -39,6 +39,14 @@ run_lm() {
 	set -e
 }
 
+# unpack_fixture SCENARIO: build the fixture image SCENARIO in $T/img and
+# unpack it into the test store, which must succeed
+unpack_fixture() {
+	mkimage "$1" "$T/img"
+	run_lm unpack "$T/img"
+	expect_rc 0
+}
+
 expect_rc() {
 	[ "$rc" -eq "$1" ] || {
 		cat "$RUN/err"
