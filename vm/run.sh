@@ -53,7 +53,7 @@ export BUILD
 
 kver='' tests=${TESTS:-} suite=guest suite_dir='' test_timeout=120 watchdog=''
 boot_timeout=120 scale=1 extra=() mode=test out='' mem=2048 verbose=0 load=1
-kimage='' krel='' moddir='' disk=2G envs=() data='' disk_image='' ko=''
+kimage='' krel='' moddir='' disk=2G envs=() data='' disk_image='' layerfs_ko=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kver)		kver=$2; shift ;;
@@ -65,7 +65,7 @@ while [ $# -gt 0 ]; do
 	--watchdog)	watchdog=$2; shift ;;
 	--boot-timeout)	boot_timeout=$2; shift ;;
 	--extra-ko)	extra+=("$2"); shift ;;
-	--ko)		ko=$(realpath "$2") || exit 1; shift ;;
+	--ko)		layerfs_ko=$(realpath "$2") || exit 1; shift ;;
 	--shell)	mode=shell ;;
 	--verbose)	verbose=1 ;;
 	--no-layerfs)	load=0 ;;
@@ -94,7 +94,7 @@ else
 	[ -n "$moddir" ] || moddir=$("$top/vm/krel" --moddir "$kver") || exit 1
 fi
 [ -r "$kernel" ] || { echo "run.sh: $kernel missing (make deps)" >&2; exit 1; }
-[ -f "${ko:-$BUILD/$rel/kmod/layerfs.ko}" ] || { echo "run.sh: no layerfs.ko for $rel (make)" >&2; exit 1; }
+[ -f "${layerfs_ko:-$BUILD/$rel/kmod/layerfs.ko}" ] || { echo "run.sh: no layerfs.ko for $rel (make)" >&2; exit 1; }
 
 dir=${suite_dir:-$top/tests/$suite}
 out=${out:-$BUILD/vm/$rel/$suite}
@@ -128,9 +128,8 @@ for n in "${names[@]}"; do
 done
 
 mods=()
-for ko in "${extra[@]}"; do
-	m=$(basename "$ko" .ko)
-	mods+=("$m")
+for x in "${extra[@]}"; do
+	mods+=("$(basename "$x" .ko)")
 done
 cat > "$out/lfs.conf" <<CONF
 MODE=$mode
@@ -146,7 +145,7 @@ for e in "${envs[@]}"; do
 	printf "export %s='%s'\n" "${e%%=*}" "${e#*=}" >> "$out/lfs.conf"
 done
 
-LFS_KO=$ko LFS_DATA_DIR=$data LFS_MODDIR=$moddir LFS_SUITE_DIR=$suite_dir "$top/vm/mkinitramfs.sh" "$rel" "$out/initramfs.cpio" \
+LFS_KO=$layerfs_ko LFS_DATA_DIR=$data LFS_MODDIR=$moddir LFS_SUITE_DIR=$suite_dir "$top/vm/mkinitramfs.sh" "$rel" "$out/initramfs.cpio" \
 	"$out/lfs.conf" "${extra[@]}" || { echo "run.sh: initramfs build failed" >&2; exit 1; }
 if [ -n "$disk_image" ]; then
 	[ -f "$disk_image" ] || truncate -s "$disk" "$disk_image"
