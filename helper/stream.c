@@ -53,7 +53,7 @@ struct lm_stream {
 	size_t zeros;
 	unsigned char *zero;		/* the zero blocks after the end */
 	struct lm_hash *blob_h, *diff_h;
-	struct lm_hashpipe *pipe;	/* diff_h's thread, if compressed */
+	struct lm_hashpipe *pipe;	/* the diff_id's thread, if compressed */
 	uint64_t blob_bytes, diff_bytes;
 	lm_tee_fn tee;		/* the blob's bytes, as read */
 	void *tee_arg;
@@ -241,7 +241,6 @@ static int stream_init(struct lm_stream **sp, struct lm_reader *rd,
 	s->zero = lm_xmalloc(ZERO_TAIL);
 	memset(s->zero, 0, ZERO_TAIL);
 	s->blob_h = lm_hash_new();
-	s->diff_h = lm_hash_new();
 	*sp = s;
 	/* Peek at the magic; fill() hashes what it reads. */
 	s->kind = K_GZIP;
@@ -271,11 +270,14 @@ static int stream_init(struct lm_stream **sp, struct lm_reader *rd,
 		if (!s->zd)
 			goto nomem;
 	}
-	/* the output buffers: the hash thread's ring, or one of our own */
+	/* the diff_id's hash and the output buffers: the hash thread and
+	 * its ring, or a hash and a buffer of our own */
 	if (s->kind != K_TAR)
 		s->pipe = lm_hashpipe_new(OUT_SIZE);
-	if (!s->pipe)
+	if (!s->pipe) {
+		s->diff_h = lm_hash_new();
 		s->out = lm_xmalloc(OUT_SIZE);
+	}
 	return 0;
 unsupported:
 	lm_err(obj, "unsupported compression (only tar, gzip and zstd)");
