@@ -121,6 +121,25 @@ request_kill() {
 	fail "the host did not kill the guest"
 }
 
+# request_kill_during WHAT CMD...: request_kill in the middle of an
+# operation, WHAT, which is in progress as long as the command CMD
+# succeeds (and has to be when this is called). WHAT goes to the host log.
+# Until the kill lands, CMD is checked every 10 ms: once it fails, the
+# guest reports KILL-LATE, and the host counts the kill as too late
+# (vm/run.sh; vm/crash-cycle.sh then runs the phase again).
+request_kill_during() {
+	_what=$1
+	shift
+	echo "DIAG kill requested while $_what" > /dev/ttyS1
+	echo KILL > /dev/ttyS1
+	while "$@"; do
+		usleep 10000
+	done
+	echo "KILL-LATE $_what: it finished before the kill" > /dev/ttyS1
+	sleep 600
+	fail "the host did not kill the guest"
+}
+
 # disk_mount DIR: mount the (persistent) disk /dev/vda as it is on DIR
 disk_mount() {
 	mkdir -p "$1"

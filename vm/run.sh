@@ -27,7 +27,10 @@
 #   --disk SIZE            size of the scratch disk /dev/vda (2G)
 #   --disk-image FILE      use FILE as /dev/vda and keep it (crash tests);
 #                          a guest may then ask to be killed ("KILL" on the
-#                          result channel, lib.sh's request_kill)
+#                          result channel, lib.sh's request_kill), and say
+#                          that the kill came too late for it ("KILL-LATE
+#                          why", lib.sh's request_kill_during): its test
+#                          then fails, "guest killed too late"
 #   --env VAR=VALUE        set VAR in the guest's tests; repeatable
 #   --data DIR             copy DIR into the guest as /tests/data
 #   --kernel-image FILE    boot FILE instead of the series' kernel, with
@@ -170,14 +173,18 @@ fi
 	> "$out/qemu.log" 2>&1 &
 qpid=$!
 
-# Watchdog: progress is a new line on the result channel.
+# Watchdog: progress is a new line on the result channel. A guest that may
+# ask to be killed is looked at ten times a second, so that the kill lands
+# soon after the request (in the middle of an operation).
+poll=1
+[ -n "$disk_image" ] && poll=0.1
 hung=
 killed=
 lines=0
 boot_s=
 last=$SECONDS
 while kill -0 $qpid 2>/dev/null; do
-	sleep 1
+	sleep $poll
 	cur=$(wc -l < "$out/results.log")
 	if [ "$cur" -ne "$lines" ]; then
 		[ "$lines" -eq 0 ] && boot_s=$(( (${EPOCHREALTIME/./} - t_start) / 100000 ))
@@ -241,8 +248,12 @@ diag() {	# diagnostics of test N, as KTAP comments
 }
 
 grel=$(sed -n 's/^KERNEL //p' <<< "$res" | head -n 1)
+late=
+[ -n "$killed" ] && late=$(sed -n 's/^KILL-LATE //p' <<< "$res" | head -n 1)
 panic=$(grep -a -m 1 'Kernel panic' "$out/console.log" 2>/dev/null)
-if [ -n "$killed" ]; then
+if [ -n "$late" ]; then
+	why="guest killed too late"
+elif [ -n "$killed" ]; then
 	why="guest killed on request"
 elif [ -n "$hung" ]; then
 	why=$hung
@@ -264,7 +275,11 @@ for n in "${names[@]}"; do
 	r=$(grep -m 1 "^RESULT $i $n " <<< "$res")
 	if [ -z "$r" ]; then
 		if [ -n "$killed" ] && grep -q "^START $i $n\$" <<< "$res"; then
-			emit ok "$n"	# it asked to be killed
+			# it asked to be killed
+			if [ -n "$late" ]; then emit fail "$n" "$why: $late"
+			else emit ok "$n"; fi
+			d=$(diag "$i")
+			[ -n "$d" ] && ktap+=("$d")
 		elif [ -n "$killed" ]; then
 			emit skip "$n" "$why"
 		elif grep -q "^START $i $n\$" <<< "$res"; then
