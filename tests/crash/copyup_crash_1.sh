@@ -5,7 +5,12 @@
 # The new content is the old one with a first byte "y" (lfsbench first-write).
 # Before that, a complete copy-up (chmod of "done") has 7 s to reach the
 # journal: its rename commits within ext4's 5 s, its data only because
-# copy-up flushes them (background writeback is held off meanwhile).
+# copy-up flushes them. Writeback is held off until the kill: no periodic
+# flush (expiry 5 min) and no background flush (its threshold, half the
+# memory, is far above the 270 MiB this test dirties). Otherwise a flush
+# that starts with the oldest dirty file, "done", and a journal commit
+# before the kill, both a matter of timing, could save its data without
+# the fsync, and a copy-up that lacks it would pass in some runs.
 . /tests/lib.sh
 
 D=$T/disk
@@ -22,8 +27,10 @@ lfsbench mkfile "$D/lower/cal" 128 > /dev/null
 lfsbench mkfile "$D/lower/done" 8 > /dev/null
 sha256sum < "$D/lower/done" | cut -d' ' -f1 > "$D/done.sha"
 sync
-echo 6000 > /proc/sys/vm/dirty_expire_centisecs
-echo 6000 > /proc/sys/vm/dirty_writeback_centisecs
+echo 60 > /proc/sys/vm/dirty_ratio
+echo 50 > /proc/sys/vm/dirty_background_ratio
+echo 30000 > /proc/sys/vm/dirty_expire_centisecs
+echo 30000 > /proc/sys/vm/dirty_writeback_centisecs
 chmod 600 "$D/m/done"
 sleep 7
 t=$(lfsbench first-write "$D/m/cal") || fail "calibration copy-up"
