@@ -164,5 +164,10 @@ if [ "$module" != ok ]; then
 fi
 what=student
 [ $ref = 1 ] && what=reference
-echo "# lab ${labs[*]} ($what, $kver): $pass ok, $failn not ok${module:+, module $module}"
+if grep -q "	guest	" "$ex"; then
+	echo "# lab ${labs[*]} ($what, $kver): $pass ok, $failn not ok, module $module"
+else
+	# no guest, no module: the tests ran here with the tree's layermount
+	echo "# lab ${labs[*]} ($what, host): $pass ok, $failn not ok"
+fi
 [ "$failn" = 0 ] && [ "$module" = ok ]

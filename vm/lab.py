@@ -67,7 +67,9 @@ def sources():
 
 def regions(rel):
     """The regions of file REL: (exercise, begin line, end line, hint,
-    indentation, function) with 0-based line numbers of the markers."""
+    indentation, function) with 0-based line numbers of the markers. The
+    function is the one the region is in, or for a region at file scope
+    the first one it defines."""
     with open(os.path.join(TOP, rel)) as f:
         lines = f.read().split("\n")
     out, cur, func = [], None, "?"
@@ -86,7 +88,12 @@ def regions(rel):
             ex = e.group(1) + "." + e.group(2)
             if not cur or cur[0] != ex:
                 die("%s:%d: LAB %s END without its BEGIN" % (rel, i + 1, ex))
-            out.append((cur[0], cur[1], i, cur[2], cur[3], cur[4]))
+            fn = cur[4]
+            if not cur[3]:
+                inner = [FUNC.match(x) for x in lines[cur[1] + 1:i]]
+                inner = [m.group(1) for m in inner if m]
+                fn = inner[0] if inner else fn
+            out.append((cur[0], cur[1], i, cur[2], cur[3], fn))
             cur = None
         elif ANY.search(line):
             die("%s:%d: malformed LAB marker: %s" % (rel, i + 1, line.strip()))
@@ -144,11 +151,17 @@ def exercises(lab, regs):
     ts, seen, out = tests(), {}, []
     for rel, (_, rs) in regs.items():
         for ex, _, _, hint, _, func in rs:
-            if ex.split(".")[0] == str(lab) and ex not in seen:
-                seen[ex] = (rel + ":" + func + "()", hint)
+            if ex.split(".")[0] != str(lab):
+                continue
+            # file, hint, and every function the exercise's regions are in
+            rel0, hint0, funcs = seen.setdefault(ex, (rel, hint, []))
+            if rel == rel0 and func not in funcs:
+                funcs.append(func)
     for ex in sorted(seen, key=lambda e: int(e.split(".")[1])):
         name, kind, desc = ts.get(ex, ("", "", ""))
-        out.append((ex, name, kind, seen[ex][0], seen[ex][1], desc))
+        rel, hint, funcs = seen[ex]
+        where = rel + ":" + " and ".join(f + "()" for f in funcs)
+        out.append((ex, name, kind, where, hint, desc))
     return out
 
 

@@ -5,7 +5,12 @@
 # The new content is the old one with a first byte "y" (lfsbench first-write).
 # Before that, a complete copy-up (chmod of "done") has 7 s to reach the
 # journal: its rename commits within ext4's 5 s, its data only because
-# copy-up flushes them (background writeback is held off meanwhile).
+# copy-up flushes them. Writeback is held off until the kill: no periodic
+# flush (expiry 5 min) and no background flush (its threshold, half the
+# memory, is far above the 140 MiB this test dirties). Otherwise a flush
+# that starts with the oldest dirty file, "done", and a journal commit
+# before the kill, both a matter of timing, could save its data without
+# the fsync, and a copy-up that lacks it would pass in some runs.
 # The middle of the copy-up is watched, not timed: the kill is requested
 # once its temporary copy in W/work/ holds half the data, and counts only
 # if the copy was not yet renamed to upper/big when it landed.
@@ -23,8 +28,10 @@ sha256sum < "$D/lower/done" | cut -d' ' -f1 > "$D/done.sha"
 sync
 mount -t layerfs layerfs "$D/m" \
 	-o "lowerdir=$D/lower,upperdir=$D/upper,workdir=$D/work" || fail "mount"
-echo 6000 > /proc/sys/vm/dirty_expire_centisecs
-echo 6000 > /proc/sys/vm/dirty_writeback_centisecs
+echo 60 > /proc/sys/vm/dirty_ratio
+echo 50 > /proc/sys/vm/dirty_background_ratio
+echo 30000 > /proc/sys/vm/dirty_expire_centisecs
+echo 30000 > /proc/sys/vm/dirty_writeback_centisecs
 chmod 600 "$D/m/done"
 sleep 7
 [ -f "$D/upper/done" ] || fail "chmod did not copy done up"
