@@ -121,8 +121,7 @@ struct layerfs_dir_cache;
  *            NULL until built, an error pointer when it never will be
  *            (readdir.c)
  * @nlink:    cached link count of a merged directory, 0 until counted
- * @lock:     serialises changes of @upper (copy-up), @nlink counting and
- *            building @index
+ * @lock:     serialises changes of @upper (copy-up) and @nlink counting
  * @vfs_inode: the VFS inode; i_private holds the real inode the union
  *            inode is hashed by
  *

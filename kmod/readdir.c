@@ -31,8 +31,9 @@
  *
  * Locking: the cache belongs to one open file, whose f_pos_lock the VFS
  * holds for getdents and lseek; the union inode's lock guards the cached
- * link count and serialises building the index, which is published with
- * a release store and never changes afterwards. Real directories are
+ * link count. An index is built without a lock and published with
+ * cmpxchg() (a task that loses the race frees its own); it never changes
+ * afterwards and goes with the inode. Real directories are
  * read with their own i_rwsem held by iterate_dir(), and whiteout checks
  * run after it is released. fsync
  * opens the upper directory for the call and takes no lock of its own.
@@ -413,25 +414,25 @@ static struct layerfs_dir_cache *layerfs_build_cache(struct inode *inode)
 static struct layerfs_dir_cache *layerfs_get_index(struct inode *dir)
 {
 	struct layerfs_inode *li = LAYERFS_I(dir);
-	struct layerfs_dir_cache *index;
+	struct layerfs_dir_cache *index, *built;
 
 	if (!LAYERFS_FS(dir->i_sb)->immutable || li->numlower < 2)
 		return NULL;
-	/* pairs with the release store below: the index is complete */
+	/* pairs with the cmpxchg() below: a published index is complete */
 	index = smp_load_acquire(&li->index);
 	if (!index) {
-		mutex_lock(&li->lock);
-		index = li->index;
-		if (!index) {
-			index = layerfs_merge_dirs(dir, LAYERFS_INDEX_MAX);
-			if (IS_ERR(index) && PTR_ERR(index) != -EFBIG)
-				index = NULL;
-			else	/* complete before it is seen: see above */
-				smp_store_release(&li->index, index);
+		built = layerfs_merge_dirs(dir, LAYERFS_INDEX_MAX);
+		if (IS_ERR(built) && PTR_ERR(built) != -EFBIG)
+			return NULL;
+		index = cmpxchg(&li->index, NULL, built);
+		if (index) {
+			if (!IS_ERR(built))
+				layerfs_free_cache(built);
+		} else {
+			index = built;
 		}
-		mutex_unlock(&li->lock);
 	}
-	return IS_ERR_OR_NULL(index) ? NULL : index;
+	return IS_ERR(index) ? NULL : index;
 }
 
 /**
