@@ -17,6 +17,8 @@
  * device nodes, set-id bits and file capabilities as the image has them,
  * and any local user who can reach the mount point would otherwise use
  * them.  -o adds the user's options (ro, noexec, noatime, ...).
+ * layerfs also gets immutable_lowers: every lower is a store layer (never
+ * changed once unpacked) or the mount's own root directory.
  *
  * A persistent upper (--upper DIR) holds what the container writes, set-id
  * files and device nodes included, outside the mount's flags: DIR is made
@@ -233,7 +235,7 @@ static int shorten(struct plan *p)
 
 static char *options(struct plan *p)
 {
-	size_t i, len = 64 + (p->upper ? strlen(p->upper) + strlen(p->work) : 0) +
+	size_t i, len = 96 + (p->upper ? strlen(p->upper) + strlen(p->work) : 0) +
 		   (p->o->mount_opts ? strlen(p->o->mount_opts) : 0);
 	char *s, *o;
 
@@ -245,6 +247,8 @@ static char *options(struct plan *p)
 		o += sprintf(o, "%s%s", i ? ":" : "", p->lowers[i]);
 	if (p->upper)
 		o += sprintf(o, ",upperdir=%s,workdir=%s", p->upper, p->work);
+	if (!strcmp(p->o->type, "layerfs"))
+		o += sprintf(o, ",immutable_lowers");
 	sprintf(o, "%s%s%s%s%s", p->o->dev ? "" : ",nodev",
 		p->o->suid ? "" : ",nosuid", p->o->read_only ? ",ro" : "",
 		p->o->mount_opts ? "," : "",
@@ -357,6 +361,9 @@ static int do_fsconfig(struct plan *p, const char *target)
 	if (!err && p->upper &&
 	    (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", p->upper, 0) ||
 	     fsconfig(fs, FSCONFIG_SET_STRING, "workdir", p->work, 0)))
+		err = -errno;
+	if (!err && !strcmp(p->o->type, "layerfs") &&
+	    fsconfig(fs, FSCONFIG_SET_FLAG, "immutable_lowers", NULL, 0))
 		err = -errno;
 	if (!err && p->o->mount_opts)
 		err = fsconfig_user_opts(fs, p->o->mount_opts, &attr);

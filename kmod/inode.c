@@ -513,6 +513,7 @@ struct inode *layerfs_get_inode(struct super_block *sb, struct dentry *upper,
 	struct inode *real = d_inode(key.dentry);
 	struct layerfs_inode *li;
 	struct inode *inode;
+	unsigned int i;
 	bool hashed;
 
 	/*
@@ -544,6 +545,9 @@ struct inode *layerfs_get_inode(struct super_block *sb, struct dentry *upper,
 	li->upper = upper;
 	li->lower = stack;
 	li->numlower = num;
+	for (i = 0; i < num; i++)
+		if (stack[i].dentry->d_flags & DCACHE_OP_REVALIDATE)
+			li->reval = true;
 	inode->i_ino = layerfs_ino(LAYERFS_FS(sb), upper, num ? stack : NULL);
 	layerfs_init_inode(inode, d_inode(upper ? upper : stack[0].dentry));
 	if (hashed)

@@ -61,6 +61,8 @@ struct layerfs_layer {
  * @mnts:      the same mounts as an array, for kern_unmount_array()
  * @numlower:  number of lower layers
  * @numfs:     number of distinct filesystems among the layers
+ * @immutable: the lowers never change while mounted (immutable_lowers):
+ *             directories keep an index of their lowers (readdir.c)
  * @xino_bits: high bits of st_ino that hold the fsid (0: single fs)
  * @creds:     the mounter's credentials, used for every layer access
  * @lowerdirs: the lower paths as given, for show_options
@@ -77,6 +79,7 @@ struct layerfs_fs {
 	struct vfsmount **mnts;
 	unsigned int numlower;
 	unsigned int numfs;
+	bool immutable;
 	unsigned int xino_bits;
 	const struct cred *creds;
 	char **lowerdirs;
@@ -103,6 +106,8 @@ struct layerfs_path {
 	struct dentry *dentry;
 };
 
+struct layerfs_dir_cache;
+
 /**
  * struct layerfs_inode - a union inode
  * @upper:    the real dentry in the upper layer, NULL while the object
@@ -110,18 +115,25 @@ struct layerfs_path {
  * @numlower: entries in @lower
  * @lower:    the lower stack, topmost first; for a non-directory at most
  *            one entry, for a directory every layer that contributes
+ * @reval:    a real dentry of @lower has a filesystem that revalidates
+ *            its dentries (network, FUSE): every walk asks (namei.c)
+ * @index:    a directory's merged lowers, with immutable lowers only:
+ *            NULL until built, an error pointer when it never will be
+ *            (readdir.c)
  * @nlink:    cached link count of a merged directory, 0 until counted
  * @lock:     serialises changes of @upper (copy-up) and @nlink counting
  * @vfs_inode: the VFS inode; i_private holds the real inode the union
  *            inode is hashed by
  *
- * @lower and @numlower are set before the inode is unlocked and never
+ * @lower, @numlower and @reval are set before the inode is unlocked and never
  * change afterwards.
  */
 struct layerfs_inode {
 	struct dentry *upper;
 	unsigned int numlower;
 	struct layerfs_path *lower;
+	bool reval;
+	struct layerfs_dir_cache *index;
 	unsigned int nlink;
 	struct mutex lock;	/* see @lock above */
 	struct inode vfs_inode;
@@ -177,6 +189,7 @@ int layerfs_init_fs_context(struct fs_context *fc);
  * @work:      resolved workdir (dentry NULL if not given)
  * @uppername: upperdir as given
  * @workname:  workdir as given
+ * @immutable: immutable_lowers was given
  */
 struct layerfs_config {
 	struct path *lower;
@@ -186,6 +199,7 @@ struct layerfs_config {
 	struct path work;
 	char *uppername;
 	char *workname;
+	bool immutable;
 };
 
 /**
@@ -257,6 +271,8 @@ extern const struct file_operations layerfs_dir_fops;
 unsigned int layerfs_dir_nlink(struct dentry *dentry);
 int layerfs_dir_check_empty(struct dentry *dentry);
 void layerfs_dir_changed(struct inode *dir);
+int layerfs_index_first(struct inode *dir, const struct qstr *name);
+void layerfs_index_free(struct layerfs_inode *li);
 
 /* copy_up.c */
 int layerfs_copy_up(struct dentry *dentry);

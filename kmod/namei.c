@@ -4,9 +4,10 @@
  *
  * Owns layerfs_lookup(), which builds the lower stack of a name by asking
  * each layer of the parent's stack from the top down, and the dentry
- * operations: ->d_revalidate() notices real dentries that were removed
- * or renamed behind the union's back, ->d_real() maps a union dentry to
- * the real one for the VFS.
+ * operations: ->d_revalidate() notices that the real dentry that gave a
+ * union dentry was removed or renamed behind the union's back, in
+ * constant time whatever the depth of the stack; ->d_real() maps a union
+ * dentry to the real one for the VFS.
  *
  * Rules: the first layer where the name is a non-directory ends the
  * stack (the object is that file); a whiteout (character device 0:0)
@@ -69,12 +70,15 @@ static int layerfs_lookup_upper(struct inode *dir, const struct qstr *name,
 
 /*
  * Build the lower stack of @name below the union directory @dir into
- * @stack (room for as many entries as @dir's stack). Returns the number
- * of entries, 0 when the name is absent or whited out, or a negative
- * errno. With @dir_only, only directories join (below an upper one).
+ * @stack (room for as many entries as @dir's stack), asking the layers
+ * of @dir's stack from position @first down (the layers above it do not
+ * have the name). Returns the number of entries, 0 when the name is
+ * absent or whited out, or a negative errno. With @dir_only, only
+ * directories join (below an upper one).
  */
 static int layerfs_lookup_stack(struct inode *dir, const struct qstr *name,
-				struct layerfs_path *stack, bool dir_only)
+				struct layerfs_path *stack, bool dir_only,
+				unsigned int first)
 {
 	/* LAB 2.1 BEGIN: ask each lower top down; stop at a whiteout or a non-directory */
 	struct layerfs_inode *parent = LAYERFS_I(dir);
@@ -82,7 +86,7 @@ static int layerfs_lookup_stack(struct inode *dir, const struct qstr *name,
 	unsigned int i;
 	int n = 0;
 
-	for (i = 0; i < parent->numlower; i++) {
+	for (i = first; i < parent->numlower; i++) {
 		struct layerfs_path *p = &parent->lower[i];
 
 		this = layerfs_do_lookup(p->dentry, name->name, name->len);
@@ -145,7 +149,7 @@ struct dentry *layerfs_lookup(struct inode *dir, struct dentry *dentry,
 	struct layerfs_path *stack;
 	const struct cred *old;
 	bool stop;
-	int n = 0;
+	int n = 0, first;
 
 	if (dentry->d_name.len > LAYERFS_FS(dir->i_sb)->namelen)
 		return ERR_PTR(-ENAMETOOLONG);
@@ -156,10 +160,15 @@ struct dentry *layerfs_lookup(struct inode *dir, struct dentry *dentry,
 
 	old = layerfs_override_creds(dir->i_sb);
 	n = layerfs_lookup_upper(dir, &dentry->d_name, &upper, &stop);
-	if (!n && upper && !d_is_dir(upper))
+	if (!n && upper && !d_is_dir(upper)) {
 		n = layerfs_lookup_origin(dir, upper, stack);
-	else if (!n && !stop)
-		n = layerfs_lookup_stack(dir, &dentry->d_name, stack, !!upper);
+	} else if (!n && !stop) {
+		/* with immutable lowers, the index says where to start */
+		first = layerfs_index_first(dir, &dentry->d_name);
+		if (first >= 0)
+			n = layerfs_lookup_stack(dir, &dentry->d_name, stack,
+						 !!upper, first);
+	}
 	layerfs_revert_creds(old);
 
 	if (n < 0) {
@@ -186,6 +195,28 @@ struct dentry *layerfs_lookup(struct inode *dir, struct dentry *dentry,
 }
 
 /*
+ * The entry of @li's stack in @layer, or NULL. A stack holds its layers
+ * from the top down, in increasing index order: a binary search.
+ */
+static const struct layerfs_path *
+layerfs_stack_find(const struct layerfs_inode *li,
+		   const struct layerfs_layer *layer)
+{
+	unsigned int lo = 0, hi = li->numlower, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (li->lower[mid].layer->idx < layer->idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < li->numlower && li->lower[lo].layer == layer)
+		return &li->lower[lo];
+	return NULL;
+}
+
+/*
  * Is @p, entry of the stack of union dentry @dentry, still where lookup
  * found it: hashed, with the same name, under the parent's real directory
  * of the same layer? A hard-linked real file may be reached through
@@ -196,10 +227,9 @@ static bool layerfs_real_in_place(struct dentry *dentry,
 {
 	struct dentry *real = p->dentry;
 	struct inode *inode = d_inode_rcu(real);
-	struct layerfs_inode *parent;
+	const struct layerfs_path *pp;
 	struct inode *dir;
 	bool same_name;
-	unsigned int i;
 
 	if (!inode)
 		return false;
@@ -229,42 +259,41 @@ static bool layerfs_real_in_place(struct dentry *dentry,
 	dir = d_inode_rcu(READ_ONCE(dentry->d_parent));
 	if (!dir)
 		return false;
-	parent = LAYERFS_I(dir);
-	for (i = 0; i < parent->numlower; i++)
-		if (parent->lower[i].layer == p->layer)
-			return parent->lower[i].dentry == READ_ONCE(real->d_parent);
-	return false;
+	pp = layerfs_stack_find(LAYERFS_I(dir), p->layer);
+	return pp && pp->dentry == READ_ONCE(real->d_parent);
 }
 
-static int layerfs_revalidate_real(struct dentry *dentry,
-				   const struct layerfs_path *p,
-				   unsigned int flags)
-{
-	if (!layerfs_real_in_place(dentry, p))
-		return 0;
-	return layerfs_do_revalidate(p->dentry, flags);
-}
-
+/*
+ * A walk through a union dentry costs the same whatever the depth of the
+ * stack: only the layer that gave the object (the top of its stack) is
+ * checked to be still in place. Real dentries whose filesystem
+ * revalidates its own (network, FUSE) are asked on every walk, in every
+ * layer, as they must be (inode.c notes which stacks have them).
+ */
 static int layerfs_d_revalidate(struct dentry *dentry, unsigned int flags)
 {
 	struct inode *inode = d_inode_rcu(dentry);
 	struct layerfs_inode *li;
 	unsigned int i;
-	int ret = 1;
+	int ret;
 
 	/* negative dentries stay until the union itself changes */
 	if (!inode)
 		return 1;
 	li = LAYERFS_I(inode);
 	/* the lower of an upper non-directory only gives its number */
-	if (layerfs_upper(inode) && !S_ISDIR(inode->i_mode))
+	if (!li->numlower || (layerfs_upper(inode) && !S_ISDIR(inode->i_mode)))
+		return 1;
+	if (!layerfs_real_in_place(dentry, &li->lower[0]))
+		return 0;
+	if (!li->reval)
 		return 1;
 	for (i = 0; i < li->numlower; i++) {
-		ret = layerfs_revalidate_real(dentry, &li->lower[i], flags);
+		ret = layerfs_do_revalidate(li->lower[i].dentry, flags);
 		if (ret <= 0)
 			return ret;
 	}
-	return ret;
+	return 1;
 }
 
 static struct dentry *layerfs_d_real(struct dentry *dentry,

@@ -23,6 +23,7 @@ enum layerfs_opt {
 	LAYERFS_OPT_LOWERDIR_ADD,
 	LAYERFS_OPT_UPPERDIR,
 	LAYERFS_OPT_WORKDIR,
+	LAYERFS_OPT_IMMUTABLE,
 };
 
 /* Empty values are accepted by the table so that we can name them. */
@@ -35,6 +36,7 @@ static const struct fs_parameter_spec layerfs_param_spec[] = {
 		  fs_param_can_be_empty, NULL),
 	__fsparam(fs_param_is_string, "workdir", LAYERFS_OPT_WORKDIR,
 		  fs_param_can_be_empty, NULL),
+	fsparam_flag("immutable_lowers", LAYERFS_OPT_IMMUTABLE),
 	{}
 };
 
@@ -221,6 +223,9 @@ static int layerfs_parse_param(struct fs_context *fc,
 		dst = &cfg->work;
 		name = &cfg->workname;
 		break;
+	case LAYERFS_OPT_IMMUTABLE:
+		cfg->immutable = true;
+		return 0;
 	default:
 		return -EINVAL;
 	}

@@ -15,6 +15,14 @@
  * open directory. Seeking to 0 (rewinddir()) drops the cache and the next
  * read builds a fresh one. d_ino is mapped exactly like st_ino.
  *
+ * With immutable lowers (mount option immutable_lowers), the merge of a
+ * directory's lowers is made once and kept in the union inode: it is the
+ * listing of every open of a directory without an upper part, and the
+ * index lookup uses (layerfs_index_first()): which layer holds a name
+ * first, so a miss touches no layer and a non-directory one. An index is
+ * released with its inode; a directory of more than LAYERFS_INDEX_MAX
+ * names gets none and is walked layer by layer.
+ *
  * The link count of a merged directory is counted with the same merge
  * and cached in the union inode (layerfs_dir_nlink()); layerfs_dir_changed()
  * forgets it after a change of the directory's entries. The same merge
@@ -23,8 +31,11 @@
  *
  * Locking: the cache belongs to one open file, whose f_pos_lock the VFS
  * holds for getdents and lseek; the union inode's lock guards the cached
- * link count. Real directories are read with their own i_rwsem held by
- * iterate_dir(), and whiteout checks run after it is released. fsync
+ * link count. An index is built without a lock and published with
+ * cmpxchg() (a task that loses the race frees its own); it never changes
+ * afterwards and goes with the inode. Real directories are
+ * read with their own i_rwsem held by iterate_dir(), and whiteout checks
+ * run after it is released. fsync
  * opens the upper directory for the call and takes no lock of its own.
  */
 #include <linux/slab.h>
@@ -62,23 +73,35 @@ struct layerfs_dirent {
 	char name[];
 };
 
+/* the most names a directory's index holds (about 100 bytes each) */
+#define LAYERFS_INDEX_MAX	BIT(20)
+
 /**
- * struct layerfs_dir_cache - the merged listing of one open directory
+ * struct layerfs_dir_cache - the merged listing of a directory
  * @names: every name seen, by name
  * @list:  every name seen, in order
  * @ents:  the listed entries (no whiteouts), indexed by position - 2
  * @count: number of entries in @ents
+ * @seen:  number of names in @names
+ * @limit: most names allowed (0: no limit), beyond it the merge fails
  */
 struct layerfs_dir_cache {
 	struct rb_root names;
 	struct list_head list;
 	struct layerfs_dirent **ents;
 	unsigned int count;
+	unsigned int seen;
+	unsigned int limit;
 };
 
-/* private_data of an open union directory */
+/**
+ * struct layerfs_dir_file - private_data of an open union directory
+ * @cache:  its listing, NULL until the first read
+ * @shared: @cache is the inode's index, not the file's own
+ */
 struct layerfs_dir_file {
 	struct layerfs_dir_cache *cache;
+	bool shared;
 };
 
 /* the context handed to a real directory's iterator */
@@ -156,11 +179,16 @@ static bool layerfs_merge_actor(struct dir_context *ctx, const char *name,
 	}
 	/* LAB 3.1 END */
 
+	if (mc->cache->limit && mc->cache->seen >= mc->cache->limit) {
+		mc->err = -EFBIG;
+		return false;
+	}
 	e = kmalloc(struct_size(e, name, len), GFP_KERNEL);
 	if (!e) {
 		mc->err = -ENOMEM;
 		return false;
 	}
+	mc->cache->seen++;
 	memcpy(e->name, name, len);
 	e->len = len;
 	e->type = d_type;
@@ -326,11 +354,16 @@ static int layerfs_origin_inos(struct layerfs_dir_cache *cache,
 	return 0;
 }
 
-static struct layerfs_dir_cache *layerfs_build_cache(struct inode *inode)
+/*
+ * Merge the directories of @inode's stack; only its lowers when @limit
+ * is set (the index), then at most @limit names.
+ */
+static struct layerfs_dir_cache *layerfs_merge_dirs(struct inode *inode,
+						    unsigned int limit)
 {
 	struct layerfs_fs *lfs = LAYERFS_FS(inode->i_sb);
 	struct layerfs_inode *li = LAYERFS_I(inode);
-	struct dentry *upper = layerfs_upper(inode);
+	struct dentry *upper = limit ? NULL : layerfs_upper(inode);
 	struct layerfs_dir_cache *cache;
 	const struct cred *old;
 	unsigned int i;
@@ -341,6 +374,7 @@ static struct layerfs_dir_cache *layerfs_build_cache(struct inode *inode)
 		return ERR_PTR(-ENOMEM);
 	cache->names = RB_ROOT;
 	INIT_LIST_HEAD(&cache->list);
+	cache->limit = limit;
 
 	old = layerfs_override_creds(inode->i_sb);
 	if (upper) {
@@ -364,6 +398,82 @@ static struct layerfs_dir_cache *layerfs_build_cache(struct inode *inode)
 		return ERR_PTR(err);
 	}
 	return cache;
+}
+
+static struct layerfs_dir_cache *layerfs_build_cache(struct inode *inode)
+{
+	return layerfs_merge_dirs(inode, 0);
+}
+
+/*
+ * The index of union directory @dir, built on first use; NULL when the
+ * lowers may change, when there is nothing to gain (one lower), or when
+ * it cannot be built (too many names: never; short of memory or killed:
+ * this time).
+ */
+static struct layerfs_dir_cache *layerfs_get_index(struct inode *dir)
+{
+	struct layerfs_inode *li = LAYERFS_I(dir);
+	struct layerfs_dir_cache *index, *built;
+
+	if (!LAYERFS_FS(dir->i_sb)->immutable || li->numlower < 2)
+		return NULL;
+	/* pairs with the cmpxchg() below: a published index is complete */
+	index = smp_load_acquire(&li->index);
+	if (!index) {
+		built = layerfs_merge_dirs(dir, LAYERFS_INDEX_MAX);
+		if (IS_ERR(built) && PTR_ERR(built) != -EFBIG)
+			return NULL;
+		index = cmpxchg(&li->index, NULL, built);
+		if (index) {
+			if (!IS_ERR(built))
+				layerfs_free_cache(built);
+		} else {
+			index = built;
+		}
+	}
+	return IS_ERR(index) ? NULL : index;
+}
+
+/**
+ * layerfs_index_first() - where to start looking a name up in the lowers
+ * @dir:  the union directory
+ * @name: the name
+ *
+ * Context: the mounter's credentials (the index may be built here).
+ * Return: the position in @dir's stack of the first layer that has
+ * @name (0 without an index), or -ENOENT when no lower has it or the
+ * first one that does holds a whiteout.
+ */
+int layerfs_index_first(struct inode *dir, const struct qstr *name)
+{
+	struct layerfs_dir_cache *index = layerfs_get_index(dir);
+	struct rb_node *node;
+	struct layerfs_dirent *e;
+	int c;
+
+	if (!index)
+		return 0;
+	node = index->names.rb_node;
+	while (node) {
+		e = rb_entry(node, struct layerfs_dirent, node);
+		c = layerfs_name_cmp(name->name, name->len, e);
+		if (!c)
+			return e->whiteout ? -ENOENT : e->pos;
+		node = c < 0 ? node->rb_left : node->rb_right;
+	}
+	return -ENOENT;
+}
+
+/**
+ * layerfs_index_free() - release a union inode's index
+ * @li: the union inode, being freed
+ */
+void layerfs_index_free(struct layerfs_inode *li)
+{
+	if (!IS_ERR_OR_NULL(li->index))
+		layerfs_free_cache(li->index);
+	li->index = NULL;
 }
 
 /**
@@ -438,6 +548,39 @@ void layerfs_dir_changed(struct inode *dir)
 	layerfs_refresh_inode(dir);
 }
 
+/*
+ * Give an open directory its listing: the inode's index when the
+ * directory is all in immutable lowers, a merge of its own otherwise.
+ */
+static int layerfs_dir_read(struct file *file, struct layerfs_dir_file *df)
+{
+	struct inode *inode = file_inode(file);
+	struct layerfs_dir_cache *cache = NULL;
+	const struct cred *old;
+
+	if (!layerfs_upper(inode)) {
+		old = layerfs_override_creds(inode->i_sb);
+		cache = layerfs_get_index(inode);
+		layerfs_revert_creds(old);
+	}
+	df->shared = cache;
+	if (!cache)
+		cache = layerfs_build_cache(inode);
+	if (IS_ERR(cache))
+		return PTR_ERR(cache);
+	df->cache = cache;
+	return 0;
+}
+
+/* Drop an open directory's listing: the next read makes it again. */
+static void layerfs_dir_forget(struct layerfs_dir_file *df)
+{
+	if (!df->shared)
+		layerfs_free_cache(df->cache);
+	df->cache = NULL;
+	df->shared = false;
+}
+
 static int layerfs_dir_open(struct inode *inode, struct file *file)
 {
 	struct layerfs_dir_file *df;
@@ -453,7 +596,7 @@ static int layerfs_dir_release(struct inode *inode, struct file *file)
 {
 	struct layerfs_dir_file *df = file->private_data;
 
-	layerfs_free_cache(df->cache);
+	layerfs_dir_forget(df);
 	kfree(df);
 	return 0;
 }
@@ -467,12 +610,10 @@ static int layerfs_iterate(struct file *file, struct dir_context *ctx)
 	if (!dir_emit_dots(file, ctx))
 		return 0;
 	if (!df->cache) {
-		struct layerfs_dir_cache *cache;
+		int err = layerfs_dir_read(file, df);
 
-		cache = layerfs_build_cache(file_inode(file));
-		if (IS_ERR(cache))
-			return PTR_ERR(cache);
-		df->cache = cache;
+		if (err)
+			return err;
 	}
 	for (i = ctx->pos - 2; i < df->cache->count; i++) {
 		e = df->cache->ents[i];
@@ -503,8 +644,7 @@ static loff_t layerfs_dir_llseek(struct file *file, loff_t offset, int whence)
 		return -EINVAL;
 	if (pos == 0 && file->f_pos != 0) {
 		/* rewinddir(): the next read sees the current contents */
-		layerfs_free_cache(df->cache);
-		df->cache = NULL;
+		layerfs_dir_forget(df);
 	}
 	file->f_pos = pos;
 	return pos;

@@ -38,6 +38,8 @@ static struct inode *layerfs_alloc_inode(struct super_block *sb)
 	li->upper = NULL;
 	li->numlower = 0;
 	li->lower = NULL;
+	li->reval = false;
+	li->index = NULL;
 	li->nlink = 0;
 	mutex_init(&li->lock);
 	return &li->vfs_inode;
@@ -48,6 +50,7 @@ static void layerfs_free_inode(struct inode *inode)
 	struct layerfs_inode *li = LAYERFS_I(inode);
 
 	kfree(li->lower);
+	layerfs_index_free(li);
 	kmem_cache_free(layerfs_inode_cachep, li);
 }
 
@@ -126,6 +129,8 @@ static int layerfs_show_options(struct seq_file *m, struct dentry *root)
 		seq_puts(m, ",workdir=");
 		layerfs_show_path(m, lfs->workname);
 	}
+	if (lfs->immutable)
+		seq_puts(m, ",immutable_lowers");
 	return 0;
 }
 
@@ -416,6 +421,7 @@ static int layerfs_fill_super(struct super_block *sb, struct fs_context *fc)
 		return err;
 	}
 	lfs->numlowerdirs = cfg->numlower;
+	lfs->immutable = cfg->immutable;
 
 	sb->s_maxbytes = 0;
 	sb->s_time_gran = 1;

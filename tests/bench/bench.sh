@@ -5,7 +5,9 @@
 # make bench, in the guest: every workload against three targets built from
 # the same data in the same boot: layerfs, overlayfs (redirect_dir=off,
 # index=off, xino=off, metacopy=off) and the backing filesystem directly
-# (a flattened copy of the layers). Runs of the three targets interleave.
+# (a flattened copy of the layers); the read and lookup workloads also on
+# a fourth, layerfs_imm (layerfs with immutable_lowers, as layermount
+# mounts it). Runs of the targets interleave.
 # Prints "BENCH <fs> <workload> <target> <run> <seconds>" lines, read by
 # vm/bench.sh, and around each timed run a line "bench-mark start|end <fs>
 # <workload> <target> <run>" on the console, at which the host records its
@@ -17,18 +19,19 @@
 
 RUNS=${BENCH_RUNS:-5}
 FSES=${BENCH_FS:-tmpfs ext4}
-TARGETS="layerfs overlay direct"
+TARGETS="layerfs layerfs_imm overlay direct"
 if [ "${BENCH_SIZE:-full}" = smoke ]; then
-	NTREE=500 NBIG=1000 NLOOK=200 STACKS="10 20" SEQMIB=8 CUMIB=4 NSMALL=100 NRAND=200
+	NTREE=500 NBIG=1000 NLOOK=200 STACKS="5 20" SEQMIB=8 CUMIB=4 NSMALL=100 NRAND=200
 	NCOMMIT=200 COMMITSZ=4096
 else
-	NTREE=10000 NBIG=20000 NLOOK=5000 STACKS="100 500" SEQMIB=1024 CUMIB=256 NSMALL=10000 NRAND=20000
+	NTREE=10000 NBIG=20000 NLOOK=5000 STACKS="5 100 500" SEQMIB=1024 CUMIB=256 NSMALL=10000 NRAND=20000
 	NCOMMIT=10000 COMMITSZ=107374	# 1 GiB in 10,000 files
 fi
 OVL_OPTS=redirect_dir=off,index=off,xino=off,metacopy=off
 BENCH_ONLY=$(echo "${BENCH_ONLY:-}" | tr , ' ')
 # the workloads of each data set
-READS="stat_warm_50k stat_cold_50k readdir_100k tar_c find_sha256"
+READS="stat_warm_50k stat_cold_50k readdir_100k readdir_100k_reopen5
+	readdir_100k_rewind5 tar_c find_sha256"
 WRITES="chmod_small create_write_unlink"
 BIG="seqread randread_4k mmapread"
 modprobe overlay 2>/dev/null || true	# vm/init has loaded it
@@ -74,6 +77,8 @@ mnt() {
 	fi
 	case $tgt in
 	layerfs) (cd "$base" && mount -t layerfs layerfs "$dir" -o "$opts") ;;
+	layerfs_imm) (cd "$base" &&
+		mount -t layerfs layerfs "$dir" -o "$opts,immutable_lowers") ;;
 	overlay) (cd "$base" && mount -t overlay overlay "$dir" -o "$opts,$OVL_OPTS") ;;
 	esac
 }
@@ -111,6 +116,9 @@ bench_reads() {
 	echo 3 > /proc/sys/vm/drop_caches
 	measure "$fs" stat_cold_50k "$r" "$tgt" stat-tree "$1"
 	measure "$fs" readdir_100k "$r" "$tgt" readdir "$1/merged"
+	# the same directory 5 times more: new opens, then one open rewound
+	measure "$fs" readdir_100k_reopen5 "$r" "$tgt" readdir "$1/merged" 5
+	measure "$fs" readdir_100k_rewind5 "$r" "$tgt" readdir "$1/merged" 5 rewind
 	measure "$fs" tar_c "$r" "$tgt" run tar -cf /dev/null -C "$1" .
 	measure "$fs" find_sha256 "$r" "$tgt" run sh -c "find '$1' -type f | xargs sha256sum > /dev/null"
 }
@@ -141,6 +149,8 @@ bench_commit() {
 	r=1
 	while [ $r -le "$RUNS" ]; do
 		for tgt in $TARGETS; do
+			# (layermount gives layerfs immutable_lowers itself)
+			[ "$tgt" != layerfs_imm ] || continue
 			rm -rf "$C/out" "$C/out.tgz"
 			if [ "$tgt" = direct ]; then
 				measure "$fs" commit_gzip "$r" "$tgt" run sh -c \
@@ -157,6 +167,26 @@ bench_commit() {
 		r=$((r + 1))
 	done
 	rm -rf "$C"
+}
+
+# the lookup workloads of a stack of $1 layers
+lookups() {
+	for w in miss hit_bottom path5 warm_miss warm_hit warm_path5; do
+		echo "lookup_${w}_$1"
+	done
+}
+
+# bench_lookups DIR: lookups in the $n-layer stack at DIR, every walk from
+# DIR through d (which every layer has). Cold: on a fresh mount, names
+# this mount has not seen (misses differ per run). Warm: the same names
+# again, their dentries cached.
+bench_lookups() {
+	measure "$fs" "lookup_miss_$n" "$r" "$tgt" lookup "$1" "$NLOOK" "d/miss${r}_%ld"
+	measure "$fs" "lookup_hit_bottom_$n" "$r" "$tgt" lookup "$1" "$NLOOK" 'd/hit%06ld'
+	measure "$fs" "lookup_path5_$n" "$r" "$tgt" lookup "$1" "$NLOOK" 'd/p/q/r/hit%06ld'
+	measure "$fs" "lookup_warm_miss_$n" "$r" "$tgt" lookup "$1" "$NLOOK" "d/miss${r}_%ld"
+	measure "$fs" "lookup_warm_hit_$n" "$r" "$tgt" lookup "$1" "$NLOOK" 'd/hit%06ld'
+	measure "$fs" "lookup_warm_path5_$n" "$r" "$tgt" lookup "$1" "$NLOOK" 'd/p/q/r/hit%06ld'
 }
 
 bench_fs() {
@@ -191,18 +221,22 @@ bench_fs() {
 		[ -z "$CU_SET" ] || lfsbench mkfile "$B/b/5/cu" "$CUMIB"
 		flat "$B/b" "$TL" "$B/flat-b"
 	fi
-	# 3: stacks of many layers; the bottom one holds the hits
+	# 3: stacks of many layers; the bottom one holds the hits, in d and
+	# at the end of a path of 5 components, d/p/q/r/hitN, whose
+	# directories are merged from every layer
 	stacks=
 	for n in $STACKS; do
-		wanted "lookup_miss_$n" "lookup_hit_bottom_$n" || continue
+		# shellcheck disable=SC2046 # one word per workload
+		wanted $(lookups "$n") || continue
 		stacks="$stacks $n"
 		i=1
 		while [ $i -le "$n" ]; do
-			mkdir -p "$B/s$n/$i/d"
+			mkdir -p "$B/s$n/$i/d/p/q/r"
 			: > "$B/s$n/$i/d/only$i"
 			i=$((i + 1))
 		done
 		lfsbench mkflat "$B/s$n/$n/d" "$NLOOK" hit 0
+		lfsbench mkflat "$B/s$n/$n/d/p/q/r" "$NLOOK" hit 0
 		eval "SL$n=\$(seq -s: 1 $n)"
 		eval "flat \"$B/s$n\" \"\$SL$n\" \"$B/flat-s$n\""
 	done
@@ -224,7 +258,7 @@ bench_fs() {
 				log "$tgt: mount failed"
 			fi
 
-			if [ -z "$B_SET" ]; then
+			if [ -z "$B_SET" ] || [ "$tgt" = layerfs_imm ]; then
 				:
 			elif [ "$tgt" = direct ]; then
 				bench_big "$B/flat-b"
@@ -234,7 +268,9 @@ bench_fs() {
 			fi
 
 			# writes: a fresh upper every run
-			if [ "$tgt" = direct ]; then
+			if [ "$tgt" = layerfs_imm ]; then
+				:
+			elif [ "$tgt" = direct ]; then
 				rm -rf "$B/w"
 				mkdir -p "$B/w"
 				if [ -n "$CU_SET" ]; then
@@ -264,8 +300,7 @@ bench_fs() {
 					eval "mnt $tgt \"$B/s$n\" \"\$SL$n\" \"$M\"" || { log "$tgt: $n-layer mount failed"; continue; }
 					P=$M
 				fi
-				measure "$fs" "lookup_miss_$n" "$r" "$tgt" lookup "$P/d" "$NLOOK" "miss${r}_%ld"
-				measure "$fs" "lookup_hit_bottom_$n" "$r" "$tgt" lookup "$P/d" "$NLOOK" 'hit%06ld'
+				bench_lookups "$P"
 				[ "$tgt" = direct ] || umount "$M"
 			done
 		done
@@ -291,7 +326,7 @@ bench_mount() {
 			case $tgt in
 			layerfs) ty=layerfs ;;
 			overlay) ty=overlay ;;
-			direct)	continue ;;
+			*)	continue ;;	# direct; layerfs_imm: as layerfs
 			esac
 			rm -rf "$S"
 			# (cold left out: the same mount untimed fills the store)

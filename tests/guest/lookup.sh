@@ -5,6 +5,9 @@
 . /tests/guest/union-lib.sh
 
 std_layers
+# a 255-byte name (see below); the lowers do not change once mounted
+long=$(printf 'n%.0s' $(seq 255))
+echo long > "$T/l3/$long"
 M=$T/m
 lmount "$M" "lowerdir=$T/l1:$T/l2:$T/l3"
 
@@ -36,8 +39,6 @@ assert_eq "$(tryop openr "$M/nothing/below")" ENOENT "missing parent"
 assert_eq "$(tryop openr "$M/d/nothing")" ENOENT "absent in merged dir"
 
 # long names: 255 is fine, 256 is ENAMETOOLONG
-long=$(printf 'n%.0s' $(seq 255))
-echo long > "$T/l3/$long"
 assert_eq "$(content "$M/$long")" long "255-byte name"
 assert_eq "$(tryop openr "$M/${long}x")" ENAMETOOLONG "256-byte name"
 

@@ -74,6 +74,17 @@ whiteout "$T/l2/late"
 echo 2 > /proc/sys/vm/drop_caches
 [ -e "$M/late" ] && fail "new whiteout ignored after cache drop"
 
+# a deeper layer's part of a merged directory removed: each walk checks
+# only the layer that gave the directory (its top), so the union may show
+# the old state or fail cleanly until its dentry goes (layerfs.rst)
+assert_eq "$(names "$M/d")" "b c" "merged dir before a deeper part goes"
+rm -rf "$T/l3/d"
+ls "$M/d" > /dev/null 2>&1 || true
+cat "$M/d/b" "$M/d/c" > /dev/null 2>&1 || true
+echo 2 > /proc/sys/vm/drop_caches
+assert_eq "$(names "$M/d")" "b" "merged dir after a deeper part went, and a cache drop"
+assert_eq "$(content "$M/d/b")" b2 "the rest of the merged dir"
+
 # heavy churn below while readers walk the union
 (for i in $(seq 1 30); do
 	mkdir -p "$T/l2/churn/$i"; echo "$i" > "$T/l2/churn/$i/f"

@@ -25,10 +25,12 @@ scratch_disk() {
 		mount -t ext2 /dev/vda "$1" || fail "mount /dev/vda on $1"
 }
 
-# lmount MNT OPTIONS: mount layerfs read-only from lowers, or fail
+# lmount MNT OPTIONS: mount layerfs read-only from lowers, or fail;
+# $LFS_MOUNT_OPTS, if set, is added to OPTIONS (immutable_lowers.sh)
 lmount() {
 	mkdir -p "$1"
-	mount -t layerfs layerfs "$1" -o "$2" || fail "mount layerfs -o $2"
+	mount -t layerfs layerfs "$1" -o "$2${LFS_MOUNT_OPTS:+,$LFS_MOUNT_OPTS}" ||
+		fail "mount layerfs -o $2${LFS_MOUNT_OPTS:+,$LFS_MOUNT_OPTS}"
 }
 
 # mount_fails MNT OPTIONS ERRNO LOGPATTERN: mount(2) of layerfs on MNT

@@ -18,10 +18,12 @@ rc=$?
 sed 's/^/# /' "$T/bench.out" | grep -v '^# # data'
 [ $rc -eq 0 ] || { echo "FAIL: vm/bench.sh smoke exited $rc"; exit 1; }
 
-workloads="stat_warm_50k stat_cold_50k readdir_100k seqread randread_4k
+workloads="stat_warm_50k stat_cold_50k readdir_100k readdir_100k_reopen5
+	readdir_100k_rewind5 seqread randread_4k
 	mmapread tar_c find_sha256 copyup_first_write chmod_small
-	create_write_unlink lookup_miss_10 lookup_miss_20 lookup_hit_bottom_10
-	lookup_hit_bottom_20 mount_10_cold mount_10_warm commit_gzip"
+	create_write_unlink $(for n in 5 20; do for w in miss hit_bottom path5 \
+		warm_miss warm_hit warm_path5; do echo "lookup_${w}_$n"; done; done)
+	mount_10_cold mount_10_warm commit_gzip"
 for w in $workloads; do
 	for t in layerfs overlay direct; do
 		grep -q "^$kver,tmpfs,$w,$t,[0-9.]*,[0-9.]*,[0-9.]*,2\$" "$out/bench.csv" ||

@@ -9,7 +9,9 @@
  *   lfsbench mkflat DIR COUNT PREFIX SIZE     make DIR/PREFIXnnnnnn files
  *   lfsbench mkfile FILE MIB [sparse]         a file of MIB MiB
  *   lfsbench stat-tree DIR                    lstat everything below DIR
- *   lfsbench readdir DIR                      read all entries of DIR
+ *   lfsbench readdir DIR [N [rewind]]         read all entries of DIR, N
+ *                                             times: each with a new open,
+ *                                             or rewinddir() on one open
  *   lfsbench lookup DIR COUNT PATTERN         lstat DIR/PATTERN(i), i < COUNT
  *                                             (PATTERN: printf, with %ld)
  *   lfsbench seqread FILE                     read FILE with 1 MiB reads
@@ -162,14 +164,26 @@ int main(int argc, char **argv)
 		return 0;
 	} else if (!strcmp(cmd, "stat-tree") && argc == 3) {
 		stat_tree(AT_FDCWD, argv[2]);
-	} else if (!strcmp(cmd, "readdir") && argc == 3) {
-		DIR *d = opendir(argv[2]);
+	} else if (!strcmp(cmd, "readdir") && argc >= 3 && argc <= 5) {
+		int rewind = argc == 5 && !strcmp(argv[4], "rewind");
+		DIR *d = NULL;
 
-		if (!d)
-			die(argv[2]);
-		while (readdir(d))
-			count++;
-		closedir(d);
+		n = argc > 3 ? atol(argv[3]) : 1;
+		for (i = 0; i < n; i++) {
+			if (d && rewind) {
+				rewinddir(d);
+			} else {
+				if (d)
+					closedir(d);
+				d = opendir(argv[2]);
+				if (!d)
+					die(argv[2]);
+			}
+			while (readdir(d))
+				count++;
+		}
+		if (d)
+			closedir(d);
 	} else if ((!strcmp(cmd, "lookup") || !strcmp(cmd, "chmod")) && argc == 5) {
 		struct stat st;
 		int dfd = open_or_die(argv[2], O_RDONLY | O_DIRECTORY);
