@@ -27,6 +27,11 @@ verdict either way has probability 2/C(2n, n) for n runs each: 0.8% for
 verdict is "few" (too few runs). An outlier widens the interval:
 it can hide a difference, never invent one.
 
+The tables have a column per target (layerfs, layerfs immutable, i.e.
+with immutable_lowers, overlayfs, direct; "-" where a target has no
+figure) and the ratios layerfs/overlayfs, layerfs immutable/overlayfs and
+layerfs/direct.
+
 The README's block is refused when a figure has fewer than README_RUNS runs
 or the run was a smoke run.
 """
@@ -56,11 +61,12 @@ NOT_SAME_WORK = [
 
 # the comparisons: (first target, second target, label) per kind of row
 GUEST_PAIRS = [("layerfs", "overlay", "layerfs/overlayfs"),
+               ("layerfs_imm", "overlay", "layerfs immutable/overlayfs"),
                ("layerfs", "direct", "layerfs/direct")]
 HOST_PAIRS = [("layermount", "tar", "layermount/tar"),
               ("layermount", "bsdtar", "layermount/bsdtar")]
-GUEST_TARGETS = [("layerfs", "layerfs"), ("overlay", "overlayfs"),
-                 ("direct", "direct")]
+GUEST_TARGETS = [("layerfs", "layerfs"), ("layerfs_imm", "layerfs immutable"),
+                 ("overlay", "overlayfs"), ("direct", "direct")]
 HOST_TARGETS = [("layermount", "layermount"), ("tar", "tar"),
                 ("bsdtar", "bsdtar")]
 VERDICTS = {"faster": "faster", "slower": "slower", "noise": "within noise",
@@ -212,26 +218,29 @@ class Report:
     def table(self, kernel):
         targets = HOST_TARGETS if kernel == "host" else GUEST_TARGETS
         pairs = self.pairs(kernel)
+        # (a column as wide as its name; "-": no figure)
+        tw = [max(10, len(name)) for _, name in targets]
+        pw = [max(20, len(label) + 1) for _, _, label in pairs]
         head = f"{'fs':<5} {'workload':<22}" + "".join(
-            f" {name:>10}" for _, name in targets)
-        for _, _, label in pairs:
-            head += f"  {label:<20} {'verdict':<12}"
+            f" {name:>{w}}" for (_, name), w in zip(targets, tw))
+        for (_, _, label), w in zip(pairs, pw):
+            head += f"  {label:<{w}} {'verdict':<12}"
         head += f" {'load':>5} {'cost':>6}"
         lines = [head]
         marked = False
         for fs, wl in self.rows(kernel):
             line = f"{fs:<5} {wl:<22}"
             cost = 0.0
-            for t, _ in targets:
+            for (t, _), w in zip(targets, tw):
                 f = self.figs.get((kernel, fs, wl, t))
-                line += f" {num(f.median) if f else 'n/a':>10}"
+                line += f" {num(f.median) if f else '-':>{w}}"
                 if f:
                     cost += f.total
-            for a, b, label in pairs:
+            for (a, b, label), w in zip(pairs, pw):
                 fa = self.figs.get((kernel, fs, wl, a))
                 fb = self.figs.get((kernel, fs, wl, b))
                 if not (fa and fb):
-                    line += f"  {'n/a':<20} {'':<12}"
+                    line += f"  {'-':>6}{'':<{w - 6}} {'':<12}"
                     continue
                 r, lo, hi, v = ratio(fa, fb)
                 mark = ""
@@ -241,7 +250,7 @@ class Report:
                     c = self.counts.setdefault((kernel, label), {})
                     c[v] = c.get(v, 0) + 1
                 cell = f"{num(r) + mark:>6} [{num(lo)}-{num(hi)}]"
-                line += f"  {cell:<20} {VERDICTS[v]:<12}"
+                line += f"  {cell:<{w}} {VERDICTS[v]:<12}"
             key = (kernel, fs, wl)
             l1, other = self.load.get(key, (None, 0))
             busy = self.is_busy(key)
@@ -254,7 +263,9 @@ class Report:
                  "[interval]: min/max to max/min of the runs; verdict: "
                  "faster or slower when the whole interval is below or "
                  "above 1, within noise when it holds 1, too few runs when "
-                 f"a side has fewer than {MIN_VERDICT_RUNS}; load: the "
+                 f"a side has fewer than {MIN_VERDICT_RUNS}; -: no figure "
+                 "(layerfs immutable runs only the reads and lookups); "
+                 "load: the "
                  "highest 1-minute load average of the host at the starts "
                  "and ends of the runs, ! when busy (another qemu running "
                  f"or load above {self.cores} cores); cost: minutes of "
@@ -266,7 +277,10 @@ class Report:
 
     def summary(self):
         lines = []
-        for (kernel, label), c in self.counts.items():
+        order = [(k, label) for k in self.kernels
+                 for _, _, label in self.pairs(k)]
+        for kernel, label in sorted(self.counts, key=order.index):
+            c = self.counts[(kernel, label)]
             parts = [f"{c.get(v, 0)} {name}" for v, name in VERDICTS.items()
                      if c.get(v, 0) or v != "few"]
             lines.append(f"{kernel} {label}: " + ", ".join(parts))

@@ -6,7 +6,8 @@
 # the verdicts, rows whose direct column is other work stay out of the
 # counts, a busy machine (another qemu, load above the cores) is warned
 # about, and the README's block is written only from runs of 5 or more,
-# between its markers, leaving the rest of the file alone.
+# between its markers, leaving the rest of the file alone. The layerfs
+# immutable column shows - where it has no figure.
 . tests/host/lib.sh
 
 rep=vm/bench-report.py
@@ -55,14 +56,14 @@ synth() {
 synth "$T/b5" 5 0.9 0
 "$rep" "$T/b5" > "$T/out5" || { cat "$T/out5"; fail "bench-report failed on 5 runs"; }
 row() { grep -E "^ +ext4 +$1 " "$T/b5/table-6.12.txt" || fail "no row $1: $(cat "$T/b5/table-6.12.txt")"; }
-# the layerfs/overlayfs verdict, then the layerfs/direct one
-row stat_warm_50k | grep -Eq ' 0\.50 \[0\.[0-9]+-0\.[0-9]+\] +faster +0\.67 \[[0-9.-]+\] +faster ' ||
+# the layerfs/overlayfs verdict, - (no layerfs immutable), the layerfs/direct one
+row stat_warm_50k | grep -Eq ' 0\.50 \[0\.[0-9]+-0\.[0-9]+\] +faster +- +0\.67 \[[0-9.-]+\] +faster ' ||
 	fail "stat_warm_50k: $(row stat_warm_50k)"
-row readdir_100k | grep -Eq ' 3\.00 \[[0-9.-]+\] +slower +3\.00 \[[0-9.-]+\] +slower ' ||
+row readdir_100k | grep -Eq ' 3\.00 \[[0-9.-]+\] +slower +- +3\.00 \[[0-9.-]+\] +slower ' ||
 	fail "readdir_100k: $(row readdir_100k)"
-row tar_c | grep -Eq ' 1\.00 \[0\.[0-9]+-1\.[0-9]+\] +within noise +1\.00 \[[0-9.-]+\] +within noise ' ||
+row tar_c | grep -Eq ' 1\.00 \[0\.[0-9]+-1\.[0-9]+\] +within noise +- +1\.00 \[[0-9.-]+\] +within noise ' ||
 	fail "tar_c: $(row tar_c)"
-row copyup_first_write | grep -Eq ' 2\.00 \[[0-9.-]+\] +slower +[0-9]+\* \[' ||
+row copyup_first_write | grep -Eq ' 2\.00 \[[0-9.-]+\] +slower +- +[0-9]+\* \[' ||
 	fail "copyup_first_write is not marked as other work: $(row copyup_first_write)"
 grep -qx '    6.12 layerfs/overlayfs: 1 faster, 2 slower, 1 within noise' "$T/out5" ||
 	fail "layerfs/overlayfs counts: $(grep -A4 '^Verdicts' "$T/out5")"
@@ -102,3 +103,65 @@ if "$rep" --readme "$T/README" "$T/b4" > /dev/null 2> "$T/err4"; then
 fi
 grep -q 'the README quotes only figures of 5 runs or more' "$T/err4" || fail "refusal: $(cat "$T/err4")"
 cmp -s "$T/README" "$T/README.5" || fail "a refused README changed"
+
+# the layerfs immutable column: 5 runs of tmpfs
+# lookups and listings (the figures below, +-4% per run) and an ext4
+# seqread without layerfs_imm. Intervals of equal figures: [0.92-1.08].
+synth_goals() {
+	local d=$1 r wl t base
+	mkdir -p "$d"
+	printf 'date=2026-12-02T10:00Z\ncommit=def5678\nsize=full\nruns=5\nonly=\ncores=2\nkernel_6.12=6.12.99-test\n' > "$d/bench-meta.txt"
+	echo "kernel,fs,workload,target,run,seconds" > "$d/bench-runs.csv"
+	for r in 1 2 3 4 5; do
+		while read -r wl t base; do
+			awk -v r="$r" -v b="$base" -v w="$wl" -v t="$t" 'BEGIN {
+				split(w, f, ":")
+				printf "6.12,%s,%s,%s,%d,%.4f\n", f[1], f[2], t, r, b * (1 + (r - 3) * 0.02)
+			}' >> "$d/bench-runs.csv"
+		done <<-EOF
+		tmpfs:lookup_warm_miss_500 layerfs 1.0
+		tmpfs:lookup_warm_miss_500 layerfs_imm 1.0
+		tmpfs:lookup_warm_miss_500 overlay 1.0
+		tmpfs:lookup_warm_miss_5 layerfs 0.5
+		tmpfs:lookup_warm_miss_5 layerfs_imm 0.9
+		tmpfs:lookup_warm_hit_500 layerfs 1.2
+		tmpfs:lookup_warm_hit_500 overlay 1.0
+		tmpfs:lookup_warm_path5_500 layerfs 1.0
+		tmpfs:lookup_miss_500 layerfs_imm 1.0
+		tmpfs:lookup_miss_500 overlay 10
+		tmpfs:lookup_miss_5 layerfs_imm 0.3
+		tmpfs:lookup_hit_bottom_500 layerfs_imm 1.0
+		tmpfs:lookup_hit_bottom_500 overlay 2.0
+		tmpfs:lookup_path5_500 layerfs_imm 1.0
+		tmpfs:lookup_path5_500 overlay 5.0
+		tmpfs:readdir_100k layerfs 1.0
+		tmpfs:readdir_100k layerfs_imm 0.9
+		tmpfs:readdir_100k overlay 1.0
+		tmpfs:readdir_100k_reopen5 layerfs_imm 1.5
+		tmpfs:readdir_100k_reopen5 overlay 1.0
+		tmpfs:readdir_100k_rewind5 overlay 1.0
+		ext4:seqread layerfs 1.0
+		ext4:seqread overlay 1.0
+		ext4:seqread direct 1.0
+		EOF
+	done
+}
+synth_goals "$T/g"
+"$rep" "$T/g" > "$T/outg" || { cat "$T/outg"; fail "bench-report failed on the goals' runs"; }
+cp "$T/g/report.txt" "$T/rg"
+
+# the table: layerfs immutable's column and its ratio to overlayfs, - where
+# it has none (seqread), the other columns unharmed
+tg=$T/g/table-6.12.txt
+grep -Eq '^ +fs +workload +layerfs +layerfs immutable +overlayfs +direct +layerfs/overlayfs +verdict +layerfs immutable/overlayfs +verdict +layerfs/direct' "$tg" ||
+	fail "table header: $(head -n 3 "$tg")"
+grep -Eq '^ +tmpfs +readdir_100k +1\.00 +0\.90 +1\.00 +- +1\.00 \[0\.92-1\.08\] +within noise +0\.90 \[0\.83-0\.98\] +faster +- +[0-9.-]+ +[0-9.]+m$' "$tg" ||
+	fail "readdir_100k with layerfs immutable: $(grep readdir_100k "$tg")"
+grep -Eq '^ +ext4 +seqread +1\.00 +- +1\.00 +1\.00 +1\.00 \[0\.92-1\.08\] +within noise +- +1\.00 \[0\.92-1\.08\] +within noise +- +[0-9.]+m$' "$tg" ||
+	fail "seqread without layerfs immutable: $(grep seqread "$tg")"
+[ "$(grep -A3 '^Verdicts:' "$T/rg")" = "Verdicts:
+    6.12 layerfs/overlayfs: 0 faster, 1 slower, 3 within noise
+    6.12 layerfs immutable/overlayfs: 4 faster, 1 slower, 1 within noise
+    6.12 layerfs/direct: 0 faster, 0 slower, 1 within noise" ] ||
+	fail "counts with layerfs immutable: $(grep -A4 '^Verdicts' "$T/rg")"
+
