@@ -30,7 +30,11 @@ it can hide a difference, never invent one.
 The tables have a column per target (layerfs, layerfs immutable, i.e.
 with immutable_lowers, overlayfs, direct; "-" where a target has no
 figure) and the ratios layerfs/overlayfs, layerfs immutable/overlayfs and
-layerfs/direct.
+layerfs/direct. The section "Lookup goals" holds, per kernel and
+filesystem, issue 22's goals (lookup_goals()): a ratio and a bound, MET
+when the ratio's whole interval is on the good side of the bound, NOT MET
+when wholly on the bad side, else UNCLEAR; "not measured" when a side has
+no figure.
 
 The README's block is refused when a figure has fewer than README_RUNS runs
 or the run was a smoke run.
@@ -59,6 +63,9 @@ NOT_SAME_WORK = [
     ("mount_*_cold", "direct mounts layers already unpacked"),
 ]
 
+# issue 22's lookup goals compare these stacks' sizes (layers)
+GOAL_SMALL, GOAL_LARGE = 5, 500
+
 # the comparisons: (first target, second target, label) per kind of row
 GUEST_PAIRS = [("layerfs", "overlay", "layerfs/overlayfs"),
                ("layerfs_imm", "overlay", "layerfs immutable/overlayfs"),
@@ -71,6 +78,8 @@ HOST_TARGETS = [("layermount", "layermount"), ("tar", "tar"),
                 ("bsdtar", "bsdtar")]
 VERDICTS = {"faster": "faster", "slower": "slower", "noise": "within noise",
             "few": "too few runs"}
+GOAL_VERDICTS = {"met": "MET", "not": "NOT MET", "unclear": "UNCLEAR",
+                 "few": "too few runs", "none": "not measured"}
 COLOURS = {"faster": "#1a9850", "slower": "#d73027", "noise": "#9e9e9e",
            "few": "#c8c8c8"}
 
@@ -81,6 +90,38 @@ def not_same_work(workload):
         if fnmatch.fnmatchcase(workload, glob):
             return why
     return None
+
+
+def lookup_goals():
+    """Issue 22's goals for lookups and listings: [(workload, (target A,
+    workload of A), (target B, workload of B), op, bound)], each met when
+    A/B op bound ("<=" or ">=") holds over the whole interval."""
+    goals = []
+    for w in ("warm_miss", "warm_hit", "warm_path5"):
+        big, small = f"lookup_{w}_{GOAL_LARGE}", f"lookup_{w}_{GOAL_SMALL}"
+        for t in ("layerfs", "layerfs_imm"):
+            goals.append((f"lookup_{w}", (t, big), ("overlay", big),
+                          "<=", 1.2))
+            goals.append((f"lookup_{w}", (t, big), (t, small), "<=", 1.5))
+    for w in ("miss", "hit_bottom", "path5"):
+        big, small = f"lookup_{w}_{GOAL_LARGE}", f"lookup_{w}_{GOAL_SMALL}"
+        goals.append((f"lookup_{w}", ("layerfs_imm", big),
+                      ("layerfs_imm", small), "<=", 2))
+        goals.append((f"lookup_{w}", ("overlay", big), ("layerfs_imm", big),
+                      ">=", 5))
+    for w in ("readdir_100k", "readdir_100k_reopen5", "readdir_100k_rewind5"):
+        goals.append((w, ("layerfs_imm", w), ("overlay", w), "<=", 1))
+    return goals
+
+
+def goal_verdict(lo, hi, op, bound):
+    """MET when the interval [LO, HI] lies wholly on the good side of
+    BOUND, NOT MET when wholly on the bad side, else UNCLEAR."""
+    if op == "<=":
+        good, bad = hi <= bound, lo > bound
+    else:
+        good, bad = lo >= bound, hi < bound
+    return "met" if good else "not" if bad else "unclear"
 
 
 class Figure:
@@ -275,6 +316,77 @@ class Report:
                          "; ".join(f"{g}: {w}" for g, w in NOT_SAME_WORK))
         return lines, notes
 
+    def goal_rows(self, kernel, fs):
+        """[(workload, text, A Figure, B Figure, op, bound, (ratio, lo,
+        hi) or None, verdict, load text)] of the lookup goals of KERNEL
+        and FS; [] when none of their figures is there."""
+        out, seen = [], False
+        targets = dict(GUEST_TARGETS)
+
+        def side(t, wl):
+            n = wl.rsplit("_", 1)[1] if wl.startswith("lookup_") else ""
+            return f"{targets[t]} {n}".rstrip()
+        for wl, (a, wa), (b, wb), op, bound in lookup_goals():
+            fa = self.figs.get((kernel, fs, wa, a))
+            fb = self.figs.get((kernel, fs, wb, b))
+            seen = seen or bool(fa or fb)
+            rr, v = None, "none"
+            if fa and fb:
+                r, lo, hi, rv = ratio(fa, fb)
+                rr = (r, lo, hi)
+                v = "few" if rv == "few" else goal_verdict(lo, hi, op, bound)
+            keys = [(kernel, fs, x) for x in dict.fromkeys((wa, wb))]
+            l1 = [self.load[k][0] for k in keys if k in self.load]
+            busy = any(self.is_busy(k) for k in keys)
+            ltxt = f"{max(l1):.1f}" + ("!" if busy else "") if l1 else "-"
+            out.append((wl, f"{side(a, wa)} / {side(b, wb)}", fa, fb, op,
+                        bound, rr, v, ltxt))
+        return out if seen else []
+
+    def goals(self):
+        """The lookup goals section, as lines."""
+        out = [f"Lookup goals (issue 22; stacks of {GOAL_SMALL} and "
+               f"{GOAL_LARGE} layers):", ""]
+        blocks = 0
+        for k in self.kernels:
+            if k == "host":
+                continue
+            rel = self.meta.get(f"kernel_{k}")
+            for fs in sorted({fs for fs, _ in self.rows(k)}):
+                rows = self.goal_rows(k, fs)
+                if not rows:
+                    continue
+                blocks += 1
+                out += [f"{k}" + (f" ({rel})" if rel else "") + f", {fs}:",
+                        ""]
+                out.append(f"    {'workload':<21} {'ratio':<44} "
+                           f"{'A':>8} {'B':>8}  {'ratio [interval]':<20} "
+                           f"{'goal':<7} {'verdict':<12} {'load':>5}")
+                count = {}
+                for wl, text, fa, fb, op, bound, rr, v, ltxt in rows:
+                    count[v] = count.get(v, 0) + 1
+                    cell = f"{'-':>6}" if rr is None else \
+                        f"{num(rr[0]):>6} [{num(rr[1])}-{num(rr[2])}]"
+                    a = num(fa.median) if fa else "-"
+                    b = num(fb.median) if fb else "-"
+                    out.append(f"    {wl:<21} {text:<44} {a:>8} {b:>8}  "
+                               f"{cell:<20} {f'{op} {bound:g}':<7} "
+                               f"{GOAL_VERDICTS[v]:<12} {ltxt:>5}".rstrip())
+                out += ["    " + ", ".join(
+                    f"{count[v]} {name}" for v, name in GOAL_VERDICTS.items()
+                    if count.get(v)), ""]
+        if not blocks:
+            return [out[0][:-1] + ": no figures (no lookup_*_"
+                    f"{GOAL_SMALL} or _{GOAL_LARGE}, no readdir_100k* runs)"]
+        return out + wrap([
+            "A, B: median seconds of the ratio's two sides; [interval]: "
+            "min(A)/max(B) to max(A)/min(B); verdict: MET when the whole "
+            "interval is on the goal's side of its bound, NOT MET when the "
+            "whole interval is on the other side, UNCLEAR when it holds the "
+            f"bound, too few runs when a side has fewer than "
+            f"{MIN_VERDICT_RUNS}, not measured when a side has no figure "
+            "(-); load: as in the tables, of both sides' workloads"])
+
     def summary(self):
         lines = []
         order = [(k, label) for k in self.kernels
@@ -339,6 +451,7 @@ class Report:
             out += tables[k]
         out += wrap(notes) + [""]
         out += ["Verdicts:"] + ["    " + x for x in self.summary()]
+        out += [""] + self.goals()
         out += wrap(self.warning())
         return out, tables
 
