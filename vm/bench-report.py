@@ -27,6 +27,15 @@ verdict either way has probability 2/C(2n, n) for n runs each: 0.8% for
 verdict is "few" (too few runs). An outlier widens the interval:
 it can hide a difference, never invent one.
 
+The tables have a column per target (layerfs, layerfs immutable, i.e.
+with immutable_lowers, overlayfs, direct; "-" where a target has no
+figure) and the ratios layerfs/overlayfs, layerfs immutable/overlayfs and
+layerfs/direct. The section "Lookup goals" holds, per kernel and
+filesystem, issue 22's goals (lookup_goals()): a ratio and a bound, MET
+when the ratio's whole interval is on the good side of the bound, NOT MET
+when wholly on the bad side, else UNCLEAR; "not measured" when a side has
+no figure.
+
 The README's block is refused when a figure has fewer than README_RUNS runs
 or the run was a smoke run.
 """
@@ -54,17 +63,23 @@ NOT_SAME_WORK = [
     ("mount_*_cold", "direct mounts layers already unpacked"),
 ]
 
+# issue 22's lookup goals compare these stacks' sizes (layers)
+GOAL_SMALL, GOAL_LARGE = 5, 500
+
 # the comparisons: (first target, second target, label) per kind of row
 GUEST_PAIRS = [("layerfs", "overlay", "layerfs/overlayfs"),
+               ("layerfs_imm", "overlay", "layerfs immutable/overlayfs"),
                ("layerfs", "direct", "layerfs/direct")]
 HOST_PAIRS = [("layermount", "tar", "layermount/tar"),
               ("layermount", "bsdtar", "layermount/bsdtar")]
-GUEST_TARGETS = [("layerfs", "layerfs"), ("overlay", "overlayfs"),
-                 ("direct", "direct")]
+GUEST_TARGETS = [("layerfs", "layerfs"), ("layerfs_imm", "layerfs immutable"),
+                 ("overlay", "overlayfs"), ("direct", "direct")]
 HOST_TARGETS = [("layermount", "layermount"), ("tar", "tar"),
                 ("bsdtar", "bsdtar")]
 VERDICTS = {"faster": "faster", "slower": "slower", "noise": "within noise",
             "few": "too few runs"}
+GOAL_VERDICTS = {"met": "MET", "not": "NOT MET", "unclear": "UNCLEAR",
+                 "few": "too few runs", "none": "not measured"}
 COLOURS = {"faster": "#1a9850", "slower": "#d73027", "noise": "#9e9e9e",
            "few": "#c8c8c8"}
 
@@ -75,6 +90,38 @@ def not_same_work(workload):
         if fnmatch.fnmatchcase(workload, glob):
             return why
     return None
+
+
+def lookup_goals():
+    """Issue 22's goals for lookups and listings: [(workload, (target A,
+    workload of A), (target B, workload of B), op, bound)], each met when
+    A/B op bound ("<=" or ">=") holds over the whole interval."""
+    goals = []
+    for w in ("warm_miss", "warm_hit", "warm_path5"):
+        big, small = f"lookup_{w}_{GOAL_LARGE}", f"lookup_{w}_{GOAL_SMALL}"
+        for t in ("layerfs", "layerfs_imm"):
+            goals.append((f"lookup_{w}", (t, big), ("overlay", big),
+                          "<=", 1.2))
+            goals.append((f"lookup_{w}", (t, big), (t, small), "<=", 1.5))
+    for w in ("miss", "hit_bottom", "path5"):
+        big, small = f"lookup_{w}_{GOAL_LARGE}", f"lookup_{w}_{GOAL_SMALL}"
+        goals.append((f"lookup_{w}", ("layerfs_imm", big),
+                      ("layerfs_imm", small), "<=", 2))
+        goals.append((f"lookup_{w}", ("overlay", big), ("layerfs_imm", big),
+                      ">=", 5))
+    for w in ("readdir_100k", "readdir_100k_reopen5", "readdir_100k_rewind5"):
+        goals.append((w, ("layerfs_imm", w), ("overlay", w), "<=", 1))
+    return goals
+
+
+def goal_verdict(lo, hi, op, bound):
+    """MET when the interval [LO, HI] lies wholly on the good side of
+    BOUND, NOT MET when wholly on the bad side, else UNCLEAR."""
+    if op == "<=":
+        good, bad = hi <= bound, lo > bound
+    else:
+        good, bad = lo >= bound, hi < bound
+    return "met" if good else "not" if bad else "unclear"
 
 
 class Figure:
@@ -212,26 +259,29 @@ class Report:
     def table(self, kernel):
         targets = HOST_TARGETS if kernel == "host" else GUEST_TARGETS
         pairs = self.pairs(kernel)
+        # (a column as wide as its name; "-": no figure)
+        tw = [max(10, len(name)) for _, name in targets]
+        pw = [max(20, len(label) + 1) for _, _, label in pairs]
         head = f"{'fs':<5} {'workload':<22}" + "".join(
-            f" {name:>10}" for _, name in targets)
-        for _, _, label in pairs:
-            head += f"  {label:<20} {'verdict':<12}"
+            f" {name:>{w}}" for (_, name), w in zip(targets, tw))
+        for (_, _, label), w in zip(pairs, pw):
+            head += f"  {label:<{w}} {'verdict':<12}"
         head += f" {'load':>5} {'cost':>6}"
         lines = [head]
         marked = False
         for fs, wl in self.rows(kernel):
             line = f"{fs:<5} {wl:<22}"
             cost = 0.0
-            for t, _ in targets:
+            for (t, _), w in zip(targets, tw):
                 f = self.figs.get((kernel, fs, wl, t))
-                line += f" {num(f.median) if f else 'n/a':>10}"
+                line += f" {num(f.median) if f else '-':>{w}}"
                 if f:
                     cost += f.total
-            for a, b, label in pairs:
+            for (a, b, label), w in zip(pairs, pw):
                 fa = self.figs.get((kernel, fs, wl, a))
                 fb = self.figs.get((kernel, fs, wl, b))
                 if not (fa and fb):
-                    line += f"  {'n/a':<20} {'':<12}"
+                    line += f"  {'-':>6}{'':<{w - 6}} {'':<12}"
                     continue
                 r, lo, hi, v = ratio(fa, fb)
                 mark = ""
@@ -241,7 +291,7 @@ class Report:
                     c = self.counts.setdefault((kernel, label), {})
                     c[v] = c.get(v, 0) + 1
                 cell = f"{num(r) + mark:>6} [{num(lo)}-{num(hi)}]"
-                line += f"  {cell:<20} {VERDICTS[v]:<12}"
+                line += f"  {cell:<{w}} {VERDICTS[v]:<12}"
             key = (kernel, fs, wl)
             l1, other = self.load.get(key, (None, 0))
             busy = self.is_busy(key)
@@ -254,7 +304,9 @@ class Report:
                  "[interval]: min/max to max/min of the runs; verdict: "
                  "faster or slower when the whole interval is below or "
                  "above 1, within noise when it holds 1, too few runs when "
-                 f"a side has fewer than {MIN_VERDICT_RUNS}; load: the "
+                 f"a side has fewer than {MIN_VERDICT_RUNS}; -: no figure "
+                 "(layerfs immutable runs only the reads and lookups); "
+                 "load: the "
                  "highest 1-minute load average of the host at the starts "
                  "and ends of the runs, ! when busy (another qemu running "
                  f"or load above {self.cores} cores); cost: minutes of "
@@ -264,9 +316,83 @@ class Report:
                          "; ".join(f"{g}: {w}" for g, w in NOT_SAME_WORK))
         return lines, notes
 
+    def goal_rows(self, kernel, fs):
+        """[(workload, text, A Figure, B Figure, op, bound, (ratio, lo,
+        hi) or None, verdict, load text)] of the lookup goals of KERNEL
+        and FS; [] when none of their figures is there."""
+        out, seen = [], False
+        targets = dict(GUEST_TARGETS)
+
+        def side(t, wl):
+            n = wl.rsplit("_", 1)[1] if wl.startswith("lookup_") else ""
+            return f"{targets[t]} {n}".rstrip()
+        for wl, (a, wa), (b, wb), op, bound in lookup_goals():
+            fa = self.figs.get((kernel, fs, wa, a))
+            fb = self.figs.get((kernel, fs, wb, b))
+            seen = seen or bool(fa or fb)
+            rr, v = None, "none"
+            if fa and fb:
+                r, lo, hi, rv = ratio(fa, fb)
+                rr = (r, lo, hi)
+                v = "few" if rv == "few" else goal_verdict(lo, hi, op, bound)
+            keys = [(kernel, fs, x) for x in dict.fromkeys((wa, wb))]
+            l1 = [self.load[k][0] for k in keys if k in self.load]
+            busy = any(self.is_busy(k) for k in keys)
+            ltxt = f"{max(l1):.1f}" + ("!" if busy else "") if l1 else "-"
+            out.append((wl, f"{side(a, wa)} / {side(b, wb)}", fa, fb, op,
+                        bound, rr, v, ltxt))
+        return out if seen else []
+
+    def goals(self):
+        """The lookup goals section, as lines."""
+        out = [f"Lookup goals (issue 22; stacks of {GOAL_SMALL} and "
+               f"{GOAL_LARGE} layers):", ""]
+        blocks = 0
+        for k in self.kernels:
+            if k == "host":
+                continue
+            rel = self.meta.get(f"kernel_{k}")
+            for fs in sorted({fs for fs, _ in self.rows(k)}):
+                rows = self.goal_rows(k, fs)
+                if not rows:
+                    continue
+                blocks += 1
+                out += [f"{k}" + (f" ({rel})" if rel else "") + f", {fs}:",
+                        ""]
+                out.append(f"    {'workload':<21} {'ratio':<44} "
+                           f"{'A':>8} {'B':>8}  {'ratio [interval]':<20} "
+                           f"{'goal':<7} {'verdict':<12} {'load':>5}")
+                count = {}
+                for wl, text, fa, fb, op, bound, rr, v, ltxt in rows:
+                    count[v] = count.get(v, 0) + 1
+                    cell = f"{'-':>6}" if rr is None else \
+                        f"{num(rr[0]):>6} [{num(rr[1])}-{num(rr[2])}]"
+                    a = num(fa.median) if fa else "-"
+                    b = num(fb.median) if fb else "-"
+                    out.append(f"    {wl:<21} {text:<44} {a:>8} {b:>8}  "
+                               f"{cell:<20} {f'{op} {bound:g}':<7} "
+                               f"{GOAL_VERDICTS[v]:<12} {ltxt:>5}".rstrip())
+                out += ["    " + ", ".join(
+                    f"{count[v]} {name}" for v, name in GOAL_VERDICTS.items()
+                    if count.get(v)), ""]
+        if not blocks:
+            return [out[0][:-1] + ": no figures (no lookup_*_"
+                    f"{GOAL_SMALL} or _{GOAL_LARGE}, no readdir_100k* runs)"]
+        return out + wrap([
+            "A, B: median seconds of the ratio's two sides; [interval]: "
+            "min(A)/max(B) to max(A)/min(B); verdict: MET when the whole "
+            "interval is on the goal's side of its bound, NOT MET when the "
+            "whole interval is on the other side, UNCLEAR when it holds the "
+            f"bound, too few runs when a side has fewer than "
+            f"{MIN_VERDICT_RUNS}, not measured when a side has no figure "
+            "(-); load: as in the tables, of both sides' workloads"])
+
     def summary(self):
         lines = []
-        for (kernel, label), c in self.counts.items():
+        order = [(k, label) for k in self.kernels
+                 for _, _, label in self.pairs(k)]
+        for kernel, label in sorted(self.counts, key=order.index):
+            c = self.counts[(kernel, label)]
             parts = [f"{c.get(v, 0)} {name}" for v, name in VERDICTS.items()
                      if c.get(v, 0) or v != "few"]
             lines.append(f"{kernel} {label}: " + ", ".join(parts))
@@ -325,6 +451,7 @@ class Report:
             out += tables[k]
         out += wrap(notes) + [""]
         out += ["Verdicts:"] + ["    " + x for x in self.summary()]
+        out += [""] + self.goals()
         out += wrap(self.warning())
         return out, tables
 

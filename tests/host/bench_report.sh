@@ -6,7 +6,10 @@
 # the verdicts, rows whose direct column is other work stay out of the
 # counts, a busy machine (another qemu, load above the cores) is warned
 # about, and the README's block is written only from runs of 5 or more,
-# between its markers, leaving the rest of the file alone.
+# between its markers, leaving the rest of the file alone. The layerfs
+# immutable column shows - where it has no figure; the lookup goals
+# (issue 22) are MET, NOT MET or UNCLEAR by their intervals, not measured
+# without a figure, and reach the README.
 . tests/host/lib.sh
 
 rep=vm/bench-report.py
@@ -55,14 +58,14 @@ synth() {
 synth "$T/b5" 5 0.9 0
 "$rep" "$T/b5" > "$T/out5" || { cat "$T/out5"; fail "bench-report failed on 5 runs"; }
 row() { grep -E "^ +ext4 +$1 " "$T/b5/table-6.12.txt" || fail "no row $1: $(cat "$T/b5/table-6.12.txt")"; }
-# the layerfs/overlayfs verdict, then the layerfs/direct one
-row stat_warm_50k | grep -Eq ' 0\.50 \[0\.[0-9]+-0\.[0-9]+\] +faster +0\.67 \[[0-9.-]+\] +faster ' ||
+# the layerfs/overlayfs verdict, - (no layerfs immutable), the layerfs/direct one
+row stat_warm_50k | grep -Eq ' 0\.50 \[0\.[0-9]+-0\.[0-9]+\] +faster +- +0\.67 \[[0-9.-]+\] +faster ' ||
 	fail "stat_warm_50k: $(row stat_warm_50k)"
-row readdir_100k | grep -Eq ' 3\.00 \[[0-9.-]+\] +slower +3\.00 \[[0-9.-]+\] +slower ' ||
+row readdir_100k | grep -Eq ' 3\.00 \[[0-9.-]+\] +slower +- +3\.00 \[[0-9.-]+\] +slower ' ||
 	fail "readdir_100k: $(row readdir_100k)"
-row tar_c | grep -Eq ' 1\.00 \[0\.[0-9]+-1\.[0-9]+\] +within noise +1\.00 \[[0-9.-]+\] +within noise ' ||
+row tar_c | grep -Eq ' 1\.00 \[0\.[0-9]+-1\.[0-9]+\] +within noise +- +1\.00 \[[0-9.-]+\] +within noise ' ||
 	fail "tar_c: $(row tar_c)"
-row copyup_first_write | grep -Eq ' 2\.00 \[[0-9.-]+\] +slower +[0-9]+\* \[' ||
+row copyup_first_write | grep -Eq ' 2\.00 \[[0-9.-]+\] +slower +- +[0-9]+\* \[' ||
 	fail "copyup_first_write is not marked as other work: $(row copyup_first_write)"
 grep -qx '    6.12 layerfs/overlayfs: 1 faster, 2 slower, 1 within noise' "$T/out5" ||
 	fail "layerfs/overlayfs counts: $(grep -A4 '^Verdicts' "$T/out5")"
@@ -102,3 +105,108 @@ if "$rep" --readme "$T/README" "$T/b4" > /dev/null 2> "$T/err4"; then
 fi
 grep -q 'the README quotes only figures of 5 runs or more' "$T/err4" || fail "refusal: $(cat "$T/err4")"
 cmp -s "$T/README" "$T/README.5" || fail "a refused README changed"
+
+# the layerfs immutable column and the lookup goals: 5 runs of tmpfs
+# lookups and listings (the figures below, +-4% per run) and an ext4
+# seqread without layerfs_imm. Intervals of equal figures: [0.92-1.08].
+synth_goals() {
+	local d=$1 r wl t base
+	mkdir -p "$d"
+	printf 'date=2026-12-02T10:00Z\ncommit=def5678\nsize=full\nruns=5\nonly=\ncores=2\nkernel_6.12=6.12.99-test\n' > "$d/bench-meta.txt"
+	echo "kernel,fs,workload,target,run,seconds" > "$d/bench-runs.csv"
+	for r in 1 2 3 4 5; do
+		while read -r wl t base; do
+			awk -v r="$r" -v b="$base" -v w="$wl" -v t="$t" 'BEGIN {
+				split(w, f, ":")
+				printf "6.12,%s,%s,%s,%d,%.4f\n", f[1], f[2], t, r, b * (1 + (r - 3) * 0.02)
+			}' >> "$d/bench-runs.csv"
+		done <<-EOF
+		tmpfs:lookup_warm_miss_500 layerfs 1.0
+		tmpfs:lookup_warm_miss_500 layerfs_imm 1.0
+		tmpfs:lookup_warm_miss_500 overlay 1.0
+		tmpfs:lookup_warm_miss_5 layerfs 0.5
+		tmpfs:lookup_warm_miss_5 layerfs_imm 0.9
+		tmpfs:lookup_warm_hit_500 layerfs 1.2
+		tmpfs:lookup_warm_hit_500 overlay 1.0
+		tmpfs:lookup_warm_path5_500 layerfs 1.0
+		tmpfs:lookup_miss_500 layerfs_imm 1.0
+		tmpfs:lookup_miss_500 overlay 10
+		tmpfs:lookup_miss_5 layerfs_imm 0.3
+		tmpfs:lookup_hit_bottom_500 layerfs_imm 1.0
+		tmpfs:lookup_hit_bottom_500 overlay 2.0
+		tmpfs:lookup_path5_500 layerfs_imm 1.0
+		tmpfs:lookup_path5_500 overlay 5.0
+		tmpfs:readdir_100k layerfs 1.0
+		tmpfs:readdir_100k layerfs_imm 0.9
+		tmpfs:readdir_100k overlay 1.0
+		tmpfs:readdir_100k_reopen5 layerfs_imm 1.5
+		tmpfs:readdir_100k_reopen5 overlay 1.0
+		tmpfs:readdir_100k_rewind5 overlay 1.0
+		ext4:seqread layerfs 1.0
+		ext4:seqread overlay 1.0
+		ext4:seqread direct 1.0
+		EOF
+	done
+}
+synth_goals "$T/g"
+"$rep" "$T/g" > "$T/outg" || { cat "$T/outg"; fail "bench-report failed on the goals' runs"; }
+cp "$T/g/report.txt" "$T/rg"
+
+# the table: layerfs immutable's column and its ratio to overlayfs, - where
+# it has none (seqread), the other columns unharmed
+tg=$T/g/table-6.12.txt
+grep -Eq '^ +fs +workload +layerfs +layerfs immutable +overlayfs +direct +layerfs/overlayfs +verdict +layerfs immutable/overlayfs +verdict +layerfs/direct' "$tg" ||
+	fail "table header: $(head -n 3 "$tg")"
+grep -Eq '^ +tmpfs +readdir_100k +1\.00 +0\.90 +1\.00 +- +1\.00 \[0\.92-1\.08\] +within noise +0\.90 \[0\.83-0\.98\] +faster +- +[0-9.-]+ +[0-9.]+m$' "$tg" ||
+	fail "readdir_100k with layerfs immutable: $(grep readdir_100k "$tg")"
+grep -Eq '^ +ext4 +seqread +1\.00 +- +1\.00 +1\.00 +1\.00 \[0\.92-1\.08\] +within noise +- +1\.00 \[0\.92-1\.08\] +within noise +- +[0-9.]+m$' "$tg" ||
+	fail "seqread without layerfs immutable: $(grep seqread "$tg")"
+[ "$(grep -A3 '^Verdicts:' "$T/rg")" = "Verdicts:
+    6.12 layerfs/overlayfs: 0 faster, 1 slower, 3 within noise
+    6.12 layerfs immutable/overlayfs: 4 faster, 1 slower, 1 within noise
+    6.12 layerfs/direct: 0 faster, 0 slower, 1 within noise" ] ||
+	fail "counts with layerfs immutable: $(grep -A4 '^Verdicts' "$T/rg")"
+
+# the goals: one block, tmpfs (ext4 has no lookups)
+grep -qx 'Lookup goals (issue 22; stacks of 5 and 500 layers):' "$T/rg" || fail "no goals section: $(cat "$T/rg")"
+grep -qx '6.12 (6.12.99-test), tmpfs:' "$T/rg" || fail "no tmpfs goals: $(cat "$T/rg")"
+! grep -q '^6.12 (6.12.99-test), ext4:' "$T/rg" || fail "a goals block without figures"
+goal() {	# WORKLOAD RATIO-TEXT REST: the goal's row ends with REST
+	grep -E "^    $1 +$2 " "$T/rg" | grep -Eq " $3 +-\$" ||
+		fail "goal $1 $2: want '$3': $(grep -E "^    $1 +$2 " "$T/rg" || echo none)"
+}
+goal lookup_warm_miss 'layerfs 500 / overlayfs 500' '1\.00 +1\.00 +1\.00 \[0\.92-1\.08\] +<= 1\.2 +MET'
+goal lookup_warm_miss 'layerfs immutable 500 / overlayfs 500' '1\.00 +1\.00 +1\.00 \[0\.92-1\.08\] +<= 1\.2 +MET'
+goal lookup_warm_miss 'layerfs 500 / layerfs 5' '1\.00 +0\.50 +2\.00 \[1\.85-2\.17\] +<= 1\.5 +NOT MET'
+goal lookup_warm_miss 'layerfs immutable 500 / layerfs immutable 5' '1\.00 +0\.90 +1\.11 \[1\.03-1\.20\] +<= 1\.5 +MET'
+goal lookup_warm_hit 'layerfs 500 / overlayfs 500' '1\.20 +1\.00 +1\.20 \[1\.11-1\.30\] +<= 1\.2 +UNCLEAR'
+goal lookup_warm_hit 'layerfs immutable 500 / overlayfs 500' '- +1\.00 +- +<= 1\.2 +not measured'
+goal lookup_warm_path5 'layerfs 500 / layerfs 5' '1\.00 +- +- +<= 1\.5 +not measured'
+goal lookup_miss 'layerfs immutable 500 / layerfs immutable 5' '1\.00 +0\.30 +3\.33 \[3\.08-3\.61\] +<= 2 +NOT MET'
+goal lookup_miss 'overlayfs 500 / layerfs immutable 500' '10\.0 +1\.00 +10\.0 \[9\.23-10\.8\] +>= 5 +MET'
+goal lookup_hit_bottom 'overlayfs 500 / layerfs immutable 500' '2\.00 +1\.00 +2\.00 \[1\.85-2\.17\] +>= 5 +NOT MET'
+goal lookup_path5 'overlayfs 500 / layerfs immutable 500' '5\.00 +1\.00 +5\.00 \[4\.62-5\.42\] +>= 5 +UNCLEAR'
+goal lookup_path5 'layerfs immutable 500 / layerfs immutable 5' '1\.00 +- +- +<= 2 +not measured'
+goal readdir_100k 'layerfs immutable / overlayfs' '0\.90 +1\.00 +0\.90 \[0\.83-0\.98\] +<= 1 +MET'
+goal readdir_100k_reopen5 'layerfs immutable / overlayfs' '1\.50 +1\.00 +1\.50 \[1\.38-1\.63\] +<= 1 +NOT MET'
+goal readdir_100k_rewind5 'layerfs immutable / overlayfs' '- +1\.00 +- +<= 1 +not measured'
+[ "$(grep -cE '^    (lookup|readdir)_[a-z0-9_]+ +[a-z ]+( [0-9]+)? / ' "$T/rg")" = 21 ] ||
+	fail "not 21 goals: $(sed -n '/^Lookup goals/,$p' "$T/rg")"
+grep -qx '    5 MET, 4 NOT MET, 2 UNCLEAR, 10 not measured' "$T/rg" ||
+	fail "goal counts: $(sed -n '/^Lookup goals/,$p' "$T/rg")"
+
+# and in the README's block
+printf '%s\n%s\n' "$begin" "$end" > "$T/READMEg"
+"$rep" --readme "$T/READMEg" "$T/g" > /dev/null || fail "README not written from the goals' runs"
+grep -qx 'Lookup goals (issue 22; stacks of 5 and 500 layers):' "$T/READMEg" ||
+	fail "no goals in the README: $(cat "$T/READMEg")"
+grep -Eq '^    lookup_miss +overlayfs 500 / layerfs immutable 500 .* >= 5 +MET ' "$T/READMEg" ||
+	fail "no goal rows in the README"
+
+# runs without lookups or listings (ext4's seqread alone): one line
+mkdir "$T/s"
+cp "$T/g/bench-meta.txt" "$T/s/"
+grep -v ',tmpfs,' "$T/g/bench-runs.csv" > "$T/s/bench-runs.csv"
+"$rep" "$T/s" > /dev/null || fail "bench-report failed on seqread alone"
+grep -qx 'Lookup goals (issue 22; stacks of 5 and 500 layers): no figures (no lookup_\*_5 or _500, no readdir_100k\* runs)' "$T/s/report.txt" ||
+	fail "goals of runs without lookups: $(sed -n '/^Lookup goals/,$p' "$T/s/report.txt")"
