@@ -18,14 +18,19 @@ rc=$?
 sed 's/^/# /' "$T/bench.out" | grep -v '^# # data'
 [ $rc -eq 0 ] || { echo "FAIL: vm/bench.sh smoke exited $rc"; exit 1; }
 
-workloads="stat_warm_50k stat_cold_50k readdir_100k readdir_100k_reopen5
-	readdir_100k_rewind5 seqread randread_4k
-	mmapread tar_c find_sha256 copyup_first_write chmod_small
-	create_write_unlink $(for n in 5 20; do for w in miss hit_bottom path5 \
-		warm_miss warm_hit warm_path5; do echo "lookup_${w}_$n"; done; done)
-	mount_10_cold mount_10_warm commit_gzip"
+# the reads and lookups also run on layerfs_imm (immutable_lowers)
+# (one line: echo joins the words)
+# shellcheck disable=SC2046,SC2116
+imm=$(echo stat_warm_50k stat_cold_50k readdir_100k readdir_100k_reopen5 \
+	readdir_100k_rewind5 tar_c find_sha256 $(for n in 5 20; do
+		for w in miss hit_bottom path5 warm_miss warm_hit warm_path5; do
+			echo "lookup_${w}_$n"; done; done))
+workloads="$imm seqread randread_4k mmapread copyup_first_write chmod_small
+	create_write_unlink mount_10_cold mount_10_warm commit_gzip"
 for w in $workloads; do
-	for t in layerfs overlay direct; do
+	ts="layerfs overlay direct"
+	case " $imm " in *" $w "*) ts="$ts layerfs_imm" ;; esac
+	for t in $ts; do
 		grep -q "^$kver,tmpfs,$w,$t,[0-9.]*,[0-9.]*,[0-9.]*,2\$" "$out/bench.csv" ||
 			{ echo "FAIL: no figure for $w on $t in bench.csv"; exit 1; }
 	done
@@ -37,11 +42,13 @@ for w in unpack_gzip unpack_zstd inspect_gzip inspect_zstd commit_gzip; do
 	done
 done
 # every run, and the host's load at its start and end (and the guest's)
-n=$(grep -c "^$kver,tmpfs,[a-z0-9_]*,[a-z]*,[12],[0-9.]*\$" "$out/bench-runs.csv")
-[ "$n" -eq $((18 * 3 * 2)) ] || { echo "FAIL: $n runs in bench-runs.csv, not $((18 * 3 * 2))"; exit 1; }
+# (28 workloads on 3 targets, 19 of them on layerfs_imm too; 2 runs)
+n=$(grep -c "^$kver,tmpfs,[a-z0-9_]*,[a-z_]*,[12],[0-9.]*\$" "$out/bench-runs.csv")
+want=$(((28 * 3 + 19) * 2))
+[ "$n" -eq "$want" ] || { echo "FAIL: $n runs in bench-runs.csv, not $want"; exit 1; }
 for ph in start end; do
 	n=$(grep -c "^$kver,[a-z0-9_,-]*,$ph,[0-9]*,[0-9.]*,[0-9.]*,[0-9.]*,[0-9]*,[0-9]*\$" "$out/bench-load.csv")
-	[ "$n" -eq $((18 * 3 * 2 + 1)) ] || { echo "FAIL: $n $ph marks of $kver in bench-load.csv, not $((18 * 3 * 2 + 1))"; exit 1; }
+	[ "$n" -eq $((want + 1)) ] || { echo "FAIL: $n $ph marks of $kver in bench-load.csv, not $((want + 1))"; exit 1; }
 done
 grep -q "^kernel_$kver=$(vm/krel "$kver")\$" "$out/bench-meta.txt" || { echo "FAIL: no kernel release in bench-meta.txt"; exit 1; }
 [ -s "$out/table-$kver.txt" ] || { echo "FAIL: no table"; exit 1; }
