@@ -52,7 +52,9 @@ for ph in start end; do
 done
 grep -q "^kernel_$kver=$(vm/krel "$kver")\$" "$out/bench-meta.txt" || { echo "FAIL: no kernel release in bench-meta.txt"; exit 1; }
 [ -s "$out/table-$kver.txt" ] || { echo "FAIL: no table"; exit 1; }
-grep -Eq '^ +tmpfs +seqread +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ \[[0-9.]+-[0-9.]+\] +too few runs ' "$out/table-$kver.txt" ||
+# (columns: layerfs, layerfs immutable ("-": seqread does not run on it),
+# overlayfs, direct, layerfs/overlayfs [interval], verdict)
+grep -Eq '^ +tmpfs +seqread +[0-9.]+ +- +[0-9.]+ +[0-9.]+ +[0-9.]+ \[[0-9.]+-[0-9.]+\] +too few runs ' "$out/table-$kver.txt" ||
 	{ echo "FAIL: no ratio, interval and verdict (too few runs: 2) of seqread"; exit 1; }
 [ -s "$out/table-host.txt" ] || { echo "FAIL: no host table"; exit 1; }
 grep -Eq '^  layermount inspect: [0-9]+ KiB' "$out/rss-host.txt" ||
