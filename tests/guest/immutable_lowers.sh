@@ -59,13 +59,5 @@ for i in 1 2 3; do
 	cat "$M/f" "$M/d/b" "$M/d/c" "$M/d/late" > /dev/null 2>&1 || true
 	echo 2 > /proc/sys/vm/drop_caches
 done
-(for i in $(seq 1 30); do
-	mkdir -p "$T/l2/churn/$i"; echo "$i" > "$T/l2/churn/$i/f"
-	rm -rf "$T/l2/churn/$((i - 1))"
-done) &
-for i in $(seq 1 30); do
-	find "$M" > /dev/null 2>&1 || true
-	cat "$M"/churn/*/f > /dev/null 2>&1 || true
-done
-wait
+churn_below "$T/l2" "$M"
 lumount "$M"

@@ -86,14 +86,5 @@ assert_eq "$(names "$M/d")" "b" "merged dir after a deeper part went, and a cach
 assert_eq "$(content "$M/d/b")" b2 "the rest of the merged dir"
 
 # heavy churn below while readers walk the union
-(for i in $(seq 1 30); do
-	mkdir -p "$T/l2/churn/$i"; echo "$i" > "$T/l2/churn/$i/f"
-	rm -rf "$T/l2/churn/$((i - 1))"
-done) &
-for i in $(seq 1 30); do
-	# names vanish under the walkers: errors are expected, crashes not
-	find "$M" > /dev/null 2>&1 || true
-	cat "$M"/churn/*/f > /dev/null 2>&1 || true
-done
-wait
+churn_below "$T/l2" "$M"
 lumount "$M"

@@ -51,6 +51,21 @@ lumount() {
 	umount "$1" || fail "umount $1"
 }
 
+# churn_below LOWER MNT: make and remove directories LOWER/churn/N while
+# readers walk the union at MNT; names vanish under the walkers, so errors
+# are expected, crashes not
+churn_below() {
+	(for i in $(seq 1 30); do
+		mkdir -p "$1/churn/$i"; echo "$i" > "$1/churn/$i/f"
+		rm -rf "$1/churn/$((i - 1))"
+	done) &
+	for i in $(seq 1 30); do
+		find "$2" > /dev/null 2>&1 || true
+		cat "$2"/churn/*/f > /dev/null 2>&1 || true
+	done
+	wait
+}
+
 # content FILE: the file's content, or "<absent>" when it cannot be read
 content() {
 	cat "$1" 2>/dev/null || echo "<absent>"
