@@ -12,8 +12,10 @@
  *   lfsbench readdir DIR [N [rewind]]         read all entries of DIR, N
  *                                             times: each with a new open,
  *                                             or rewinddir() on one open
- *   lfsbench lookup DIR COUNT PATTERN         lstat DIR/PATTERN(i), i < COUNT
- *                                             (PATTERN: printf, with %ld)
+ *   lfsbench lookup DIR COUNT PATTERN [PASSES]
+ *                                             lstat DIR/PATTERN(i), i < COUNT
+ *                                             (PATTERN: printf, with %ld),
+ *                                             PASSES times (default 1)
  *   lfsbench seqread FILE                     read FILE with 1 MiB reads
  *   lfsbench randread FILE COUNT              COUNT random 4 KiB preads
  *   lfsbench mmapread FILE                    touch every page via mmap
@@ -184,17 +186,21 @@ int main(int argc, char **argv)
 		}
 		if (d)
 			closedir(d);
-	} else if ((!strcmp(cmd, "lookup") || !strcmp(cmd, "chmod")) && argc == 5) {
+	} else if ((!strcmp(cmd, "lookup") && (argc == 5 || argc == 6)) ||
+		   (!strcmp(cmd, "chmod") && argc == 5)) {
 		struct stat st;
 		int dfd = open_or_die(argv[2], O_RDONLY | O_DIRECTORY);
+		long pass, passes = argc == 6 ? atol(argv[5]) : 1;
 
 		n = atol(argv[3]);
-		for (i = 0; i < n; i++) {
-			snprintf(path, sizeof(path), argv[4], i);
-			if (cmd[0] == 'l')
-				fstatat(dfd, path, &st, AT_SYMLINK_NOFOLLOW);
-			else if (fchmodat(dfd, path, 0600, 0))
-				die(path);
+		for (pass = 0; pass < passes; pass++) {
+			for (i = 0; i < n; i++) {
+				snprintf(path, sizeof(path), argv[4], i);
+				if (cmd[0] == 'l')
+					fstatat(dfd, path, &st, AT_SYMLINK_NOFOLLOW);
+				else if (fchmodat(dfd, path, 0600, 0))
+					die(path);
+			}
 		}
 		close(dfd);
 	} else if (!strcmp(cmd, "seqread") && argc == 3) {
