@@ -31,10 +31,15 @@ The tables have a column per target (layerfs, layerfs immutable, i.e.
 with immutable_lowers, overlayfs, direct; "-" where a target has no
 figure) and the ratios layerfs/overlayfs, layerfs immutable/overlayfs and
 layerfs/direct. The section "Lookup goals" holds, per kernel and
-filesystem, issue 22's goals (lookup_goals()): a ratio and a bound, MET
-when the ratio's whole interval is on the good side of the bound, NOT MET
-when wholly on the bad side, else UNCLEAR; "not measured" when a side has
-no figure.
+filesystem, the goals of the lookup work (lookup_goals()): a ratio and a
+bound, MET when the ratio's whole interval is on the good side of the
+bound, NOT MET when wholly on the bad side, else UNCLEAR; "not measured"
+when a side has no figure.
+
+The section "Memory held" comes from DIR/mem.csv: per kernel, filesystem
+and set of workloads (the reads; each lookup stack), the kernel memory
+(unreclaimable slab: indexes, readdir caches, layer stacks) a mount still
+held after the set, in KiB, median [min-max] of the runs.
 
 The README's block is refused when a figure has fewer than README_RUNS runs
 or the run was a smoke run.
@@ -63,7 +68,7 @@ NOT_SAME_WORK = [
     ("mount_*_cold", "direct mounts layers already unpacked"),
 ]
 
-# issue 22's lookup goals compare these stacks' sizes (layers)
+# the lookup goals compare these stacks' sizes (layers)
 GOAL_SMALL, GOAL_LARGE = 5, 500
 
 # the comparisons: (first target, second target, label) per kind of row
@@ -93,7 +98,7 @@ def not_same_work(workload):
 
 
 def lookup_goals():
-    """Issue 22's goals for lookups and listings: [(workload, (target A,
+    """The goals for lookups and listings: [(workload, (target A,
     workload of A), (target B, workload of B), op, bound)], each met when
     A/B op bound ("<=" or ">=") holds over the whole interval."""
     goals = []
@@ -206,6 +211,20 @@ def read_figures(d):
     return figs, order
 
 
+def read_mem(d):
+    """{(kernel, fs, set, target): (median, min, max, runs)} of mem.csv."""
+    mem = {}
+    try:
+        with open(os.path.join(d, "mem.csv")) as f:
+            for row in csv.DictReader(f):
+                key = (row["kernel"], row["fs"], row["set"], row["target"])
+                mem[key] = (float(row["median_kib"]), float(row["min_kib"]),
+                            float(row["max_kib"]), int(row["runs"]))
+    except FileNotFoundError:
+        pass
+    return mem
+
+
 def read_load(d):
     """{(kernel, fs, workload): (max load1, max other qemu)} and the
     load marks of the whole run."""
@@ -229,6 +248,7 @@ class Report:
         self.meta = read_meta(d)
         self.figs, self.kernels = read_figures(d)
         self.load, self.marks = read_load(d)
+        self.mem = read_mem(d)
         self.cores = int(self.meta.get("cores") or os.cpu_count() or 1)
         self.counts = {}        # (kernel, label) -> {verdict: n}
         self.busy = []          # (kernel, fs, workload) measured when busy
@@ -345,7 +365,7 @@ class Report:
 
     def goals(self):
         """The lookup goals section, as lines."""
-        out = [f"Lookup goals (issue 22; stacks of {GOAL_SMALL} and "
+        out = [f"Lookup goals (stacks of {GOAL_SMALL} and "
                f"{GOAL_LARGE} layers):", ""]
         blocks = 0
         for k in self.kernels:
@@ -386,6 +406,27 @@ class Report:
             f"bound, too few runs when a side has fewer than "
             f"{MIN_VERDICT_RUNS}, not measured when a side has no figure "
             "(-); load: as in the tables, of both sides' workloads"])
+
+    def memory(self):
+        """The section "Memory held", as lines (none without figures)."""
+        if not self.mem:
+            return []
+        targets = [t for t in GUEST_TARGETS if t[0] != "direct"]
+        out = [""] + wrap(["Memory held: KiB of kernel memory (unreclaimable "
+                           "slab) a mount still held after a set of "
+                           "workloads, median [min-max]:"]) + [""]
+        head = f"{'kernel':<7} {'fs':<5} {'set':<12}" + "".join(
+            f"  {label:>20}" for _, label in targets)
+        out.append("    " + head)
+        for k, fs, st in sorted({x[:3] for x in self.mem}):
+            cells = []
+            for t, _ in targets:
+                m = self.mem.get((k, fs, st, t))
+                cells.append(f"{m[0]:.0f} [{m[1]:.0f}-{m[2]:.0f}]" if m
+                             else "-")
+            out.append("    " + f"{k:<7} {fs:<5} {st:<12}" +
+                       "".join(f"  {c:>20}" for c in cells))
+        return out + [""]
 
     def summary(self):
         lines = []
@@ -452,6 +493,7 @@ class Report:
         out += wrap(notes) + [""]
         out += ["Verdicts:"] + ["    " + x for x in self.summary()]
         out += [""] + self.goals()
+        out += self.memory()
         out += wrap(self.warning())
         return out, tables
 

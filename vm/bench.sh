@@ -8,6 +8,8 @@
 #   bench.csv        per (kernel, fs, workload, target): median, min, max, runs
 #   bench-load.csv   the host's load average and qemu processes at the start
 #                    and end of every timed run (and of each guest run)
+#   mem.csv          per (kernel, fs, set, target): median, min, max KiB of
+#                    kernel memory a mount held after a set of workloads
 #   bench-meta.txt   date, commit, size, runs, BENCH_ONLY, kernel releases
 # then vm/bench-report.py turns them into tables with verdicts
 # (table-<series>.txt, table-host.txt, report.txt) and charts (ratios.png:
@@ -112,6 +114,7 @@ runs_csv() {
 
 echo "kernel,fs,workload,target,median_s,min_s,max_s,runs" > "$out/bench.csv"
 echo "kernel,fs,workload,target,run,seconds" > "$out/bench-runs.csv"
+echo "kernel,fs,set,target,median_kib,min_kib,max_kib,runs" > "$out/mem.csv"
 echo "kernel,fs,workload,target,run,phase,time,load1,load5,load15,other_qemu,bench_qemu" > "$out/bench-load.csv"
 rm -f "$out"/table-*.txt "$out"/*.png
 meta=$out/bench-meta.txt
@@ -281,6 +284,8 @@ if [ "${BENCH_HOST_ONLY:-0}" != 1 ]; then
 	for s in $kvers; do
 		grep '^BENCH ' "$out/run-$s.log" > "$out/raw-$s.txt"
 		summarize "$s" "$out/raw-$s.txt" >> "$out/bench.csv"
+		grep '^BENCHMEM ' "$out/run-$s.log" > "$out/mem-$s.txt"
+		summarize "$s" "$out/mem-$s.txt" >> "$out/mem.csv"
 		runs_csv "$s" "$out/raw-$s.txt" >> "$out/bench-runs.csv"
 		cat "$out/load-$s.csv" >> "$out/bench-load.csv"
 	done

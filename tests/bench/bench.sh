@@ -8,8 +8,11 @@
 # (a flattened copy of the layers); the read and lookup workloads also on
 # a fourth, layerfs_imm (layerfs with immutable_lowers, as layermount
 # mounts it). Runs of the targets interleave.
-# Prints "BENCH <fs> <workload> <target> <run> <seconds>" lines, read by
-# vm/bench.sh, and around each timed run a line "bench-mark start|end <fs>
+# Prints "BENCH <fs> <workload> <target> <run> <seconds>" lines, and for
+# the mounts of the read set and of each lookup stack a line "BENCHMEM
+# <fs> <set> <target> <run> <KiB>": the memory the mount still holds after
+# the set's workloads (held()); vm/bench.sh reads both. Around each timed
+# run it writes a line "bench-mark start|end <fs>
 # <workload> <target> <run>" on the console, at which the host records its
 # own load (the guest cannot see it). BENCH_SIZE=smoke shrinks everything
 # (make check). BENCH_ONLY="GLOB ..." runs only the workloads it names
@@ -45,6 +48,18 @@ progress() {
 
 out() {	# out FS WORKLOAD TARGET RUN SECONDS
 	echo "BENCH $*"
+}
+
+# slab_kib: the kernel's unreclaimable slab (kmalloc and the like: an
+# index, a readdir cache, a layer stack; not dentries or inodes), in KiB
+slab_kib() {
+	awk '$1 == "SUnreclaim:" { print $2 }' /proc/meminfo
+}
+
+# held SET KIB: what the mount of $tgt still holds after the workloads of
+# SET ran on it: the growth of slab_kib since KIB, taken before the mount
+held() {
+	echo "BENCHMEM $fs $1 $tgt $r $(($(slab_kib) - $2))"
 }
 
 # wanted WORKLOAD...: whether BENCH_ONLY is empty or one of its globs
@@ -254,8 +269,9 @@ bench_fs() {
 				:
 			elif [ "$tgt" = direct ]; then
 				bench_reads "$B/flat-t"
-			elif mnt "$tgt" "$B/t" "$TL" "$M"; then
+			elif m0=$(slab_kib) && mnt "$tgt" "$B/t" "$TL" "$M"; then
 				bench_reads "$M"
+				held reads "$m0"
 				umount "$M"
 			else
 				log "$tgt: mount failed"
@@ -300,11 +316,14 @@ bench_fs() {
 				if [ "$tgt" = direct ]; then
 					P=$B/flat-s$n
 				else
+					m0=$(slab_kib)
 					eval "mnt $tgt \"$B/s$n\" \"\$SL$n\" \"$M\"" || { log "$tgt: $n-layer mount failed"; continue; }
 					P=$M
 				fi
 				bench_lookups "$P"
-				[ "$tgt" = direct ] || umount "$M"
+				[ "$tgt" = direct ] && continue
+				held "lookups_$n" "$m0"
+				umount "$M"
 			done
 		done
 		r=$((r + 1))
