@@ -186,6 +186,22 @@ def read_meta(d):
     return meta
 
 
+def read_summary(path, name, unit):
+    """({(kernel, fs, NAME, target): Figure}, kernels in file order) of a
+    summary CSV of vm/bench.sh: bench.csv (NAME workload, UNIT s) or
+    mem.csv (set, kib)."""
+    figs, order = {}, []
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            key = (row["kernel"], row["fs"], row[name], row["target"])
+            if row["kernel"] not in order:
+                order.append(row["kernel"])
+            figs[key] = Figure(float(row[f"median_{unit}"]),
+                               float(row[f"min_{unit}"]),
+                               float(row[f"max_{unit}"]), int(row["runs"]))
+    return figs, order
+
+
 def read_figures(d):
     """{(kernel, fs, workload, target): Figure}, kernels in file order."""
     figs, order = {}, []
@@ -201,28 +217,17 @@ def read_figures(d):
                     runs.setdefault(key, []).append(float(row["seconds"]))
         figs = {k: Figure.of_runs(v) for k, v in runs.items()}
     else:
-        with open(os.path.join(d, "bench.csv")) as f:
-            for row in csv.DictReader(f):
-                key = (row["kernel"], row["fs"], row["workload"], row["target"])
-                if row["kernel"] not in order:
-                    order.append(row["kernel"])
-                figs[key] = Figure(float(row["median_s"]), float(row["min_s"]),
-                                   float(row["max_s"]), int(row["runs"]))
+        figs, order = read_summary(os.path.join(d, "bench.csv"),
+                                   "workload", "s")
     return figs, order
 
 
 def read_mem(d):
-    """{(kernel, fs, set, target): (median, min, max, runs)} of mem.csv."""
-    mem = {}
+    """{(kernel, fs, set, target): Figure in KiB} of mem.csv."""
     try:
-        with open(os.path.join(d, "mem.csv")) as f:
-            for row in csv.DictReader(f):
-                key = (row["kernel"], row["fs"], row["set"], row["target"])
-                mem[key] = (float(row["median_kib"]), float(row["min_kib"]),
-                            float(row["max_kib"]), int(row["runs"]))
+        return read_summary(os.path.join(d, "mem.csv"), "set", "kib")[0]
     except FileNotFoundError:
-        pass
-    return mem
+        return {}
 
 
 def read_load(d):
@@ -422,8 +427,8 @@ class Report:
             cells = []
             for t, _ in targets:
                 m = self.mem.get((k, fs, st, t))
-                cells.append(f"{m[0]:.0f} [{m[1]:.0f}-{m[2]:.0f}]" if m
-                             else "-")
+                cells.append(f"{m.median:.0f} [{m.min:.0f}-{m.max:.0f}]"
+                             if m else "-")
             out.append("    " + f"{k:<7} {fs:<5} {st:<12}" +
                        "".join(f"  {c:>20}" for c in cells))
         return out + [""]

@@ -92,6 +92,7 @@ hostrun() {
 
 # summarize KERNEL RAWFILE: median, min and max of every (fs, workload,
 # target) of the raw "BENCH fs workload target run seconds" lines -> CSV
+# (and of the "BENCHMEM fs set target run KiB" lines alike)
 summarize() {
 	awk '$6 != "NA" { print $2, $3, $4, $6 }' "$2" |
 	sort -k1,1 -k2,2 -k3,3 -k4,4g |
