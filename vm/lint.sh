@@ -16,6 +16,7 @@ BUILD=${BUILD:-$top/build}
 LINT_KVERS=${LINT_KVERS:-6.1 6.12 7.3}
 out=$BUILD/lint
 mkdir -p "$out"
+: > "$out/times"
 
 # checkpatch.pl and its data files, from Debian's linux-source-6.1
 ks=$BUILD/linux-source-6.1
@@ -27,40 +28,99 @@ if [ ! -x "$ks/scripts/checkpatch.pl" ]; then
 		linux-source-6.1/scripts/const_structs.checkpatch || exit 1
 fi
 
+# The findings of the slow checks (checkpatch, sparse, shellcheck) are
+# cached under a hash of everything they read: the tool's version, the
+# kernel's build tree, the name and content of every input file. The same
+# inputs give the same findings, so a cached run reports them again (its
+# KTAP line says "cached"). LFS_LINT_CACHE= (empty) turns the cache off.
+CACHE=${LFS_LINT_CACHE-/var/cache/layerfs/lint}
+
 results=()
-pass=0 failn=0
-# record NAME LOGFILE: the check passed when its log has no finding
+pass=0 failn=0 cached=
+mark=${EPOCHREALTIME/./}
+# record NAME LOGFILE: the check passed when its log has no finding; its
+# duration is the time since the previous check ended (they run in turn)
 record() {
+	local now=${EPOCHREALTIME/./} d
+	d=$(( (now - mark) / 100000 ))
+	d="$((d / 10)).$((d % 10)) s${cached:+, cached}"
+	mark=$now cached=
 	if [ -s "$2" ]; then
 		failn=$((failn + 1))
-		results+=("not ok $((pass + failn)) $1 # $(wc -l < "$2") findings")
+		results+=("not ok $((pass + failn)) $1 # $d, $(wc -l < "$2") findings")
 		results+=("$(head -n 40 "$2" | sed 's/^/#   /')")
 	else
 		pass=$((pass + 1))
-		results+=("ok $((pass + failn)) $1")
+		results+=("ok $((pass + failn)) $1 # $d")
 	fi
+	echo "${d%% s*} $1" >> "$out/times"
+}
+
+# inputs_key WORDS -- FILES...: a hash of WORDS (tool versions and the
+# like) and of the names and contents of FILES
+inputs_key() {
+	local w=()
+	while [ "$1" != -- ]; do w+=("$1"); shift; done
+	shift
+	{ printf '%s\n' "${w[@]}"; sha256sum "$@"; } | sha256sum | cut -c1-40
+}
+
+# cached NAME KEY FINDINGS: FINDINGS from the cache, when it has them for
+# KEY (then the check need not run)
+cached() {
+	[ -n "$CACHE" ] && [ -f "$CACHE/$1-$2" ] || return 1
+	cp "$CACHE/$1-$2" "$3" && cached=1
+}
+
+# keep NAME KEY FINDINGS: FINDINGS into the cache for KEY (written whole or
+# not at all; the cache holds the latest key of each check)
+keep() {
+	[ -n "$CACHE" ] || return 0
+	mkdir -p "$CACHE" || return 0
+	rm -f "$CACHE/$1"-*
+	cp "$3" "$CACHE/.$1-$2.tmp" && mv "$CACHE/.$1-$2.tmp" "$CACHE/$1-$2"
 }
 
 kfiles=(kmod/*.c kmod/*.h tests/selftest/kmod/*.c)
-"$ks/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
-	--ignore FILE_PATH_CHANGES -f "${kfiles[@]}" \
-	> "$out/checkpatch.log" 2>&1
-grep -E '^(ERROR|WARNING|CHECK)|: (ERROR|WARNING|CHECK):' "$out/checkpatch.log" > "$out/checkpatch.findings"
+key=$(inputs_key -- "$ks/scripts/checkpatch.pl" "$ks/scripts/spelling.txt" \
+	"$ks/scripts/const_structs.checkpatch" "$0" "${kfiles[@]}")
+if ! cached checkpatch "$key" "$out/checkpatch.findings"; then
+	"$ks/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
+		--ignore FILE_PATH_CHANGES -f "${kfiles[@]}" \
+		> "$out/checkpatch.log" 2>&1
+	grep -E '^(ERROR|WARNING|CHECK)|: (ERROR|WARNING|CHECK):' "$out/checkpatch.log" > "$out/checkpatch.findings"
+	keep checkpatch "$key" "$out/checkpatch.findings"
+fi
 record checkpatch_strict "$out/checkpatch.findings"
 
+# the compilers a kernel's build tree may ask for, and sparse
+tools=$(for c in gcc gcc-12 gcc-13 gcc-14 sparse; do
+	echo "$c: $("$c" --version 2>/dev/null | head -n 1)"; done)
 for s in $LINT_KVERS; do
 	rel=$(vm/krel "$s") || exit 1
-	d=$out/$rel
-	rm -rf "$d"
-	vm/linktree.sh "$top" "$d" || exit 1
-	make -C "$(vm/krel --kdir "$s")" M="$d" C=2 W=1 modules \
-		> "$out/sparse-$s.log" 2>&1 || echo "build failed" >> "$out/sparse-$s.log"
-	grep -E 'warning:|error:|build failed' "$out/sparse-$s.log" > "$out/sparse-$s.findings"
-	if grep -q 'sparse is not available or not up to date' "$out/sparse-$s.log"; then
-		record "w1_$s" "$out/sparse-$s.findings"
-	else
-		record "sparse_w1_$s" "$out/sparse-$s.findings"
+	kdir=$(vm/krel --kdir "$s") || exit 1
+	key=$(inputs_key "$rel" "$tools" -- "$0" vm/linktree.sh Kbuild VERSION \
+		kmod/*.c kmod/*.h kmod/Kbuild kmod/*.mk \
+		"$kdir/include/generated/autoconf.h" "$kdir/Module.symvers")
+	# (the check's name: w1_ when sparse is too old for the kernel)
+	if ! { cached "sparse-$s" "$key" "$out/sparse-$s.findings" &&
+	       cached "sparse-name-$s" "$key" "$out/sparse-$s.name"; }; then
+		d=$out/$rel
+		rm -rf "$d"
+		vm/linktree.sh "$top" "$d" || exit 1
+		make -C "$kdir" M="$d" C=2 W=1 modules \
+			> "$out/sparse-$s.log" 2>&1 || echo "build failed" >> "$out/sparse-$s.log"
+		grep -E 'warning:|error:|build failed' "$out/sparse-$s.log" > "$out/sparse-$s.findings"
+		if grep -q 'sparse is not available or not up to date' "$out/sparse-$s.log"; then
+			echo "w1_$s" > "$out/sparse-$s.name"
+		else
+			echo "sparse_w1_$s" > "$out/sparse-$s.name"
+		fi
+		cached=
+		keep "sparse-$s" "$key" "$out/sparse-$s.findings"
+		keep "sparse-name-$s" "$key" "$out/sparse-$s.name"
 	fi
+	record "$(cat "$out/sparse-$s.name")" "$out/sparse-$s.findings"
 done
 
 # from scratch, in a copy: the helper/layermount other parts of make
@@ -88,7 +148,11 @@ mapfile -t shfiles < <( {
 	find vm tests .ci -type f -name '*.sh'
 	find vm tests .ci -type f ! -name '*.*' -exec grep -lE '^#!/bin/(ba)?sh' {} +
 } | sort -u)
-shellcheck -x -P "$top" -f gcc "${shfiles[@]}" > "$out/shellcheck.findings" 2>&1
+key=$(inputs_key "$(shellcheck --version)" -- "$0" "${shfiles[@]}")
+if ! cached shellcheck "$key" "$out/shellcheck.findings"; then
+	shellcheck -x -P "$top" -f gcc "${shfiles[@]}" > "$out/shellcheck.findings" 2>&1
+	keep shellcheck "$key" "$out/shellcheck.findings"
+fi
 record shellcheck "$out/shellcheck.findings"
 
 # the lab markers are paired and have their stubs and tests, the VFS table
