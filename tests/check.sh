@@ -16,7 +16,8 @@
 # line in their header: "each kernel" runs once per kernel, "first
 # kernel" once; ", after vm/SCRIPT.sh" runs that image build first, as a
 # part of its own), and each kernel's guest suite, split over $CHECK_SHARDS
-# (3) guests by the durations in tests/durations (the host tests that boot
+# (4) guests by the durations in tests/durations (races that ask for two
+# vCPUs in guests of their own, the rest in guests of one) (the host tests that boot
 # no guest likewise, over $CHECK_HOST_SHARDS (2) runs). CHECK_PARTS=kernel
 # runs only what runs once per kernel (the guest suites, the "each
 # kernel" host tests): .ci/run's way to test a kernel that make check
@@ -29,7 +30,7 @@ cd "$top" || exit 1
 BUILD=${BUILD:-$top/build}
 export BUILD KVERS=${KVERS:-6.1 6.12}
 JOBS=${CHECK_JOBS:-3}
-SHARDS=${CHECK_SHARDS:-3}
+SHARDS=${CHECK_SHARDS:-4}
 HOST_SHARDS=${CHECK_HOST_SHARDS:-2}
 PARTS=${CHECK_PARTS:-all}
 out=$BUILD/check
@@ -149,9 +150,31 @@ shards() {
 	done
 }
 
-# the guest suites, each kernel's over $SHARDS guests
+# the guest suites, each kernel's over $SHARDS guests. The tests that ask
+# for two vCPUs ("# vcpus: 2": races) have guests of their own, the others
+# share guests of one vCPU (vm/run.sh), so that two vCPUs are paid for only
+# where they are needed; the guests are shared out between the two kinds
+# by their estimated times, at least one each.
 BOOT=10		# seconds a boot adds to a guest's estimate
 mapfile -t gnames < <(vm/select-tests.sh tests/guest "${TESTS:-}")
+smp=() up=() tsmp=0 tup=0
+for n in "${gnames[@]}"; do
+	e=$(estimate "guest/$n")
+	if [ "$(sed -n '1,8s/^# vcpus: *\([0-9]*\).*/\1/p' "tests/guest/$n.sh")" = 2 ]; then
+		smp+=("$n") tsmp=$((tsmp + e))
+	else
+		up+=("$n") tup=$((tup + e))
+	fi
+done
+nsmp=0 nup=$SHARDS
+if [ ${#smp[@]} -gt 0 ] && [ ${#up[@]} -gt 0 ]; then
+	nsmp=$(( (SHARDS * tsmp + (tsmp + tup) / 2) / (tsmp + tup) ))
+	[ "$nsmp" -ge 1 ] || nsmp=1
+	[ "$nsmp" -lt "$SHARDS" ] || nsmp=$((SHARDS - 1))
+	nup=$((SHARDS - nsmp))
+elif [ ${#smp[@]} -gt 0 ]; then
+	nsmp=$SHARDS nup=0
+fi
 for s in $KVERS; do
 	[ ${#gnames[@]} -gt 0 ] || break
 	rel=$(vm/krel "$s") || exit 1
@@ -161,7 +184,8 @@ for s in $KVERS; do
 		d=$BUILD/vm/$rel/guest-$i
 		part "guest-$s-$i" $((est + BOOT)) "$d" guest "$s/" "" \
 			vm/run.sh --kver "$s" --tests "$line" --out "$d"
-	done < <(shards guest "$SHARDS" "${gnames[@]}")
+	done < <([ "$nsmp" = 0 ] || shards guest "$nsmp" "${smp[@]}"
+		 [ "$nup" = 0 ] || shards guest "$nup" "${up[@]}")
 done
 
 mapfile -t hnames < <(vm/select-tests.sh tests/host "${TESTS:-}")
@@ -222,7 +246,10 @@ while [ ${#pending[@]} -gt 0 ] || [ "$running" -gt 0 ]; do
 		a=${AFTER[$n]}
 		if [ "$running" -lt "$JOBS" ] && { [ -z "$a" ] || [ -n "${END[$a]:-}" ]; }; then
 			START[$n]=${EPOCHREALTIME/./}
-			eval "${CMD[$n]}" > "$out/$n.log" 2>&1 &
+			# the part's CPU time (its own and its waited-for
+			# children's: the guests' qemu), from bash's `times`
+			( eval "${CMD[$n]}"; rc=$?; times > "$out/$n.cpu"; exit $rc ) \
+				> "$out/$n.log" 2>&1 &
 			PID[$!]=$n
 			running=$((running + 1))
 		else
@@ -288,11 +315,21 @@ printf '# %-26s %8s\n' "phase (one after the other)" "seconds"
 for ph in "${phases[@]}"; do
 	printf '# %-26s %8s\n' "${ph% *}" "${ph##* }"
 done
-printf '# %-26s %8s %8s %8s\n' "part (side by side)" "start" "end" "seconds"
+# cpu NAME: the CPU seconds (user + system) part NAME and its children used
+cpu() {
+	awk 'NR == 2 { t = 0
+		for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
+		printf "%d", t + 0.5 }' "$out/$1.cpu" 2>/dev/null || echo 0
+}
+printf '# %-26s %8s %8s %8s %8s\n' "part (side by side)" "start" "end" "seconds" "CPU s"
+cpusum=0
 for n in "${parts[@]}"; do
-	printf '# %-26s %8d %8d %8d\n' "$n" $(( (START[$n] - start) / 1000000 )) \
-		$(( (END[$n] - start) / 1000000 )) $(( (END[$n] - START[$n]) / 1000000 ))
+	c=$(cpu "$n")
+	cpusum=$((cpusum + ${c:-0}))
+	printf '# %-26s %8d %8d %8d %8s\n' "$n" $(( (START[$n] - start) / 1000000 )) \
+		$(( (END[$n] - start) / 1000000 )) $(( (END[$n] - START[$n]) / 1000000 )) "$c"
 done
+echo "# the parts used $cpusum CPU seconds, $(nproc) CPUs for $(( (${EPOCHREALTIME/./} - start) / 1000000 )) s"
 echo "# the ten slowest tests (seconds):"
 for n in "${parts[@]}"; do
 	{ [ -n "${DIR[$n]}" ] && [ -f "${DIR[$n]}/times" ]; } || continue

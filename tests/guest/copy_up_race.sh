@@ -1,5 +1,6 @@
 #!/bin/sh
 # timeout: 300
+# vcpus: 2 (its processes race: two CPUs make them run at once)
 # Concurrent copy-up: many writers of one lower file all see the same data
 # and the upper holds one complete copy; copy-up racing with unlink,
 # rename and readdir is safe; nothing is left in W/work.

@@ -1,5 +1,6 @@
 #!/bin/sh
 # timeout: 900
+# vcpus: 2 (its processes race: two CPUs make them run at once)
 # split: 2
 # A stat racing a copy-up and chmod must never leave the union inode with
 # the old, more permissive mode: root runs `chmod 600` on 2,000 lower 0644

@@ -1,5 +1,6 @@
 #!/bin/sh
 # timeout: 900
+# vcpus: 2 (its processes race: two CPUs make them run at once)
 # gc racing an unpack and mount of the same image never removes a layer
 # the mount then needs: 50 rounds with gc started first, 50 with the
 # mount started first; before each round the image is forgotten and
