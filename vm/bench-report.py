@@ -56,6 +56,9 @@ import sys
 
 MIN_VERDICT_RUNS = 4
 README_RUNS = 5
+# the CPU (cores) processes other than this bench's guests may use during a
+# workload's runs before the machine counts as busy
+BUSY_CORES = 0.5
 BEGIN = "[bench-report: written by make bench-report from build/bench, not by hand]"
 END = "[bench-report: end]"
 
@@ -230,18 +233,45 @@ def read_mem(d):
         return {}
 
 
+class Load:
+    """The machine around one workload's runs: the highest 1-minute load
+    average and number of other qemu processes at its marks, and the CPU
+    (in cores) every process but this bench's guests used from its first
+    start mark to its last end mark (None for runs before bench-load.csv
+    had CPU ticks)."""
+
+    def __init__(self):
+        self.l1, self.other_qemu = 0.0, 0
+        self.first = self.last = None   # (time, cpu ticks, own ticks)
+
+    def add(self, row):
+        self.l1 = max(self.l1, float(row["load1"]))
+        self.other_qemu = max(self.other_qemu, int(row["other_qemu"]))
+        if not row.get("rtime"):
+            return
+        m = (float(row["rtime"]), int(row["cpu_ticks"]), int(row["own_ticks"]))
+        if row["phase"] == "start" and (not self.first or m < self.first):
+            self.first = m
+        if row["phase"] == "end" and (not self.last or m > self.last):
+            self.last = m
+
+    def others(self, hz):
+        if not (self.first and self.last) or self.last[0] <= self.first[0]:
+            return None
+        cpu = (self.last[1] - self.first[1]) - (self.last[2] - self.first[2])
+        return max(cpu, 0) / hz / (self.last[0] - self.first[0])
+
+
 def read_load(d):
-    """{(kernel, fs, workload): (max load1, max other qemu)} and the
-    load marks of the whole run."""
+    """{(kernel, fs, workload): Load} and the load marks of the whole
+    run, [(load1, other qemu)]."""
     load, marks = {}, []
     try:
         with open(os.path.join(d, "bench-load.csv")) as f:
             for row in csv.DictReader(f):
-                l1, other = float(row["load1"]), int(row["other_qemu"])
-                marks.append((l1, other))
+                marks.append((float(row["load1"]), int(row["other_qemu"])))
                 key = (row["kernel"], row["fs"], row["workload"])
-                ol1, oother = load.get(key, (0.0, 0))
-                load[key] = (max(ol1, l1), max(oother, other))
+                load.setdefault(key, Load()).add(row)
     except FileNotFoundError:
         pass
     return load, marks
@@ -255,6 +285,7 @@ class Report:
         self.load, self.marks = read_load(d)
         self.mem = read_mem(d)
         self.cores = int(self.meta.get("cores") or os.cpu_count() or 1)
+        self.hz = int(self.meta.get("clk_tck") or os.sysconf("SC_CLK_TCK"))
         self.counts = {}        # (kernel, label) -> {verdict: n}
         self.busy = []          # (kernel, fs, workload) measured when busy
 
@@ -262,11 +293,24 @@ class Report:
         """The (fs, workload) of KERNEL, sorted."""
         return sorted({(k[1], k[2]) for k in self.figs if k[0] == kernel})
 
+    def others(self, key):
+        """The cores other processes used during KEY's runs, or None."""
+        ld = self.load.get(key)
+        return ld.others(self.hz) if ld else None
+
     def is_busy(self, key):
-        """Whether the machine was busy at a mark of KEY: another qemu
-        running, or the 1-minute load above the number of cores."""
-        l1, other = self.load.get(key, (0.0, 0))
-        return other > 0 or l1 > self.cores
+        """Whether the machine was busy during KEY's runs: another qemu
+        running, or processes other than this bench's guests using more
+        than BUSY_CORES of CPU (runs without CPU ticks: the 1-minute load
+        above the number of cores). The bench's own guests do not count:
+        side by side, each ratio still compares runs of one guest."""
+        ld = self.load.get(key)
+        if not ld:
+            return False
+        o = ld.others(self.hz)
+        if o is None:
+            return ld.other_qemu > 0 or ld.l1 > self.cores
+        return ld.other_qemu > 0 or o > BUSY_CORES
 
     def pairs(self, kernel):
         return HOST_PAIRS if kernel == "host" else GUEST_PAIRS
@@ -291,7 +335,7 @@ class Report:
             f" {name:>{w}}" for (_, name), w in zip(targets, tw))
         for (_, _, label), w in zip(pairs, pw):
             head += f"  {label:<{w}} {'verdict':<12}"
-        head += f" {'load':>5} {'cost':>6}"
+        head += f" {'load':>5} {'other':>5} {'cost':>6}"
         lines = [head]
         marked = False
         for fs, wl in self.rows(kernel):
@@ -318,12 +362,13 @@ class Report:
                 cell = f"{num(r) + mark:>6} [{num(lo)}-{num(hi)}]"
                 line += f"  {cell:<{w}} {VERDICTS[v]:<12}"
             key = (kernel, fs, wl)
-            l1, other = self.load.get(key, (None, 0))
+            ld, o = self.load.get(key), self.others(key)
             busy = self.is_busy(key)
             if busy:
                 self.busy.append(key)
-            ltxt = "-" if l1 is None else f"{l1:.1f}" + ("!" if busy else "")
-            line += f" {ltxt:>5} {cost / 60:>5.1f}m"
+            ltxt = "-" if ld is None else f"{ld.l1:.1f}" + ("!" if busy else "")
+            otxt = "-" if o is None else f"{o:.2f}"
+            line += f" {ltxt:>5} {otxt:>5} {cost / 60:>5.1f}m"
             lines.append(line.rstrip())
         notes = ["seconds: median of the runs; ratio: of the medians; "
                  "[interval]: min/max to max/min of the runs; verdict: "
@@ -333,8 +378,12 @@ class Report:
                  "(layerfs immutable runs only the reads and lookups); "
                  "load: the "
                  "highest 1-minute load average of the host at the starts "
-                 "and ends of the runs, ! when busy (another qemu running "
-                 f"or load above {self.cores} cores); cost: minutes of "
+                 "and ends of the runs (this bench's guests included); "
+                 "other: the cores every process but this bench's guests "
+                 "used from the first run's start to the last run's end; "
+                 "! when busy (another qemu running, other above "
+                 f"{BUSY_CORES}, or, without other, load above "
+                 f"{self.cores} cores); cost: minutes of "
                  "timed runs, all targets"]
         if marked:
             notes.append("* not the same work, left out of the counts: " +
@@ -361,7 +410,7 @@ class Report:
                 rr = (r, lo, hi)
                 v = "few" if rv == "few" else goal_verdict(lo, hi, op, bound)
             keys = [(kernel, fs, x) for x in dict.fromkeys((wa, wb))]
-            l1 = [self.load[k][0] for k in keys if k in self.load]
+            l1 = [self.load[k].l1 for k in keys if k in self.load]
             busy = any(self.is_busy(k) for k in keys)
             ltxt = f"{max(l1):.1f}" + ("!" if busy else "") if l1 else "-"
             out.append((wl, f"{side(a, wa)} / {side(b, wb)}", fa, fb, op,

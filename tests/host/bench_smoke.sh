@@ -47,7 +47,8 @@ n=$(grep -c "^$kver,tmpfs,[a-z0-9_]*,[a-z_]*,[12],[0-9.]*\$" "$out/bench-runs.cs
 want=$(((28 * 3 + 19) * 2))
 [ "$n" -eq "$want" ] || { echo "FAIL: $n runs in bench-runs.csv, not $want"; exit 1; }
 for ph in start end; do
-	n=$(grep -c "^$kver,[a-z0-9_,-]*,$ph,[0-9]*,[0-9.]*,[0-9.]*,[0-9.]*,[0-9]*,[0-9]*\$" "$out/bench-load.csv")
+	# (time, loads, other and own qemu, CPU ticks: all and the bench's, time)
+	n=$(grep -c "^$kver,[a-z0-9_,-]*,$ph,[0-9]*,[0-9.]*,[0-9.]*,[0-9.]*,[0-9]*,[0-9]*,[0-9]*,[0-9]*,[0-9.]*\$" "$out/bench-load.csv")
 	[ "$n" -eq $((want + 1)) ] || { echo "FAIL: $n $ph marks of $kver in bench-load.csv, not $((want + 1))"; exit 1; }
 done
 grep -q "^kernel_$kver=$(vm/krel "$kver")\$" "$out/bench-meta.txt" || { echo "FAIL: no kernel release in bench-meta.txt"; exit 1; }
