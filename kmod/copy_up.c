@@ -14,7 +14,8 @@
  * Locking: the union inode's mutex serialises copy-up of that inode; the
  * upper dentry is published with a release store and read with an
  * acquire load (layerfs_upper()), and never changes afterwards. Under
- * that mutex, work.c takes W/work/'s and the upper parent's locks. Data
+ * that mutex, work.c takes W/work/'s and the upper parent's locks, and
+ * layerfs_dir_forget_listing() the union parent's i_lock. Data
  * is copied without write access to the upper mount held, as the newer
  * kernels' copy helpers take freeze protection themselves; the rest of
  * the copy holds it.
@@ -384,6 +385,8 @@ static int layerfs_copy_up_one(struct dentry *parent, struct dentry *dentry,
 		smp_store_release(&li->upper, tmp);
 		layerfs_rehash(inode);
 		layerfs_refresh_inode(inode);
+		/* a file of several links lists with a new inode number */
+		layerfs_dir_forget_listing(d_inode(parent));
 	}
 out_revert:
 	layerfs_revert_creds(old);

@@ -120,6 +120,10 @@ struct layerfs_dir_cache;
  * @index:    a directory's merged lowers, with immutable lowers only:
  *            NULL until built, an error pointer when it never will be
  *            (readdir.c)
+ * @listing:  a directory's merged listing, with immutable lowers only:
+ *            NULL until built and after a change (readdir.c)
+ * @listing_gen: counts the changes that dropped @listing; both under
+ *            the VFS inode's i_lock
  * @nlink:    cached link count of a merged directory, 0 until counted
  * @lock:     serialises changes of @upper (copy-up) and @nlink counting
  * @vfs_inode: the VFS inode; i_private holds the real inode the union
@@ -134,6 +138,8 @@ struct layerfs_inode {
 	struct layerfs_path *lower;
 	bool reval;
 	struct layerfs_dir_cache *index;
+	struct layerfs_dir_cache *listing;
+	unsigned int listing_gen;
 	unsigned int nlink;
 	struct mutex lock;	/* see @lock above */
 	struct inode vfs_inode;
@@ -272,7 +278,8 @@ unsigned int layerfs_dir_nlink(struct dentry *dentry);
 int layerfs_dir_check_empty(struct dentry *dentry);
 void layerfs_dir_changed(struct inode *dir);
 int layerfs_index_first(struct inode *dir, const struct qstr *name);
-void layerfs_index_free(struct layerfs_inode *li);
+void layerfs_dir_forget_listing(struct inode *dir);
+void layerfs_dir_free_caches(struct layerfs_inode *li);
 
 /* copy_up.c */
 int layerfs_copy_up(struct dentry *dentry);

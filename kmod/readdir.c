@@ -21,7 +21,15 @@
  * index lookup uses (layerfs_index_first()): which layer holds a name
  * first, so a miss touches no layer and a non-directory one. An index is
  * released with its inode; a directory of more than LAYERFS_INDEX_MAX
- * names gets none and is walked layer by layer.
+ * names gets none and is walked layer by layer. A directory with an
+ * upper part keeps its whole merged listing in the inode instead, until
+ * its entries change through the union (layerfs_dir_changed()) or a
+ * copy-up in it changes an entry's inode number
+ * (layerfs_dir_forget_listing()). Without the option every open merges
+ * afresh, so that a name added to a lower shows at the next open.
+ *
+ * A listing is shared by reference (layerfs_put_cache()): an open file
+ * holds the one it reads from, the inode the one it keeps.
  *
  * The link count of a merged directory is counted with the same merge
  * and cached in the union inode (layerfs_dir_nlink()); layerfs_dir_changed()
@@ -29,11 +37,14 @@
  * tells rmdir and rename whether a directory is empty
  * (layerfs_dir_check_empty()).
  *
- * Locking: the cache belongs to one open file, whose f_pos_lock the VFS
- * holds for getdents and lseek; the union inode's lock guards the cached
- * link count. An index is built without a lock and published with
- * cmpxchg() (a task that loses the race frees its own); it never changes
- * afterwards and goes with the inode. Real directories are
+ * Locking: an open file's reference to its listing is changed under the
+ * file's f_pos_lock, which the VFS holds for getdents and lseek; a
+ * listing never changes once built. The union inode's lock guards the
+ * cached link count, its i_lock the kept listing and the generation that
+ * tells a listing built during a change from a current one. An index is
+ * built without a lock and published with cmpxchg() (a task that loses
+ * the race frees its own); it never changes afterwards and goes with the
+ * inode. Real directories are
  * read with their own i_rwsem held by iterate_dir(), and whiteout checks
  * run after it is released. fsync
  * opens the upper directory for the call and takes no lock of its own.
@@ -78,6 +89,7 @@ struct layerfs_dirent {
 
 /**
  * struct layerfs_dir_cache - the merged listing of a directory
+ * @refs:  the open files and the union inode that hold it
  * @names: every name seen, by name
  * @list:  every name seen, in order
  * @ents:  the listed entries (no whiteouts), indexed by position - 2
@@ -86,22 +98,13 @@ struct layerfs_dirent {
  * @limit: most names allowed (0: no limit), beyond it the merge fails
  */
 struct layerfs_dir_cache {
+	refcount_t refs;
 	struct rb_root names;
 	struct list_head list;
 	struct layerfs_dirent **ents;
 	unsigned int count;
 	unsigned int seen;
 	unsigned int limit;
-};
-
-/**
- * struct layerfs_dir_file - private_data of an open union directory
- * @cache:  its listing, NULL until the first read
- * @shared: @cache is the inode's index, not the file's own
- */
-struct layerfs_dir_file {
-	struct layerfs_dir_cache *cache;
-	bool shared;
 };
 
 /* the context handed to a real directory's iterator */
@@ -129,11 +132,12 @@ static int layerfs_name_cmp(const char *a, unsigned int alen,
 
 /* LAB 3.1 END */
 
-static void layerfs_free_cache(struct layerfs_dir_cache *cache)
+/* Drop a reference to a listing; the last one frees it. */
+static void layerfs_put_cache(struct layerfs_dir_cache *cache)
 {
 	struct layerfs_dirent *e, *next;
 
-	if (!cache)
+	if (!cache || !refcount_dec_and_test(&cache->refs))
 		return;
 	list_for_each_entry_safe(e, next, &cache->list, list)
 		kfree(e);
@@ -372,6 +376,7 @@ static struct layerfs_dir_cache *layerfs_merge_dirs(struct inode *inode,
 	cache = kzalloc(sizeof(*cache), GFP_KERNEL);
 	if (!cache)
 		return ERR_PTR(-ENOMEM);
+	refcount_set(&cache->refs, 1);
 	cache->names = RB_ROOT;
 	INIT_LIST_HEAD(&cache->list);
 	cache->limit = limit;
@@ -394,7 +399,7 @@ static struct layerfs_dir_cache *layerfs_merge_dirs(struct inode *inode,
 	if (!err)
 		err = layerfs_index_cache(cache);
 	if (err) {
-		layerfs_free_cache(cache);
+		layerfs_put_cache(cache);
 		return ERR_PTR(err);
 	}
 	return cache;
@@ -427,7 +432,7 @@ static struct layerfs_dir_cache *layerfs_get_index(struct inode *dir)
 		index = cmpxchg(&li->index, NULL, built);
 		if (index) {
 			if (!IS_ERR(built))
-				layerfs_free_cache(built);
+				layerfs_put_cache(built);
 		} else {
 			index = built;
 		}
@@ -468,15 +473,97 @@ int layerfs_index_first(struct inode *dir, const struct qstr *name)
 	return -ENOENT;
 }
 
+/*
+ * The merged listing of union directory @dir, kept in the inode with
+ * immutable lowers: built on first use, then shared until
+ * layerfs_dir_forget_listing(). A listing whose build overlapped such a
+ * call may be stale and serves only the caller; so does one of more
+ * names than an index may hold.
+ * Return: a reference to the listing, or an error pointer.
+ */
+static struct layerfs_dir_cache *layerfs_get_listing(struct inode *dir)
+{
+	struct layerfs_inode *li = LAYERFS_I(dir);
+	struct layerfs_dir_cache *cache;
+	unsigned int gen;
+
+	spin_lock(&dir->i_lock);
+	cache = li->listing;
+	if (cache)
+		refcount_inc(&cache->refs);
+	gen = li->listing_gen;
+	spin_unlock(&dir->i_lock);
+	if (cache)
+		return cache;
+
+	cache = layerfs_build_cache(dir);
+	if (IS_ERR(cache) || cache->seen > LAYERFS_INDEX_MAX)
+		return cache;
+	spin_lock(&dir->i_lock);
+	if (!li->listing && li->listing_gen == gen) {
+		refcount_inc(&cache->refs);
+		li->listing = cache;
+	}
+	spin_unlock(&dir->i_lock);
+	return cache;
+}
+
+/*
+ * The listing of @inode that an open directory reads and the link count
+ * and emptiness checks count: with immutable lowers, the inode's index
+ * for a directory all in the lowers, else the listing the inode keeps;
+ * without, a merge of its own.
+ */
+static struct layerfs_dir_cache *layerfs_dir_listing(struct inode *inode)
+{
+	struct layerfs_dir_cache *cache = NULL;
+	const struct cred *old;
+
+	if (!LAYERFS_FS(inode->i_sb)->immutable)
+		return layerfs_build_cache(inode);
+	if (!layerfs_upper(inode)) {
+		old = layerfs_override_creds(inode->i_sb);
+		cache = layerfs_get_index(inode);
+		layerfs_revert_creds(old);
+	}
+	if (!cache)
+		return layerfs_get_listing(inode);
+	/* an index lives as long as its inode, which the open file pins */
+	refcount_inc(&cache->refs);
+	return cache;
+}
+
 /**
- * layerfs_index_free() - release a union inode's index
+ * layerfs_dir_forget_listing() - drop a union directory's kept listing
+ * @dir: the union directory, whose entries or their inode numbers changed
+ *
+ * Open files go on reading the listing they have; the next open or
+ * rewinddir() merges again.
+ */
+void layerfs_dir_forget_listing(struct inode *dir)
+{
+	struct layerfs_inode *li = LAYERFS_I(dir);
+	struct layerfs_dir_cache *cache;
+
+	spin_lock(&dir->i_lock);
+	cache = li->listing;
+	li->listing = NULL;
+	li->listing_gen++;
+	spin_unlock(&dir->i_lock);
+	layerfs_put_cache(cache);
+}
+
+/**
+ * layerfs_dir_free_caches() - release a union inode's index and listing
  * @li: the union inode, being freed
  */
-void layerfs_index_free(struct layerfs_inode *li)
+void layerfs_dir_free_caches(struct layerfs_inode *li)
 {
 	if (!IS_ERR_OR_NULL(li->index))
-		layerfs_free_cache(li->index);
+		layerfs_put_cache(li->index);
 	li->index = NULL;
+	layerfs_put_cache(li->listing);
+	li->listing = NULL;
 }
 
 /**
@@ -500,7 +587,7 @@ unsigned int layerfs_dir_nlink(struct dentry *dentry)
 	nlink = li->nlink;
 	if (nlink)
 		goto out_unlock;
-	cache = layerfs_build_cache(inode);
+	cache = layerfs_dir_listing(inode);
 	if (IS_ERR(cache)) {
 		nlink = 1;
 		goto out_unlock;
@@ -508,7 +595,7 @@ unsigned int layerfs_dir_nlink(struct dentry *dentry)
 	nlink = 2;
 	for (i = 0; i < cache->count; i++)
 		nlink += cache->ents[i]->type == DT_DIR;
-	layerfs_free_cache(cache);
+	layerfs_put_cache(cache);
 	li->nlink = nlink;
 out_unlock:
 	mutex_unlock(&li->lock);
@@ -527,11 +614,11 @@ int layerfs_dir_check_empty(struct dentry *dentry)
 	struct layerfs_dir_cache *cache;
 	int err;
 
-	cache = layerfs_build_cache(d_inode(dentry));
+	cache = layerfs_dir_listing(d_inode(dentry));
 	if (IS_ERR(cache))
 		return PTR_ERR(cache);
 	err = cache->count ? -ENOTEMPTY : 0;
-	layerfs_free_cache(cache);
+	layerfs_put_cache(cache);
 	return err;
 }
 
@@ -539,7 +626,8 @@ int layerfs_dir_check_empty(struct dentry *dentry)
  * layerfs_dir_changed() - note a change of a union directory's entries
  * @dir: the union directory
  *
- * Forgets the cached link count and refreshes the attributes.
+ * Forgets the cached link count and the kept listing, and refreshes the
+ * attributes.
  */
 void layerfs_dir_changed(struct inode *dir)
 {
@@ -548,78 +636,32 @@ void layerfs_dir_changed(struct inode *dir)
 	mutex_lock(&li->lock);
 	li->nlink = 0;
 	mutex_unlock(&li->lock);
+	layerfs_dir_forget_listing(dir);
 	layerfs_refresh_inode(dir);
-}
-
-/*
- * Give an open directory its listing: the inode's index when the
- * directory is all in immutable lowers, a merge of its own otherwise.
- */
-static int layerfs_dir_read(struct file *file, struct layerfs_dir_file *df)
-{
-	struct inode *inode = file_inode(file);
-	struct layerfs_dir_cache *cache = NULL;
-	const struct cred *old;
-
-	if (!layerfs_upper(inode)) {
-		old = layerfs_override_creds(inode->i_sb);
-		cache = layerfs_get_index(inode);
-		layerfs_revert_creds(old);
-	}
-	df->shared = cache;
-	if (!cache)
-		cache = layerfs_build_cache(inode);
-	if (IS_ERR(cache))
-		return PTR_ERR(cache);
-	df->cache = cache;
-	return 0;
-}
-
-/* Drop an open directory's listing: the next read makes it again. */
-static void layerfs_dir_forget(struct layerfs_dir_file *df)
-{
-	if (!df->shared)
-		layerfs_free_cache(df->cache);
-	df->cache = NULL;
-	df->shared = false;
-}
-
-static int layerfs_dir_open(struct inode *inode, struct file *file)
-{
-	struct layerfs_dir_file *df;
-
-	df = kzalloc(sizeof(*df), GFP_KERNEL);
-	if (!df)
-		return -ENOMEM;
-	file->private_data = df;
-	return 0;
 }
 
 static int layerfs_dir_release(struct inode *inode, struct file *file)
 {
-	struct layerfs_dir_file *df = file->private_data;
-
-	layerfs_dir_forget(df);
-	kfree(df);
+	layerfs_put_cache(file->private_data);
 	return 0;
 }
 
 static int layerfs_iterate(struct file *file, struct dir_context *ctx)
 {
-	struct layerfs_dir_file *df = file->private_data;
+	struct layerfs_dir_cache *cache = file->private_data;
 	struct layerfs_dirent *e;
 	loff_t i;
 
 	if (!dir_emit_dots(file, ctx))
 		return 0;
-	if (!df->cache) {
-		int err = layerfs_dir_read(file, df);
-
-		if (err)
-			return err;
+	if (!cache) {
+		cache = layerfs_dir_listing(file_inode(file));
+		if (IS_ERR(cache))
+			return PTR_ERR(cache);
+		file->private_data = cache;
 	}
-	for (i = ctx->pos - 2; i < df->cache->count; i++) {
-		e = df->cache->ents[i];
+	for (i = ctx->pos - 2; i < cache->count; i++) {
+		e = cache->ents[i];
 		if (!dir_emit(ctx, e->name, e->len, e->ino, e->type))
 			break;
 		ctx->pos++;
@@ -630,7 +672,6 @@ static int layerfs_iterate(struct file *file, struct dir_context *ctx)
 static loff_t layerfs_dir_llseek(struct file *file, loff_t offset, int whence)
 {
 	/* LAB 3.3 BEGIN: positions index the cache; seeking to 0 drops it (rewinddir) */
-	struct layerfs_dir_file *df = file->private_data;
 	loff_t pos;
 
 	switch (whence) {
@@ -647,7 +688,8 @@ static loff_t layerfs_dir_llseek(struct file *file, loff_t offset, int whence)
 		return -EINVAL;
 	if (pos == 0 && file->f_pos != 0) {
 		/* rewinddir(): the next read sees the current contents */
-		layerfs_dir_forget(df);
+		layerfs_put_cache(file->private_data);
+		file->private_data = NULL;
 	}
 	file->f_pos = pos;
 	return pos;
@@ -683,7 +725,6 @@ static int layerfs_dir_fsync(struct file *file, loff_t start, loff_t end,
 }
 
 const struct file_operations layerfs_dir_fops = {
-	.open		= layerfs_dir_open,
 	.release	= layerfs_dir_release,
 	.read		= generic_read_dir,
 	.iterate_shared	= layerfs_iterate,

@@ -40,6 +40,8 @@ static struct inode *layerfs_alloc_inode(struct super_block *sb)
 	li->lower = NULL;
 	li->reval = false;
 	li->index = NULL;
+	li->listing = NULL;
+	li->listing_gen = 0;
 	li->nlink = 0;
 	mutex_init(&li->lock);
 	return &li->vfs_inode;
@@ -50,7 +52,7 @@ static void layerfs_free_inode(struct inode *inode)
 	struct layerfs_inode *li = LAYERFS_I(inode);
 
 	kfree(li->lower);
-	layerfs_index_free(li);
+	layerfs_dir_free_caches(li);
 	kmem_cache_free(layerfs_inode_cachep, li);
 }
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # timeout: 600
 # The immutable_lowers option: the union tests pass with it as without;
-# the index of a merged directory is what lookups and listings use; and a
+# the index of a merged directory is what lookups and listings use, and a
+# directory with an upper part keeps its listing until it changes; and a
 # lower changed under such a mount (which layerfs.rst calls undefined)
 # gives stale results or errors, never a crash or a kernel warning.
 . /tests/lib.sh
@@ -39,6 +40,35 @@ lmount "$M" "lowerdir=$T/l1:$T/l2:$T/l3"
 assert_eq "$(names "$M/d")" "a b c new" "merged dir without the option"
 echo new2 > "$T/l3/d/new2"
 assert_eq "$(content "$M/d/new2")" new2 "without the option, a new lower name"
+lumount "$M"
+
+# 2b: a directory with an upper part keeps its merged listing in the inode
+# with the option: a name put in the upper directory behind the union's
+# back stays unseen at the next open, until a change through the union
+# (or a copy-up in it) drops the listing. Without the option every open
+# merges again and shows it.
+mkdir -p "$T/u" "$T/w"
+lmount "$M" "lowerdir=$T/l1:$T/l2:$T/l3,upperdir=$T/u,workdir=$T/w,immutable_lowers"
+echo mine > "$M/d/mine"
+before=$(names "$M/d")
+echo zs1 > "$T/u/d/zs1"
+assert_eq "$(names "$M/d")" "$before" "listing kept across opens"
+echo zm > "$M/d/zm"
+assert_eq "$(names "$M/d")" "$before zm zs1" "listing after a create"
+echo zs2 > "$T/u/d/zs2"
+rm "$M/d/zm"
+assert_eq "$(names "$M/d")" "$before zs1 zs2" "listing after an unlink"
+echo zs3 > "$T/u/d/zs3"
+echo more >> "$M/d/a"	# a copy-up in d
+assert_eq "$(names "$M/d")" "$before zs1 zs2 zs3" "listing after a copy-up"
+lumount "$M"
+rm -rf "$T/u" "$T/w"
+mkdir -p "$T/u" "$T/w"
+lmount "$M" "lowerdir=$T/l1:$T/l2:$T/l3,upperdir=$T/u,workdir=$T/w"
+echo mine > "$M/d/mine"
+before=$(names "$M/d")
+echo zs1 > "$T/u/d/zs1"
+assert_eq "$(names "$M/d")" "$before zs1" "without the option, a new upper name"
 lumount "$M"
 
 # 3: lowers changed under an immutable mount: any result, no crash
