@@ -175,17 +175,22 @@ if [ ${#smp[@]} -gt 0 ] && [ ${#up[@]} -gt 0 ]; then
 elif [ ${#smp[@]} -gt 0 ]; then
 	nsmp=$SHARDS nup=0
 fi
+# Two guests of two vCPUs at once would want 4 CPUs: one runs after the
+# other (the previous one is its AFTER).
+prev=
 for s in $KVERS; do
 	[ ${#gnames[@]} -gt 0 ] || break
 	rel=$(vm/krel "$s") || exit 1
 	i=0
-	while read -r est line; do
+	while read -r kind est line; do
 		i=$((i + 1))
 		d=$BUILD/vm/$rel/guest-$i
-		part "guest-$s-$i" $((est + BOOT)) "$d" guest "$s/" "" \
+		after=
+		[ "$kind" = up ] || { after=$prev; prev=guest-$s-$i; }
+		part "guest-$s-$i" $((est + BOOT)) "$d" guest "$s/" "$after" \
 			vm/run.sh --kver "$s" --tests "$line" --out "$d"
-	done < <([ "$nsmp" = 0 ] || shards guest "$nsmp" "${smp[@]}"
-		 [ "$nup" = 0 ] || shards guest "$nup" "${up[@]}")
+	done < <([ "$nsmp" = 0 ] || shards guest "$nsmp" "${smp[@]}" | sed 's/^/smp /'
+		 [ "$nup" = 0 ] || shards guest "$nup" "${up[@]}" | sed 's/^/up /')
 done
 
 mapfile -t hnames < <(vm/select-tests.sh tests/host "${TESTS:-}")

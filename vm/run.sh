@@ -173,7 +173,7 @@ fi
 
 # (la57=off: 4-level page tables, as on nearly every host; with 5 levels
 # TCG's page walks make every exec 15% slower)
-qemu=(qemu-system-x86_64 -accel tcg -cpu max,la57=off -smp "$vcpus" -m "$mem" -nodefaults
+qemu=(qemu-system-x86_64 -accel tcg -cpu "max,la57=off" -smp "$vcpus" -m "$mem" -nodefaults
 	-no-reboot -display none
 	-kernel "$kernel" -initrd "$out/initramfs.cpio"
 	-append "console=ttyS0 panic=-1 no_timer_check loglevel=5 watchdog_thresh=20 rcupdate.rcu_cpu_stall_timeout=60 $([ "$mode" = shell ] || echo quiet) loglevel=5"
