@@ -265,9 +265,10 @@ echo "host_seconds=$SECONDS" >> "$meta"
 # (BENCH_HOST_ONLY=1: the host part alone, no guest)
 if [ "${BENCH_HOST_ONLY:-0}" != 1 ]; then
 	# The kernels' guests run at the same time (BENCH_SERIAL=1: one after
-	# the other): each workload is single-threaded, so two guests on two
-	# cores barely meet, and every ratio compares runs made in the same
-	# guest. A watcher per guest stamps its bench-marks with the host's load.
+	# the other): each workload is single-threaded and each guest has one
+	# vCPU (vm/run.sh), so two guests on two cores barely meet, and every
+	# ratio compares runs made in the same guest. A watcher per guest
+	# stamps its bench-marks with the host's load and CPU ticks.
 	# guest_done KERNEL PID WATCHER-PID T0: wait for a guest and its watcher
 	guest_done() {
 		wait "$2" || {

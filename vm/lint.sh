@@ -57,12 +57,14 @@ record() {
 }
 
 # inputs_key WORDS -- FILES...: a hash of WORDS (tool versions and the
-# like) and of the names and contents of FILES
+# like) and of the names and contents of FILES (of an absolute name, its
+# last component: a clean clone builds its own copy of checkpatch.pl)
 inputs_key() {
 	local w=()
 	while [ "$1" != -- ]; do w+=("$1"); shift; done
 	shift
-	{ printf '%s\n' "${w[@]}"; sha256sum "$@"; } | sha256sum | cut -c1-40
+	{ printf '%s\n' "${w[@]}"; sha256sum "$@" | sed 's|  /.*/|  |'; } |
+		sha256sum | cut -c1-40
 }
 
 # cached NAME KEY FINDINGS: FINDINGS from the cache, when it has them for
