@@ -11,7 +11,7 @@
 #
 # After the build and the images every guest needs (vm/mkinitramfs.sh
 # --base, the bench smoke image), the parts run side by side, $CHECK_JOBS
-# (3) at a time (a guest of two vCPUs counts twice), the longest first: lint, the host tests that boot no
+# (3) at a time, the longest first: lint, the host tests that boot no
 # guest, and as parts of their own the host tests that do (a "# guests:"
 # line in their header: "each kernel" runs once per kernel, "first
 # kernel" once; ", after vm/SCRIPT.sh" runs that image build first, as a
@@ -96,7 +96,7 @@ echo "# initramfs bases and the bench smoke image in $(secs "$t") s"
 # suite its skips belong to (tests/skips), a label for its tests in the
 # slowest list, and a part that must have ended before it starts.
 parts=()
-declare -A CMD EST DIR SUITE LABEL AFTER PID START END RC WEIGHT
+declare -A CMD EST DIR SUITE LABEL AFTER PID START END RC
 
 # part NAME ESTIMATE DIR SUITE LABEL AFTER CMD...
 part() {
@@ -175,9 +175,9 @@ if [ ${#smp[@]} -gt 0 ] && [ ${#up[@]} -gt 0 ]; then
 elif [ ${#smp[@]} -gt 0 ]; then
 	nsmp=$SHARDS nup=0
 fi
-# A guest of two vCPUs counts as two of the $JOBS parts at a time (WEIGHT):
-# two of them at once, or one beside two other guests, would want 4 CPUs
-# of the 2, and its vCPUs would spin waiting for each other.
+# Two guests of two vCPUs at once would want 4 CPUs: one runs after the
+# other (the previous one is its AFTER).
+prev=
 for s in $KVERS; do
 	[ ${#gnames[@]} -gt 0 ] || break
 	rel=$(vm/krel "$s") || exit 1
@@ -185,9 +185,10 @@ for s in $KVERS; do
 	while read -r kind est line; do
 		i=$((i + 1))
 		d=$BUILD/vm/$rel/guest-$i
-		part "guest-$s-$i" $((est + BOOT)) "$d" guest "$s/" "" \
+		after=
+		[ "$kind" = up ] || { after=$prev; prev=guest-$s-$i; }
+		part "guest-$s-$i" $((est + BOOT)) "$d" guest "$s/" "$after" \
 			vm/run.sh --kver "$s" --tests "$line" --out "$d"
-		[ "$kind" = up ] || WEIGHT[guest-$s-$i]=2
 	done < <([ "$nsmp" = 0 ] || shards guest "$nsmp" "${smp[@]}" | sed 's/^/smp /'
 		 [ "$nup" = 0 ] || shards guest "$nup" "${up[@]}" | sed 's/^/up /')
 done
@@ -248,16 +249,14 @@ while [ ${#pending[@]} -gt 0 ] || [ "$running" -gt 0 ]; do
 	rest=()
 	for n in "${pending[@]}"; do
 		a=${AFTER[$n]}
-		w=${WEIGHT[$n]:-1}
-		if { [ "$running" = 0 ] || [ $((running + w)) -le "$JOBS" ]; } &&
-		   { [ -z "$a" ] || [ -n "${END[$a]:-}" ]; }; then
+		if [ "$running" -lt "$JOBS" ] && { [ -z "$a" ] || [ -n "${END[$a]:-}" ]; }; then
 			START[$n]=${EPOCHREALTIME/./}
 			# the part's CPU time (its own and its waited-for
 			# children's: the guests' qemu), from bash's `times`
 			( eval "${CMD[$n]}"; rc=$?; times > "$out/$n.cpu"; exit $rc ) \
 				> "$out/$n.log" 2>&1 &
 			PID[$!]=$n
-			running=$((running + w))
+			running=$((running + 1))
 		else
 			rest+=("$n")
 		fi
@@ -269,7 +268,7 @@ while [ ${#pending[@]} -gt 0 ] || [ "$running" -gt 0 ]; do
 	n=${PID[$done_pid]}
 	END[$n]=${EPOCHREALTIME/./}
 	RC[$n]=$rc
-	running=$((running - ${WEIGHT[$n]:-1}))
+	running=$((running - 1))
 	report "$n"
 done
 
