@@ -54,34 +54,39 @@ wanted() {
 	return 1
 }
 
-# ticks PID...: the CPU ticks (user + system) the processes PID used, with
-# their children that have ended
-ticks() {
-	local p f t=0
-	for p in "$@"; do
-		f=$(cat "/proc/$p/stat" 2>/dev/null) || continue
-		read -r -a f <<< "${f##*) }"
-		t=$((t + f[11] + f[12] + f[13] + f[14]))
-	done
-	echo "$t"
+# tree_ticks: the CPU ticks (user + system) this script and every process
+# under it have used: the living ones' own and their ended children's.
+# A guest that has ended but is not yet waited for still counts, as a
+# zombie, so the sum only grows.
+tree_ticks() {
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v root=$$ '
+	{ pid = $1; sub(/^.*\) /, ""); ppid[pid] = $2; t[pid] = $12 + $13 + $14 + $15 }
+	END {
+		for (p in t) {
+			q = p
+			while (q != root && q in ppid && q > 1)
+				q = ppid[q]
+			if (q == root)
+				n += t[p]
+		}
+		print n + 0
+	}'
 }
 
 # loadmark KERNEL FS WORKLOAD TARGET RUN PHASE: a line of bench-load.csv:
 # the host's time, its load averages, the qemu processes that are not this
 # bench's guests, this bench's guests (their command lines name $out), the
 # CPU ticks the whole machine has used (/proc/stat) and those of this
-# bench (this script, what it ran and waited for, its running guests): the
-# report counts the difference as other processes' CPU
+# bench (tree_ticks: its guests, its watchers, the host's timed commands):
+# the report counts the difference as other processes' CPU
 loadmark() {
-	local l1 l5 l15 own q cpu me=($$)
-	# (in a watcher, its own ticks too: it runs pgrep and the like)
-	[ "$BASHPID" = $$ ] || me+=("$BASHPID")
+	local l1 l5 l15 own q cpu
 	read -r l1 l5 l15 _ < /proc/loadavg
 	mapfile -t q < <(pgrep -a qemu-system)
-	mapfile -t own < <(printf '%s\n' "${q[@]}" | grep -F -- "$out/vm-" | cut -d' ' -f1)
+	own=$(printf '%s\n' "${q[@]}" | grep -c -F -- "$out/vm-")
 	read -r -a cpu < /proc/stat	# cpu user nice system idle iowait irq softirq steal
-	echo "$1,$2,$3,$4,$5,$6,$EPOCHSECONDS,$l1,$l5,$l15,$((${#q[@]} - ${#own[@]})),${#own[@]}," \
-		"$((cpu[1] + cpu[2] + cpu[3] + cpu[6] + cpu[7] + cpu[8])),$(ticks "${me[@]}" "${own[@]}"),$EPOCHREALTIME" | tr -d ' '
+	echo "$1,$2,$3,$4,$5,$6,$EPOCHSECONDS,$l1,$l5,$l15,$((${#q[@]} - own)),$own," \
+		"$((cpu[1] + cpu[2] + cpu[3] + cpu[6] + cpu[7] + cpu[8])),$(tree_ticks),$EPOCHREALTIME" | tr -d ' '
 }
 
 # watch_marks KERNEL CONSOLE PID: stamp (loadmark) each "bench-mark start|end
@@ -222,9 +227,9 @@ if wanted inspect_gzip inspect_zstd; then
 fi
 # 8c: commit, on the host: layermount commit (gzip, zlib level 6) of an
 # upper of 1 GiB in 10,000 files (ten times the guest's commit_gzip;
-# smoke: 200 of 4 KiB, as the guest's) in an overlayfs mount of a small image, against
-# tar -c | gzip (level 6, its default) and bsdtar -czf of the same upper
-# directory; the target is layermount/tar within 1.2
+# smoke: 200 of 4 KiB, as the guest's) in an overlayfs mount of a small
+# image, against tar -c | gzip (level 6, its default) and bsdtar -czf of
+# the same upper directory; the target is layermount/tar within 1.2
 if wanted commit_gzip; then
 	C=$BUILD/bench-commit
 	rm -rf "$C"
