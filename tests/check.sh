@@ -16,13 +16,13 @@
 # line in their header: "each kernel" runs once per kernel, "first
 # kernel" once; ", after vm/SCRIPT.sh" runs that image build first, as a
 # part of its own), and each kernel's guest suite, split over $CHECK_SHARDS
-# (4) guests by the durations in tests/durations (races that ask for two
-# vCPUs in guests of their own, the rest in guests of one) (the host tests that boot
-# no guest likewise, over $CHECK_HOST_SHARDS (2) runs). CHECK_PARTS=kernel
-# runs only what runs once per kernel (the guest suites, the "each
-# kernel" host tests): .ci/run's way to test a kernel that make check
-# leaves out. Each part's output is
-# printed whole when it ends; its logs stay in $BUILD/check.
+# (4) guests by the durations in tests/durations, the races that ask for
+# two vCPUs in guests of their own, the rest in guests of one (the host
+# tests that boot no guest likewise, over $CHECK_HOST_SHARDS (2) runs).
+# CHECK_PARTS=kernel runs only what runs once per kernel (the guest
+# suites, the "each kernel" host tests): .ci/run's way to test a kernel
+# that make check leaves out. Each part's output is printed whole when it
+# ends; its logs stay in $BUILD/check.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -166,6 +166,8 @@ for n in "${gnames[@]}"; do
 		up+=("$n") tup=$((tup + e))
 	fi
 done
+# (one guest: every test in it, with the vCPUs its races ask for)
+[ "$SHARDS" -ge 2 ] || { up=("${gnames[@]}") smp=(); }
 nsmp=0 nup=$SHARDS
 if [ ${#smp[@]} -gt 0 ] && [ ${#up[@]} -gt 0 ]; then
 	nsmp=$(( (SHARDS * tsmp + (tsmp + tup) / 2) / (tsmp + tup) ))
