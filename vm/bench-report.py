@@ -304,10 +304,9 @@ class Report:
         than BUSY_CORES of CPU (runs without CPU ticks: the 1-minute load
         above the number of cores). The bench's own guests do not count:
         side by side, each ratio still compares runs of one guest."""
-        ld = self.load.get(key)
+        ld, o = self.load.get(key), self.others(key)
         if not ld:
             return False
-        o = ld.others(self.hz)
         if o is None:
             return ld.other_qemu > 0 or ld.l1 > self.cores
         return ld.other_qemu > 0 or o > BUSY_CORES

@@ -47,10 +47,16 @@ lumount "$M"
 # back stays unseen at the next open, until a change through the union
 # (or a copy-up in it) drops the listing. Without the option every open
 # merges again and shows it.
-mkdir -p "$T/u" "$T/w"
-lmount "$M" "lowerdir=$T/l1:$T/l2:$T/l3,upperdir=$T/u,workdir=$T/w,immutable_lowers"
-echo mine > "$M/d/mine"
-before=$(names "$M/d")
+# upper_mount [OPTION]: $M over the three lowers and a fresh upper (with
+# OPTION); d/mine made through it; $before: d's listing then
+upper_mount() {
+	rm -rf "$T/u" "$T/w"
+	mkdir -p "$T/u" "$T/w"
+	lmount "$M" "lowerdir=$T/l1:$T/l2:$T/l3,upperdir=$T/u,workdir=$T/w${1:+,$1}"
+	echo mine > "$M/d/mine"
+	before=$(names "$M/d")
+}
+upper_mount immutable_lowers
 echo zs1 > "$T/u/d/zs1"
 assert_eq "$(names "$M/d")" "$before" "listing kept across opens"
 echo zm > "$M/d/zm"
@@ -62,11 +68,7 @@ echo zs3 > "$T/u/d/zs3"
 echo more >> "$M/d/a"	# a copy-up in d
 assert_eq "$(names "$M/d")" "$before zs1 zs2 zs3" "listing after a copy-up"
 lumount "$M"
-rm -rf "$T/u" "$T/w"
-mkdir -p "$T/u" "$T/w"
-lmount "$M" "lowerdir=$T/l1:$T/l2:$T/l3,upperdir=$T/u,workdir=$T/w"
-echo mine > "$M/d/mine"
-before=$(names "$M/d")
+upper_mount
 echo zs1 > "$T/u/d/zs1"
 assert_eq "$(names "$M/d")" "$before zs1" "without the option, a new upper name"
 lumount "$M"
