@@ -27,7 +27,10 @@ if [ "${BENCH_SIZE:-full}" = smoke ]; then
 	NTREE=500 NBIG=1000 NLOOK=200 WARMPASSES=2 STACKS="5 20" SEQMIB=8 CUMIB=4 NSMALL=100 NRAND=200
 	NCOMMIT=200 COMMITSZ=4096
 else
-	NTREE=10000 NBIG=20000 NLOOK=1000 WARMPASSES=5 STACKS="5 100 500" SEQMIB=1024 CUMIB=256 NSMALL=10000 NRAND=20000
+	NTREE=10000 NBIG=20000 NLOOK=1000 WARMPASSES=50 STACKS="5 100 500" SEQMIB=1024 CUMIB=256 NSMALL=10000 NRAND=20000
+	# (WARMPASSES: 50,000 warm walks take about a second; the 5,000 of
+	# the 2026-12-03 run took 0.1 s, and timer noise made every warm
+	# ratio's interval span 0.5-2)
 	# 100 MiB in 1,000 files: the host part commits 1 GiB in 10,000 of
 	# them (vm/bench.sh); under TCG that many would take 2.5 min a run
 	NCOMMIT=1000 COMMITSZ=107374
