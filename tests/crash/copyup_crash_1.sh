@@ -20,11 +20,9 @@ D=$T/disk
 size=134217728
 scratch_ext4 "$D"
 mkdir -p "$D/lower" "$D/upper" "$D/work" "$D/m"
+# (phase 2 compares the files with what lfsbench mkfile writes)
 lfsbench mkfile "$D/lower/big" $((size / 1048576)) > /dev/null
-sha256sum < "$D/lower/big" | cut -d' ' -f1 > "$D/old.sha"
-{ printf y; tail -c +2 "$D/lower/big"; } | sha256sum | cut -d' ' -f1 > "$D/new.sha"
 lfsbench mkfile "$D/lower/done" 8 > /dev/null
-sha256sum < "$D/lower/done" | cut -d' ' -f1 > "$D/done.sha"
 sync
 mount -t layerfs layerfs "$D/m" \
 	-o "lowerdir=$D/lower,upperdir=$D/upper,workdir=$D/work" || fail "mount"

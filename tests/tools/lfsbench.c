@@ -8,6 +8,10 @@
  *   lfsbench mktree DIR NFILES PERDIR SIZE    make DIR/dNNN/fNNNNN files
  *   lfsbench mkflat DIR COUNT PREFIX SIZE     make DIR/PREFIXnnnnnn files
  *   lfsbench mkfile FILE MIB [sparse]         a file of MIB MiB
+ *   lfsbench checkfile FILE MIB               what FILE holds: "mkfile"
+ *                                             (what mkfile FILE MIB wrote),
+ *                                             "first-write" (that after a
+ *                                             first-write) or "other: ..."
  *   lfsbench stat-tree DIR                    lstat everything below DIR
  *   lfsbench readdir DIR [N [rewind]]         read all entries of DIR, N
  *                                             times: each with a new open,
@@ -116,6 +120,15 @@ static void mktree(const char *dir, long nfiles, long perdir, long size)
 	}
 }
 
+/* what each MiB of a file made by mkfile holds */
+static void mkfile_pattern(char *buf, long size)
+{
+	long i;
+
+	for (i = 0; i < size; i++)
+		buf[i] = (char)(i * 7 + i / 4096);
+}
+
 static void mkfile(const char *file, long mib, int sparse)
 {
 	static char buf[1 << 20];
@@ -124,8 +137,7 @@ static void mkfile(const char *file, long mib, int sparse)
 
 	if (fd < 0)
 		die(file);
-	for (i = 0; i < (long)sizeof(buf); i++)
-		buf[i] = (char)(i * 7 + i / 4096);
+	mkfile_pattern(buf, sizeof(buf));
 	if (sparse) {
 		if (ftruncate(fd, mib << 20))
 			die(file);
@@ -146,6 +158,52 @@ static int open_or_die(const char *file, int flags)
 	return fd;
 }
 
+/*
+ * checkfile: compare FILE with what mkfile FILE MIB wrote, a MiB at a time
+ * (a hash of it costs ten times as much CPU, which counts under emulation)
+ */
+static void checkfile(const char *file, long mib)
+{
+	static char want[1 << 20], got[1 << 20];
+	const char *what = "mkfile";
+	struct stat st;
+	ssize_t r;
+	size_t n;
+	long i;
+	int fd = open_or_die(file, O_RDONLY);
+
+	if (fstat(fd, &st))
+		die(file);
+	if (st.st_size != mib << 20) {
+		printf("other: %lld bytes, not %ld\n", (long long)st.st_size,
+		       mib << 20);
+		exit(0);
+	}
+	mkfile_pattern(want, sizeof(want));
+	for (i = 0; i < mib; i++) {
+		for (n = 0; n < sizeof(got); n += r) {
+			r = read(fd, got + n, sizeof(got) - n);
+			if (r < 0)
+				die(file);
+			if (r == 0) {
+				printf("other: ends in MiB %ld\n", i);
+				exit(0);
+			}
+		}
+		/* first-write wrote "y" over the first byte (mkfile's is 0) */
+		if (i == 0 && got[0] == 'y') {
+			what = "first-write";
+			got[0] = want[0];
+		}
+		if (memcmp(got, want, sizeof(got))) {
+			printf("other: differs in MiB %ld\n", i);
+			exit(0);
+		}
+	}
+	close(fd);
+	puts(what);
+}
+
 int main(int argc, char **argv)
 {
 	static char buf[1 << 20];
@@ -163,6 +221,9 @@ int main(int argc, char **argv)
 		return 0;
 	} else if (!strcmp(cmd, "mkfile") && argc >= 4) {
 		mkfile(argv[2], atol(argv[3]), argc > 4);
+		return 0;
+	} else if (!strcmp(cmd, "checkfile") && argc == 4) {
+		checkfile(argv[2], atol(argv[3]));
 		return 0;
 	} else if (!strcmp(cmd, "stat-tree") && argc == 3) {
 		stat_tree(AT_FDCWD, argv[2]);
