@@ -176,13 +176,19 @@ struct dentry *layerfs_lookup(struct inode *dir, struct dentry *dentry,
 		kfree(stack);
 		return ERR_PTR(n);
 	}
-	if (n > 0) {
-		/* drop the unused tail of the array; failure keeps it all */
-		struct layerfs_path *shrunk;
+	if (n > 0 && n < parent->numlower) {
+		/*
+		 * Keep only the layers found: a file of a 500-layer stack has
+		 * one. krealloc() would keep the whole allocation (it shrinks
+		 * in place), so copy; failure keeps the array as it is.
+		 */
+		struct layerfs_path *exact;
 
-		shrunk = krealloc_array(stack, n, sizeof(*stack), GFP_KERNEL);
-		if (shrunk)
-			stack = shrunk;
+		exact = kmemdup(stack, n * sizeof(*stack), GFP_KERNEL);
+		if (exact) {
+			kfree(stack);
+			stack = exact;
+		}
 	}
 	if (upper || n) {
 		inode = layerfs_get_inode(dir->i_sb, upper, stack, n);
