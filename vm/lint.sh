@@ -32,7 +32,9 @@ fi
 # cached under a hash of everything they read: the tool's version, the
 # kernel's build tree, the name and content of every input file. The same
 # inputs give the same findings, so a cached run reports them again (its
-# KTAP line says "cached"). LFS_LINT_CACHE= (empty) turns the cache off.
+# KTAP line says "cached"; shellcheck's findings are kept per file, so a
+# change of one script checks that one again). LFS_LINT_CACHE= (empty)
+# turns the cache off.
 CACHE=${LFS_LINT_CACHE-/var/cache/layerfs/lint}
 
 results=()
@@ -150,10 +152,40 @@ mapfile -t shfiles < <( {
 	find vm tests .ci -type f -name '*.sh'
 	find vm tests .ci -type f ! -name '*.*' -exec grep -lE '^#!/bin/(ba)?sh' {} +
 } | sort -u)
-key=$(inputs_key "$(shellcheck --version)" -- "$0" "${shfiles[@]}")
-if ! cached shellcheck "$key" "$out/shellcheck.findings"; then
-	shellcheck -x -P "$top" -f gcc "${shfiles[@]}" > "$out/shellcheck.findings" 2>&1
-	keep shellcheck "$key" "$out/shellcheck.findings"
+# Kept per file, under a hash of the tool, the file and every file a
+# script sources (shellcheck -x reads those): a changed script is checked
+# again alone, a changed sourced one checks them all. shellcheck reports
+# only on the files it is given, so one run over the files not cached
+# splits by file name.
+mapfile -t shlibs < <(grep -hoE "^\s*\. +['\"]?(\\\$top)?/?tests/[^[:space:];'\"]+" "${shfiles[@]}" |
+	sed -E "s|^\s*\. +['\"]?(\\\$top)?/?||" | sort -u)
+libkey=$(inputs_key "$(shellcheck --version)" -- "$0" "${shlibs[@]}")
+: > "$out/shellcheck.findings"
+declare -A shkey
+while read -r h f; do
+	shkey[$f]=${libkey:0:20}${h:0:20}
+done < <(sha256sum "${shfiles[@]}")
+todo=()
+for f in "${shfiles[@]}"; do
+	# (a cache name of its own per file: "/" is no file name character)
+	c=$CACHE/shellcheck.${f//\//%}-${shkey[$f]}
+	if [ -n "$CACHE" ] && [ -f "$c" ]; then
+		if [ -s "$c" ]; then cat "$c" >> "$out/shellcheck.findings"; fi
+	else
+		todo+=("$f")
+	fi
+done
+if [ ${#todo[@]} -gt 0 ]; then
+	shellcheck -x -P "$top" -f gcc "${todo[@]}" > "$out/sc.all" 2>&1
+	for f in "${todo[@]}"; do
+		awk -v f="$f:" 'index($0, f) == 1' "$out/sc.all" > "$out/sc.one"
+		keep "shellcheck.${f//\//%}" "${shkey[$f]}" "$out/sc.one"
+		cat "$out/sc.one" >> "$out/shellcheck.findings"
+	done
+	# a line of none of them (shellcheck's own error): a finding too
+	grep -vF -f <(printf '%s:\n' "${todo[@]}") "$out/sc.all" >> "$out/shellcheck.findings"
+else
+	cached=1
 fi
 record shellcheck "$out/shellcheck.findings"
 
