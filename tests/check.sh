@@ -36,6 +36,10 @@ PARTS=${CHECK_PARTS:-all}
 out=$BUILD/check
 start=${EPOCHREALTIME/./}
 status=0
+# steal: the CPU time (in USER_HZ ticks) the hypervisor gave others while
+# this machine wanted it, /proc/stat's eighth figure
+steal() { awk '$1 == "cpu" { print $9 }' /proc/stat; }
+steal0=$(steal)
 
 section() {
 	echo
@@ -342,7 +346,8 @@ for n in "${parts[@]}"; do
 	printf '# %-26s %8d %8d %8d %8s\n' "$n" $(( (START[$n] - start) / 1000000 )) \
 		$(( (END[$n] - start) / 1000000 )) $(( (END[$n] - START[$n]) / 1000000 )) "$c"
 done
-echo "# the parts used $cpusum CPU seconds, $(nproc) CPUs for $(( (${EPOCHREALTIME/./} - start) / 1000000 )) s"
+echo "# the parts used $cpusum CPU seconds, $(nproc) CPUs for $(( (${EPOCHREALTIME/./} - start) / 1000000 )) s" \
+	"($(( ($(steal) - steal0) / $(getconf CLK_TCK) )) CPU s stolen by the hypervisor)"
 echo "# the ten slowest tests (seconds):"
 for n in "${parts[@]}"; do
 	{ [ -n "${DIR[$n]}" ] && [ -f "${DIR[$n]}/times" ]; } || continue
