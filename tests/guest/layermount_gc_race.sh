@@ -15,6 +15,17 @@ mkdir "$T/m"
 S=$T/store
 dig=$(manifest_digest "$T/img")
 must "$LM" -q --store "$S" unpack "$T/img"
+# file_is PATH WANT LAYER: the mount's PATH holds WANT, compared as
+# "$(cat PATH)" would be (trailing newlines dropped), without a process
+nl='
+'
+file_is() {
+	v=
+	# shellcheck disable=SC3045 # busybox ash's read has -d
+	IFS= read -r -d '' v < "$T/m/$1" || true	# (the whole file: no NUL)
+	while [ "${v%"$nl"}" != "$v" ]; do v=${v%"$nl"}; done
+	assert_eq "$v" "$2" "round $round: $3 layer"
+}
 round=0
 while [ "$round" -lt 100 ]; do
 	must "$LM" -q --store "$S" rm "$dig"
@@ -31,13 +42,11 @@ while [ "$round" -lt 100 ]; do
 	fi
 	[ -z "$gc" ] || wait "$gc" || fail "round $round: gc"
 	# every layer is still there under the mount (read and a glob, not
-	# cat and count: a process costs 20-90 ms under TCG, 100 rounds over)
-	for f in etc/os-release:ID=test:bottom data/new:new:middle top:top:top; do
-		v=
-		read -r v < "$T/m/${f%%:*}" || true
-		f=${f#*:}
-		assert_eq "$v" "${f%%:*}" "round $round: ${f#*:} layer"
-	done
+	# cat and count: a process costs 20-90 ms under TCG, 100 rounds over;
+	# a store that cannot be listed counts 0, which fails too)
+	file_is etc/os-release ID=test bottom
+	file_is data/new new middle
+	file_is top top top
 	n=0
 	for e in "$S/layers"/* "$S/layers"/.[!.]* "$S/layers"/..?*; do
 		if [ -e "$e" ] || [ -L "$e" ]; then n=$((n + 1)); fi
